@@ -1,0 +1,433 @@
+//! Microneedling devices: rollers, stamps, motorised pens and RF microneedling.
+//!
+//! Channels per cm² per pass follow from the geometry of each kind:
+//! - roller: needles ÷ drum surface (π · diameter · length): one drum turn punctures its surface once;
+//! - stamp: needles ÷ head area, one press per spot;
+//! - pen: needles × frequency ÷ (glide speed × cartridge width);
+//! - RF: needles ÷ tip area, one pulse per spot.
+
+use std::f64::consts::PI;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, InputError, check_range};
+use crate::provenance::Provenance;
+
+/// Longest needle any model accepts, mm (no device in the catalog goes past 3.5 mm).
+pub const MAX_NEEDLE_MM: f64 = 5.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceKind {
+    Roller,
+    Stamp,
+    Pen,
+    Rf,
+}
+
+impl DeviceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Roller => "roller",
+            Self::Stamp => "stamp",
+            Self::Pen => "pen",
+            Self::Rf => "rf",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceUse {
+    Home,
+    Professional,
+}
+
+/// How the needles enter the skin, which sets the penetration efficiency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InsertionMode {
+    /// Slow, oblique entry as a drum turns.
+    Roll,
+    /// Slow perpendicular press.
+    Press,
+    /// Motor-driven impact at tens of hertz.
+    Impact,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LengthRange {
+    pub min: f64,
+    pub max: f64,
+    pub step: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollerGeometry {
+    pub drum_diameter_mm: f64,
+    pub drum_length_mm: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StampGeometry {
+    pub head_area_mm2: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenGeometry {
+    pub frequency_hz: f64,
+    pub cartridge_width_mm: f64,
+    pub glide_speed_mm_per_s: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RfGeometry {
+    pub insulated: bool,
+    pub frequency_mhz: f64,
+    pub tip_area_mm2: f64,
+}
+
+/// A device as the catalog or a custom TOML file describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    pub id: String,
+    pub name: String,
+    pub kind: DeviceKind,
+    #[serde(rename = "use")]
+    pub device_use: DeviceUse,
+    pub needle_count: u32,
+    pub needle_diameter_um: f64,
+    pub tip_radius_um: f64,
+    /// Length of the conical tip; beyond it the needle is a cylinder.
+    pub tip_length_um: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lengths_mm: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length_range_mm: Option<LengthRange>,
+    pub default_length_mm: f64,
+    pub default_passes: u32,
+    pub sterile_single_use: bool,
+    /// Deepest setting evaluated for safety in the device's labelling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labelled_max_mm: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roller: Option<RollerGeometry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<StampGeometry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pen: Option<PenGeometry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rf: Option<RfGeometry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeviceFile {
+    devices: Vec<Device>,
+}
+
+/// Parses and validates custom devices from a TOML document with `[[devices]]` entries.
+pub fn devices_from_toml(document_name: &str, text: &str) -> Result<Vec<Device>, Error> {
+    let file: DeviceFile = toml::from_str(text).map_err(|e| Error::parse(document_name, e))?;
+    if file.devices.is_empty() {
+        return Err(InputError::new("devices", "[]", "at least one [[devices]] entry").into());
+    }
+    let mut devices = Vec::with_capacity(file.devices.len());
+    for (index, mut device) in file.devices.into_iter().enumerate() {
+        if device.source.is_none() && device.assumption.is_none() {
+            device.assumption = Some(format!("user-supplied device from {document_name}"));
+        }
+        device
+            .validate()
+            .map_err(|e| e.within(&format!("devices[{index}]")))?;
+        devices.push(device);
+    }
+    Ok(devices)
+}
+
+impl Device {
+    pub fn provenance(&self) -> Provenance {
+        Provenance {
+            source: self.source.clone(),
+            assumption: self.assumption.clone(),
+        }
+    }
+
+    pub fn is_home(&self) -> bool {
+        self.device_use == DeviceUse::Home
+    }
+
+    pub fn is_energy(&self) -> bool {
+        self.kind == DeviceKind::Rf
+    }
+
+    pub fn mode(&self) -> InsertionMode {
+        match self.kind {
+            DeviceKind::Roller => InsertionMode::Roll,
+            DeviceKind::Stamp => InsertionMode::Press,
+            DeviceKind::Pen | DeviceKind::Rf => InsertionMode::Impact,
+        }
+    }
+
+    /// Checks every figure: the same checks for catalog entries and custom files.
+    pub fn validate(&self) -> Result<(), InputError> {
+        if !is_id(&self.id) {
+            return Err(InputError::new(
+                "id",
+                &self.id,
+                "lower-case letters, digits and '-'",
+            ));
+        }
+        if self.needle_count == 0 || self.needle_count > 10_000 {
+            return Err(InputError::new(
+                "needle_count",
+                self.needle_count,
+                "1 to 10000 needles",
+            ));
+        }
+        check_range(
+            "needle_diameter_um",
+            self.needle_diameter_um,
+            10.0,
+            1000.0,
+            "um",
+        )?;
+        check_range("tip_radius_um", self.tip_radius_um, 0.5, 100.0, "um")?;
+        check_range("tip_length_um", self.tip_length_um, 10.0, 10_000.0, "um")?;
+        if self.default_passes == 0 || self.default_passes > 100 {
+            return Err(InputError::new(
+                "default_passes",
+                self.default_passes,
+                "1 to 100 passes",
+            ));
+        }
+        match (&self.lengths_mm, &self.length_range_mm) {
+            (Some(lengths), None) if !lengths.is_empty() => {
+                for (i, length) in lengths.iter().enumerate() {
+                    check_range(
+                        &format!("lengths_mm[{i}]"),
+                        *length,
+                        0.05,
+                        MAX_NEEDLE_MM,
+                        "mm",
+                    )?;
+                }
+            }
+            (None, Some(range)) => {
+                check_range("length_range_mm.min", range.min, 0.05, MAX_NEEDLE_MM, "mm")?;
+                check_range(
+                    "length_range_mm.max",
+                    range.max,
+                    range.min,
+                    MAX_NEEDLE_MM,
+                    "mm",
+                )?;
+                check_range(
+                    "length_range_mm.step",
+                    range.step,
+                    0.01,
+                    MAX_NEEDLE_MM,
+                    "mm",
+                )?;
+            }
+            _ => {
+                return Err(InputError::new(
+                    "lengths_mm",
+                    "missing or both given",
+                    "exactly one of lengths_mm (a non-empty list) or length_range_mm { min, max, step }",
+                ));
+            }
+        }
+        self.check_length(self.default_length_mm)
+            .map_err(|e| InputError {
+                field: "default_length_mm".into(),
+                ..e
+            })?;
+        if let Some(max) = self.labelled_max_mm {
+            check_range("labelled_max_mm", max, 0.05, MAX_NEEDLE_MM, "mm")?;
+        }
+        let geometry_ok = match self.kind {
+            DeviceKind::Roller => self.roller.as_ref().map(|g| {
+                check_range(
+                    "roller.drum_diameter_mm",
+                    g.drum_diameter_mm,
+                    2.0,
+                    200.0,
+                    "mm",
+                )?;
+                check_range("roller.drum_length_mm", g.drum_length_mm, 2.0, 200.0, "mm").map(|_| ())
+            }),
+            DeviceKind::Stamp => self.stamp.as_ref().map(|g| {
+                check_range("stamp.head_area_mm2", g.head_area_mm2, 1.0, 10_000.0, "mm2")
+                    .map(|_| ())
+            }),
+            DeviceKind::Pen => self.pen.as_ref().map(|g| {
+                check_range("pen.frequency_hz", g.frequency_hz, 1.0, 1000.0, "Hz")?;
+                check_range(
+                    "pen.cartridge_width_mm",
+                    g.cartridge_width_mm,
+                    1.0,
+                    50.0,
+                    "mm",
+                )?;
+                check_range(
+                    "pen.glide_speed_mm_per_s",
+                    g.glide_speed_mm_per_s,
+                    1.0,
+                    500.0,
+                    "mm/s",
+                )
+                .map(|_| ())
+            }),
+            DeviceKind::Rf => self.rf.as_ref().map(|g| {
+                check_range("rf.frequency_mhz", g.frequency_mhz, 0.1, 100.0, "MHz")?;
+                check_range("rf.tip_area_mm2", g.tip_area_mm2, 1.0, 10_000.0, "mm2").map(|_| ())
+            }),
+        };
+        match geometry_ok {
+            Some(result) => result,
+            None => Err(InputError::new(
+                self.kind.as_str(),
+                "missing",
+                format!(
+                    "a [{}] table with the geometry of a {} device",
+                    self.kind.as_str(),
+                    self.kind.as_str()
+                ),
+            )),
+        }
+    }
+
+    /// What lengths the device can be set to, for messages.
+    pub fn lengths_accepted(&self) -> String {
+        match (&self.lengths_mm, &self.length_range_mm) {
+            (Some(lengths), _) => {
+                let list: Vec<String> = lengths.iter().map(|l| format!("{l}")).collect();
+                format!("one of {} mm", list.join(", "))
+            }
+            (None, Some(r)) => format!("{} to {} mm in {} mm steps", r.min, r.max, r.step),
+            (None, None) => String::from("no length"),
+        }
+    }
+
+    /// Accepts a needle length this device can be set to, in mm.
+    pub fn check_length(&self, length_mm: f64) -> Result<f64, InputError> {
+        let tolerance = 1e-6;
+        let ok = length_mm.is_finite()
+            && match (&self.lengths_mm, &self.length_range_mm) {
+                (Some(lengths), _) => lengths.iter().any(|l| (l - length_mm).abs() < tolerance),
+                (None, Some(r)) => {
+                    let steps = (length_mm - r.min) / r.step;
+                    length_mm >= r.min - tolerance
+                        && length_mm <= r.max + tolerance
+                        && (steps - steps.round()).abs() < 1e-6
+                }
+                (None, None) => false,
+            };
+        if ok {
+            Ok(length_mm)
+        } else {
+            Err(InputError::new(
+                "length_mm",
+                length_mm,
+                format!("for {}: {}", self.id, self.lengths_accepted()),
+            ))
+        }
+    }
+
+    /// The setting closest to `target_mm` without exceeding it (or the shortest if all exceed it).
+    pub fn nearest_length_at_most(&self, target_mm: f64) -> f64 {
+        match (&self.lengths_mm, &self.length_range_mm) {
+            (Some(lengths), _) => {
+                let shortest = lengths.iter().copied().fold(f64::INFINITY, f64::min);
+                lengths
+                    .iter()
+                    .copied()
+                    .filter(|l| *l <= target_mm + 1e-9)
+                    .fold(None, |best: Option<f64>, l| {
+                        Some(best.map_or(l, |b| b.max(l)))
+                    })
+                    .unwrap_or(shortest)
+            }
+            (None, Some(r)) => {
+                let clamped = target_mm.clamp(r.min, r.max);
+                let steps = ((clamped - r.min) / r.step + 1e-9).floor();
+                round_to(r.min + steps * r.step, 1e-6)
+            }
+            (None, None) => self.default_length_mm,
+        }
+    }
+
+    /// Surface one pass covers per needle, cm² (the inverse of channels per cm² per pass per needle).
+    fn area_per_pass_cm2(&self) -> f64 {
+        const MM2_PER_CM2: f64 = 100.0;
+        match self.kind {
+            DeviceKind::Roller => self.roller.as_ref().map_or(f64::NAN, |g| {
+                PI * g.drum_diameter_mm * g.drum_length_mm / MM2_PER_CM2
+            }),
+            DeviceKind::Stamp => self
+                .stamp
+                .as_ref()
+                .map_or(f64::NAN, |g| g.head_area_mm2 / MM2_PER_CM2),
+            // Per second: the pen sweeps speed × width while it fires `frequency` times.
+            DeviceKind::Pen => self.pen.as_ref().map_or(f64::NAN, |g| {
+                g.glide_speed_mm_per_s * g.cartridge_width_mm / MM2_PER_CM2 / g.frequency_hz
+            }),
+            DeviceKind::Rf => self
+                .rf
+                .as_ref()
+                .map_or(f64::NAN, |g| g.tip_area_mm2 / MM2_PER_CM2),
+        }
+    }
+
+    /// Channels opened per cm² by one pass.
+    pub fn channels_per_cm2_per_pass(&self) -> f64 {
+        f64::from(self.needle_count) / self.area_per_pass_cm2()
+    }
+
+    /// Mean distance between neighbouring needles on the device, µm.
+    pub fn needle_spacing_um(&self) -> f64 {
+        let face_mm2 = match self.kind {
+            DeviceKind::Roller => self
+                .roller
+                .as_ref()
+                .map_or(f64::NAN, |g| PI * g.drum_diameter_mm * g.drum_length_mm),
+            DeviceKind::Stamp => self.stamp.as_ref().map_or(f64::NAN, |g| g.head_area_mm2),
+            DeviceKind::Pen => self.pen.as_ref().map_or(f64::NAN, |g| {
+                PI * g.cartridge_width_mm * g.cartridge_width_mm / 4.0
+            }),
+            DeviceKind::Rf => self.rf.as_ref().map_or(f64::NAN, |g| g.tip_area_mm2),
+        };
+        (face_mm2 / f64::from(self.needle_count)).sqrt() * 1000.0
+    }
+
+    /// Needle width at `depth_um` below its tip's entry: a cone to `tip_length_um`, then a cylinder.
+    pub fn needle_width_at_um(&self, depth_um: f64) -> f64 {
+        let tip = 2.0 * self.tip_radius_um;
+        let taper = (depth_um / self.tip_length_um).clamp(0.0, 1.0);
+        tip + (self.needle_diameter_um - tip).max(0.0) * taper
+    }
+}
+
+fn round_to(value: f64, quantum: f64) -> f64 {
+    (value / quantum).round() * quantum
+}
+
+/// Catalog ids: lower-case ASCII letters, digits and dashes.
+pub fn is_id(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}

@@ -1,0 +1,170 @@
+//! Consistency of the knowledge base: provenance on every entry, unique ids, references that
+//! resolve, figures in sane ranges. A failure here is a defect in data/, caught by the tests.
+
+use std::collections::BTreeSet;
+
+use super::{Identified, KnowledgeBase, check_id};
+use crate::error::Error;
+use crate::provenance::Provenance;
+use crate::screening::Condition;
+
+fn unique<T: Identified>(kind: &str, items: &[T]) -> Result<(), Error> {
+    let mut seen = BTreeSet::new();
+    for item in items {
+        check_id(kind, item.id())?;
+        if !seen.insert(item.id()) {
+            return Err(Error::Knowledge(format!(
+                "{kind} id {} appears twice",
+                item.id()
+            )));
+        }
+    }
+    if items.is_empty() {
+        return Err(Error::Knowledge(format!("no {kind} entries")));
+    }
+    Ok(())
+}
+
+fn cited(what: String, source: &Option<String>, assumption: &Option<String>) -> Result<(), Error> {
+    Provenance {
+        source: source.clone(),
+        assumption: assumption.clone(),
+    }
+    .check(&what)
+}
+
+fn known(kind: &str, ids: &BTreeSet<&str>, id: &str, whose: &str) -> Result<(), Error> {
+    if ids.contains(id) {
+        Ok(())
+    } else {
+        Err(Error::Knowledge(format!(
+            "{whose} names unknown {kind} {id:?}"
+        )))
+    }
+}
+
+pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
+    unique("site", &kb.sites)?;
+    unique("device", &kb.devices)?;
+    unique("agent", &kb.agents)?;
+    unique("indication", &kb.indications)?;
+    unique("rule", &kb.rules)?;
+    unique("adverse effect", &kb.adverse_effects)?;
+
+    for site in &kb.sites {
+        for (name, figure) in site.figures() {
+            figure
+                .provenance
+                .check(&format!("site {} {name}", site.id))?;
+            if !(figure.female > 0.0
+                && figure.male > 0.0
+                && figure.female.is_finite()
+                && figure.male.is_finite())
+            {
+                return Err(Error::Knowledge(format!(
+                    "site {} {name} must be positive",
+                    site.id
+                )));
+            }
+        }
+        let guide = &site.depth_guide_mm;
+        guide
+            .provenance
+            .check(&format!("site {} depth guide", site.id))?;
+        if !(0.0 < guide.light
+            && guide.light <= guide.moderate
+            && guide.moderate <= guide.deep
+            && guide.deep <= guide.max)
+        {
+            return Err(Error::Knowledge(format!(
+                "site {} depth guide must rise light <= moderate <= deep <= max",
+                site.id
+            )));
+        }
+    }
+    for device in &kb.devices {
+        cited(
+            format!("device {}", device.id),
+            &device.source,
+            &device.assumption,
+        )?;
+        device
+            .validate()
+            .map_err(|e| Error::Knowledge(format!("device {}: {e}", device.id)))?;
+    }
+    for agent in &kb.agents {
+        cited(
+            format!("agent {}", agent.id),
+            &agent.source,
+            &agent.assumption,
+        )?;
+        if !(agent.mw_g_per_mol > 0.0 && agent.mw_g_per_mol.is_finite()) {
+            return Err(Error::Knowledge(format!(
+                "agent {} molecular weight must be positive",
+                agent.id
+            )));
+        }
+    }
+
+    let sites: BTreeSet<&str> = kb.sites.iter().map(|s| s.id.as_str()).collect();
+    let devices: BTreeSet<&str> = kb.devices.iter().map(|d| d.id.as_str()).collect();
+    let agents: BTreeSet<&str> = kb.agents.iter().map(|a| a.id.as_str()).collect();
+    let indications: BTreeSet<&str> = kb.indications.iter().map(|i| i.id.as_str()).collect();
+
+    for indication in &kb.indications {
+        let whose = format!("indication {}", indication.id);
+        cited(whose.clone(), &indication.source, &indication.assumption)?;
+        known("device", &devices, &indication.preferred_device, &whose)?;
+        for zone in indication
+            .default_zones
+            .iter()
+            .chain(indication.depth_mm.keys())
+        {
+            known("site", &sites, zone, &whose)?;
+        }
+        for agent in &indication.adjunct_topicals {
+            known("agent", &agents, agent, &whose)?;
+        }
+        let p = &indication.passes;
+        let sane = indication.sessions >= 1
+            && indication.sessions <= 52
+            && indication.min_interval_weeks >= 1
+            && indication.min_interval_weeks <= indication.interval_weeks
+            && [p.roller, p.stamp, p.pen, p.rf]
+                .iter()
+                .all(|n| (1..=100).contains(n))
+            && indication
+                .depth_mm
+                .values()
+                .all(|d| *d > 0.0 && *d <= crate::device::MAX_NEEDLE_MM);
+        if !sane || indication.default_zones.is_empty() || indication.key_trials.is_empty() {
+            return Err(Error::Knowledge(format!(
+                "{whose}: sessions, intervals, passes, depths, zones or trials out of range"
+            )));
+        }
+    }
+    for rule in &kb.rules {
+        let whose = format!("rule {}", rule.id);
+        cited(whose.clone(), &rule.source, &rule.assumption)?;
+        if let Condition::Indication { ids } = &rule.when {
+            for id in ids {
+                known("indication", &indications, id, &whose)?;
+            }
+        }
+    }
+    Provenance {
+        source: Some(kb.isotretinoin_policy.source.clone()),
+        assumption: None,
+    }
+    .check("isotretinoin policy")?;
+    for effect in &kb.adverse_effects {
+        cited(
+            format!("adverse effect {}", effect.id),
+            &effect.source,
+            &effect.assumption,
+        )?;
+    }
+    kb.precare.provenance.check("precare")?;
+    kb.aftercare.provenance.check("aftercare")?;
+    Ok(())
+}

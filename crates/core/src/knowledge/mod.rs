@@ -1,0 +1,237 @@
+//! The knowledge base: every figure and rule of data/, embedded at build time, parsed into typed
+//! structs and checked (sources, ids, cross-references) once per process.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::agent::Agent;
+use crate::device::{Device, is_id};
+use crate::error::{Error, InputError};
+use crate::indication::Indication;
+use crate::penetration::PenetrationParams;
+use crate::provenance::{Provenance, uncited_numbers};
+use crate::screening::adverse::AdverseEffect;
+use crate::screening::{IsotretinoinPolicy, Rule};
+use crate::skin::{AgeModel, Site};
+
+mod checks;
+
+/// The data files, by name, as embedded in the binary.
+pub const DATA_FILES: [(&str, &str); 9] = [
+    ("meta.toml", include_str!("../../../../data/meta.toml")),
+    ("sites.toml", include_str!("../../../../data/sites.toml")),
+    (
+        "devices.toml",
+        include_str!("../../../../data/devices.toml"),
+    ),
+    ("agents.toml", include_str!("../../../../data/agents.toml")),
+    (
+        "indications.toml",
+        include_str!("../../../../data/indications.toml"),
+    ),
+    ("rules.toml", include_str!("../../../../data/rules.toml")),
+    (
+        "adverse_effects.toml",
+        include_str!("../../../../data/adverse_effects.toml"),
+    ),
+    (
+        "penetration.toml",
+        include_str!("../../../../data/penetration.toml"),
+    ),
+    ("care.toml", include_str!("../../../../data/care.toml")),
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CareList {
+    pub items: Vec<String>,
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KnowledgeBase {
+    pub version: String,
+    pub disclaimer: String,
+    pub age_model: AgeModel,
+    pub sites: Vec<Site>,
+    pub devices: Vec<Device>,
+    pub agents: Vec<Agent>,
+    pub indications: Vec<Indication>,
+    pub rules: Vec<Rule>,
+    pub isotretinoin_policy: IsotretinoinPolicy,
+    pub adverse_effects: Vec<AdverseEffect>,
+    pub penetration: PenetrationParams,
+    pub precare: CareList,
+    pub aftercare: CareList,
+}
+
+#[derive(Deserialize)]
+struct MetaFile {
+    version: String,
+    disclaimer: String,
+}
+#[derive(Deserialize)]
+struct SitesFile {
+    age_model: AgeModel,
+    sites: Vec<Site>,
+}
+#[derive(Deserialize)]
+struct DevicesFile {
+    devices: Vec<Device>,
+}
+#[derive(Deserialize)]
+struct AgentsFile {
+    agents: Vec<Agent>,
+}
+#[derive(Deserialize)]
+struct IndicationsFile {
+    indications: Vec<Indication>,
+}
+#[derive(Deserialize)]
+struct RulesFile {
+    isotretinoin_policy: IsotretinoinPolicy,
+    rules: Vec<Rule>,
+}
+#[derive(Deserialize)]
+struct EffectsFile {
+    effects: Vec<AdverseEffect>,
+}
+#[derive(Deserialize)]
+struct CareFile {
+    precare: CareList,
+    aftercare: CareList,
+}
+
+static EMBEDDED: LazyLock<Result<KnowledgeBase, Error>> =
+    LazyLock::new(|| KnowledgeBase::from_files(&DATA_FILES));
+
+fn parse<T: for<'de> Deserialize<'de>>(files: &[(&str, &str)], name: &str) -> Result<T, Error> {
+    let text = files
+        .iter()
+        .find(|(file, _)| *file == name)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| Error::Knowledge(format!("missing data file {name}")))?;
+    let missing = uncited_numbers(text)?;
+    if !missing.is_empty() {
+        return Err(Error::Knowledge(format!(
+            "{name}: numbers without a source or assumption: {}",
+            missing.join(", ")
+        )));
+    }
+    toml::from_str(text).map_err(|e| Error::Knowledge(format!("{name}: {e}")))
+}
+
+/// Something with a catalog id.
+pub trait Identified {
+    fn id(&self) -> &str;
+}
+
+macro_rules! identified {
+    ($($type:ty),*) => {$(
+        impl Identified for $type {
+            fn id(&self) -> &str {
+                &self.id
+            }
+        }
+    )*};
+}
+identified!(Site, Device, Agent, Indication, Rule, AdverseEffect);
+
+/// The known name closest to `wanted`, if any is close enough to be a likely typo.
+pub fn nearest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = wanted.trim().to_ascii_lowercase();
+    known
+        .map(|name| (strsim::jaro_winkler(&wanted, name), name))
+        .filter(|(score, _)| *score >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name)
+}
+
+/// Finds `id` in `items`, or an error that lists the ids and suggests the nearest.
+pub fn find<'a, T: Identified>(items: &'a [T], field: &str, id: &str) -> Result<&'a T, InputError> {
+    if let Some(item) = items.iter().find(|item| item.id() == id) {
+        return Ok(item);
+    }
+    let known: Vec<&str> = items.iter().map(Identified::id).collect();
+    let list = known.join(", ");
+    let accepted = match nearest(id, known.iter().copied()) {
+        Some(near) => format!("did you mean {near}? Known: {list}"),
+        None => format!("one of {list}"),
+    };
+    Err(InputError::new(field, id, accepted))
+}
+
+impl KnowledgeBase {
+    /// The knowledge base built into this binary.
+    pub fn embedded() -> Result<&'static KnowledgeBase, Error> {
+        EMBEDDED.as_ref().map_err(Clone::clone)
+    }
+
+    /// Builds and checks a knowledge base from data files given by name.
+    pub fn from_files(files: &[(&str, &str)]) -> Result<Self, Error> {
+        let meta: MetaFile = parse(files, "meta.toml")?;
+        let sites: SitesFile = parse(files, "sites.toml")?;
+        let rules: RulesFile = parse(files, "rules.toml")?;
+        let care: CareFile = parse(files, "care.toml")?;
+        let kb = Self {
+            version: meta.version,
+            disclaimer: meta.disclaimer,
+            age_model: sites.age_model,
+            sites: sites.sites,
+            devices: parse::<DevicesFile>(files, "devices.toml")?.devices,
+            agents: parse::<AgentsFile>(files, "agents.toml")?.agents,
+            indications: parse::<IndicationsFile>(files, "indications.toml")?.indications,
+            rules: rules.rules,
+            isotretinoin_policy: rules.isotretinoin_policy,
+            adverse_effects: parse::<EffectsFile>(files, "adverse_effects.toml")?.effects,
+            penetration: parse(files, "penetration.toml")?,
+            precare: care.precare,
+            aftercare: care.aftercare,
+        };
+        checks::check(&kb)?;
+        Ok(kb)
+    }
+
+    /// A copy with custom devices added; their ids must not clash with the catalog's.
+    pub fn with_devices(&self, devices: Vec<Device>) -> Result<Self, InputError> {
+        let mut kb = self.clone();
+        for device in devices {
+            if kb.devices.iter().any(|d| d.id == device.id) {
+                return Err(InputError::new(
+                    "devices.id",
+                    &device.id,
+                    "an id not already in the catalog",
+                ));
+            }
+            kb.devices.push(device);
+        }
+        Ok(kb)
+    }
+
+    pub fn site(&self, id: &str) -> Result<&Site, InputError> {
+        find(&self.sites, "site", id)
+    }
+
+    pub fn device(&self, id: &str) -> Result<&Device, InputError> {
+        find(&self.devices, "device", id)
+    }
+
+    pub fn agent(&self, id: &str) -> Result<&Agent, InputError> {
+        find(&self.agents, "agent", id)
+    }
+
+    pub fn indication(&self, id: &str) -> Result<&Indication, InputError> {
+        find(&self.indications, "indication", id)
+    }
+}
+
+pub(crate) fn check_id(kind: &str, id: &str) -> Result<(), Error> {
+    if is_id(id) {
+        Ok(())
+    } else {
+        Err(Error::Knowledge(format!(
+            "{kind} id {id:?} is not lower-case kebab-case"
+        )))
+    }
+}

@@ -1,0 +1,112 @@
+//! Where a figure or rule comes from: a published source, a stated assumption, or both.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<String>,
+}
+
+impl Provenance {
+    /// One line for humans: the source, then the assumption made inside it.
+    pub fn cite(&self) -> String {
+        match (&self.source, &self.assumption) {
+            (Some(s), Some(a)) => format!("{s} (assumption: {a})"),
+            (Some(s), None) => s.clone(),
+            (None, Some(a)) => format!("assumption: {a}"),
+            (None, None) => String::from("no source"),
+        }
+    }
+
+    pub fn check(&self, what: &str) -> Result<(), Error> {
+        let present = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if present(&self.source) || present(&self.assumption) {
+            Ok(())
+        } else {
+            Err(Error::Knowledge(format!(
+                "{what} has neither a source nor an assumption"
+            )))
+        }
+    }
+}
+
+/// A number with its provenance, as written in data/ (`{ value = 0.2, source = "…" }`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cited {
+    pub value: f64,
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// Lists every number in a TOML document that no `source` or `assumption` covers: a number is
+/// covered by its own table or any table around it.
+pub fn uncited_numbers(document: &str) -> Result<Vec<String>, Error> {
+    let value: toml::Table = toml::from_str(document).map_err(|e| Error::parse("data", e))?;
+    let mut missing = Vec::new();
+    walk_table(&value, "", false, &mut missing);
+    Ok(missing)
+}
+
+fn has_provenance(table: &toml::Table) -> bool {
+    ["source", "assumption"].iter().any(|key| {
+        table
+            .get(*key)
+            .and_then(toml::Value::as_str)
+            .is_some_and(|text| !text.trim().is_empty())
+    })
+}
+
+fn walk_table(table: &toml::Table, path: &str, covered: bool, missing: &mut Vec<String>) {
+    let covered = covered || has_provenance(table);
+    for (key, value) in table {
+        let here = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        walk_value(value, &here, covered, missing);
+    }
+}
+
+fn walk_value(value: &toml::Value, path: &str, covered: bool, missing: &mut Vec<String>) {
+    match value {
+        toml::Value::Integer(_) | toml::Value::Float(_) if !covered => {
+            missing.push(path.to_string())
+        }
+        toml::Value::Table(table) => walk_table(table, path, covered, missing),
+        toml::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                walk_value(item, &format!("{path}[{index}]"), covered, missing);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_without_source_is_found() {
+        let doc = "[a]\nx = 1\n[b]\ny = 2\nsource = \"paper\"\n[[c]]\nz = { w = 3 }\nassumption = \"guess\"\n";
+        assert_eq!(
+            uncited_numbers(doc).expect("parses"),
+            vec!["a.x".to_string()]
+        );
+    }
+
+    #[test]
+    fn an_empty_source_does_not_count() {
+        assert_eq!(
+            uncited_numbers("x = { v = 1, source = \" \" }").expect("parses"),
+            vec!["x.v"]
+        );
+    }
+}

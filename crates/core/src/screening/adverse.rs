@@ -1,0 +1,250 @@
+//! The adverse-effect profile: each effect's baseline likelihood, raised one step by each driver
+//! that this patient and plan switch on (at most two steps).
+
+use serde::{Deserialize, Serialize};
+
+use super::Exposure as ScreeningExposure;
+use crate::device::DeviceKind;
+use crate::patient::{HistoryFlag, Patient};
+use crate::provenance::Provenance;
+use crate::skin::Layer;
+
+/// Most steps the drivers together may raise a likelihood.
+const MAX_RAISE: usize = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Likelihood {
+    Rare,
+    Uncommon,
+    Common,
+    Expected,
+}
+
+impl Likelihood {
+    const ORDER: [Likelihood; 4] = [Self::Rare, Self::Uncommon, Self::Common, Self::Expected];
+
+    fn raised(self, steps: usize) -> Self {
+        let index = Self::ORDER.iter().position(|l| *l == self).unwrap_or(0);
+        Self::ORDER[(index + steps).min(Self::ORDER.len() - 1)]
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rare => "rare",
+            Self::Uncommon => "uncommon",
+            Self::Common => "common",
+            Self::Expected => "expected",
+        }
+    }
+}
+
+/// What raises an adverse effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Driver {
+    DermisReached,
+    DeepNeedling,
+    DarkPhototype,
+    Anticoagulants,
+    BleedingDisorder,
+    EnergyDevice,
+    HomeDeviceHygiene,
+    NonIntradermalTopical,
+    HerpesHistory,
+    KeloidTendency,
+    Immunosuppressed,
+    MetalAllergy,
+    MotorisedPen,
+    UnstableSkin,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdverseEffect {
+    pub id: String,
+    pub name: String,
+    pub article_listed: bool,
+    pub likelihood: Likelihood,
+    pub typical_duration: String,
+    pub drivers: Vec<Driver>,
+    /// Only these device kinds cause it; every kind when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to_kinds: Option<Vec<DeviceKind>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<String>,
+}
+
+/// A driver that is on, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActiveDriver {
+    pub driver: Driver,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdverseRisk {
+    pub id: String,
+    pub name: String,
+    pub article_listed: bool,
+    /// False when the effect belongs to other device kinds (burns without an energy device).
+    pub applies: bool,
+    pub baseline: Likelihood,
+    pub likelihood: Likelihood,
+    pub typical_duration: String,
+    /// Every driver the effect has, on or off: what would raise it.
+    pub drivers: Vec<Driver>,
+    /// The drivers on for this patient and plan, with the reason.
+    pub raised_by: Vec<ActiveDriver>,
+    pub source: String,
+}
+
+/// The facts the drivers read.
+#[derive(Debug, Clone)]
+pub struct Exposure {
+    device_kind: DeviceKind,
+    active: Vec<ActiveDriver>,
+}
+
+impl Exposure {
+    pub fn new(patient: &Patient, exposure: &ScreeningExposure<'_>) -> Self {
+        let device = exposure.device;
+        let deepest = exposure
+            .zones
+            .iter()
+            .max_by(|a, b| a.effective_depth_um.total_cmp(&b.effective_depth_um));
+        let reaches = |layer: Layer| {
+            exposure
+                .zones
+                .iter()
+                .any(|z| z.layers_reached.contains(&layer))
+        };
+        let history = &patient.history;
+        let mut active = Vec::new();
+        let mut on = |condition: bool, driver: Driver, reason: String| {
+            if condition {
+                active.push(ActiveDriver { driver, reason });
+            }
+        };
+        let depth_text = deepest.map_or(String::new(), |z| {
+            format!("{:.0} um at the {}", z.effective_depth_um, z.site)
+        });
+        on(
+            reaches(Layer::PapillaryDermis),
+            Driver::DermisReached,
+            format!("needles reach the dermis ({depth_text})"),
+        );
+        on(
+            reaches(Layer::ReticularDermis),
+            Driver::DeepNeedling,
+            format!("needles reach the reticular dermis ({depth_text})"),
+        );
+        on(
+            patient.fitzpatrick >= 4,
+            Driver::DarkPhototype,
+            format!("Fitzpatrick type {}", patient.fitzpatrick),
+        );
+        on(
+            history.has(HistoryFlag::Anticoagulants),
+            Driver::Anticoagulants,
+            "takes blood thinners".into(),
+        );
+        on(
+            history.has(HistoryFlag::BleedingDisorder),
+            Driver::BleedingDisorder,
+            "bleeding or clotting disorder".into(),
+        );
+        on(
+            device.is_energy(),
+            Driver::EnergyDevice,
+            format!("{} delivers radiofrequency heat", device.id),
+        );
+        on(
+            device.is_home(),
+            Driver::HomeDeviceHygiene,
+            format!("{} is a home device: reusable, hard to clean", device.id),
+        );
+        if let Some(agent) = exposure.topical.filter(|a| !a.intradermal_suited) {
+            on(
+                true,
+                Driver::NonIntradermalTopical,
+                format!("{} is not made for intradermal use", agent.id),
+            );
+        }
+        on(
+            history.has(HistoryFlag::HerpesHistory) || history.has(HistoryFlag::ActiveHerpes),
+            Driver::HerpesHistory,
+            "history of herpes simplex".into(),
+        );
+        on(
+            history.has(HistoryFlag::KeloidTendency),
+            Driver::KeloidTendency,
+            "keloid tendency".into(),
+        );
+        on(
+            history.has(HistoryFlag::Immunosuppressed),
+            Driver::Immunosuppressed,
+            "immunosuppressed".into(),
+        );
+        on(
+            history.has(HistoryFlag::MetalAllergy),
+            Driver::MetalAllergy,
+            "metal allergy".into(),
+        );
+        on(
+            device.kind == DeviceKind::Pen,
+            Driver::MotorisedPen,
+            format!("{} is a motorised pen", device.id),
+        );
+        on(
+            history.has(HistoryFlag::UnstableSkinCondition),
+            Driver::UnstableSkin,
+            "unstable skin condition".into(),
+        );
+        Self {
+            device_kind: device.kind,
+            active,
+        }
+    }
+}
+
+/// Every effect of the catalog, judged for this exposure.
+pub fn profile(effects: &[AdverseEffect], exposure: &Exposure) -> Vec<AdverseRisk> {
+    effects
+        .iter()
+        .map(|effect| {
+            let applies = effect
+                .applies_to_kinds
+                .as_ref()
+                .is_none_or(|kinds| kinds.contains(&exposure.device_kind));
+            let raised_by: Vec<ActiveDriver> = if applies {
+                exposure
+                    .active
+                    .iter()
+                    .filter(|a| effect.drivers.contains(&a.driver))
+                    .cloned()
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            AdverseRisk {
+                id: effect.id.clone(),
+                name: effect.name.clone(),
+                article_listed: effect.article_listed,
+                applies,
+                baseline: effect.likelihood,
+                likelihood: effect.likelihood.raised(raised_by.len().min(MAX_RAISE)),
+                typical_duration: effect.typical_duration.clone(),
+                drivers: effect.drivers.clone(),
+                raised_by,
+                source: Provenance {
+                    source: effect.source.clone(),
+                    assumption: effect.assumption.clone(),
+                }
+                .cite(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,269 @@
+//! Screening: contraindication rules from data/rules.toml judge a patient for a device, and the
+//! adverse-effect profile says which risks this patient and plan raise.
+//!
+//! The verdict is the most severe tier among the findings (`eligible` when there are none):
+//! `caution` < `needs-clearance` < `contraindicated`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::agent::Agent;
+use crate::device::{Device, DeviceKind, DeviceUse};
+use crate::error::InputError;
+use crate::patient::{HistoryFlag, Patient, ProcedureKind};
+use crate::penetration::Penetration;
+
+pub mod adverse;
+
+use adverse::{AdverseRisk, Exposure as DriverExposure};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    Caution,
+    NeedsClearance,
+    Contraindicated,
+}
+
+impl Tier {
+    pub const ACCEPTED: &'static str = "caution, needs-clearance, contraindicated";
+
+    pub fn parse(field: &str, text: &str) -> Result<Self, InputError> {
+        match text {
+            "caution" => Ok(Self::Caution),
+            "needs-clearance" => Ok(Self::NeedsClearance),
+            "contraindicated" => Ok(Self::Contraindicated),
+            _ => Err(InputError::new(field, text, Self::ACCEPTED)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Eligible,
+    Caution,
+    NeedsClearance,
+    Contraindicated,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Eligible => "eligible",
+            Self::Caution => "caution",
+            Self::NeedsClearance => "needs-clearance",
+            Self::Contraindicated => "contraindicated",
+        }
+    }
+}
+
+impl From<Tier> for Verdict {
+    fn from(tier: Tier) -> Self {
+        match tier {
+            Tier::Caution => Self::Caution,
+            Tier::NeedsClearance => Self::NeedsClearance,
+            Tier::Contraindicated => Self::Contraindicated,
+        }
+    }
+}
+
+/// When a rule fires.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Condition {
+    /// A history item is true.
+    Flag {
+        flag: HistoryFlag,
+    },
+    /// The last isotretinoin dose falls within the policy's window before treatment.
+    Isotretinoin,
+    /// One of these procedures within this many days before treatment.
+    RecentProcedure {
+        procedures: Vec<ProcedureKind>,
+        within_days: u32,
+    },
+    FitzpatrickAtLeast {
+        value: u8,
+    },
+    Indication {
+        ids: Vec<String>,
+    },
+    DeviceUse {
+        r#use: DeviceUse,
+    },
+    /// The treatment's topical is not made for intradermal use.
+    TopicalNotIntradermal,
+    /// A zone is set deeper than the device's labelled maximum.
+    DeviceAboveLabelledMax,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub tier: Tier,
+    pub when: Condition,
+    /// The rule applies only to these device kinds; all kinds when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_kinds: Option<Vec<DeviceKind>>,
+    pub message: String,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<String>,
+}
+
+/// How long after isotretinoin to caution, and how strongly: the label says 6 months, the ASDS
+/// 2017 guideline finds no evidence for a delay, so clinics choose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IsotretinoinPolicy {
+    pub window_days: u32,
+    pub tier: Tier,
+    pub source: String,
+}
+
+/// One rule that fired.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub tier: Tier,
+    pub message: String,
+    pub source: String,
+    pub actions: Vec<String>,
+}
+
+/// What the screening looks at besides the patient: the device, each zone's penetration, the
+/// topical, whether a zone is set past the labelled maximum.
+#[derive(Debug, Clone)]
+pub struct Exposure<'a> {
+    pub device: &'a Device,
+    pub zones: &'a [Penetration],
+    pub topical: Option<&'a Agent>,
+    pub above_labelled_max: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Screening {
+    pub verdict: Verdict,
+    pub device: String,
+    pub findings: Vec<Finding>,
+    /// Every required action of the findings, once, in finding order.
+    pub actions: Vec<String>,
+    pub adverse_effects: Vec<AdverseRisk>,
+    pub knowledge_base_version: String,
+    pub disclaimer: String,
+}
+
+fn days_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
+    (later - earlier).num_days()
+}
+
+impl Rule {
+    fn applies(
+        &self,
+        patient: &Patient,
+        exposure: &Exposure<'_>,
+        policy: &IsotretinoinPolicy,
+    ) -> bool {
+        if let Some(kinds) = &self.device_kinds
+            && !kinds.contains(&exposure.device.kind)
+        {
+            return false;
+        }
+        let history = &patient.history;
+        let date = patient.treatment.date;
+        match &self.when {
+            Condition::Flag { flag } => history.has(*flag),
+            Condition::Isotretinoin => history.isotretinoin_last_dose.is_some_and(|last| {
+                let days = days_between(last, date);
+                days < i64::from(policy.window_days)
+            }),
+            Condition::RecentProcedure {
+                procedures,
+                within_days,
+            } => history.recent_procedures.iter().any(|p| {
+                procedures.contains(&p.kind) && days_between(p.date, date) < i64::from(*within_days)
+            }),
+            Condition::FitzpatrickAtLeast { value } => patient.fitzpatrick >= *value,
+            Condition::Indication { ids } => ids.contains(&patient.treatment.indication),
+            Condition::DeviceUse { r#use } => exposure.device.device_use == *r#use,
+            Condition::TopicalNotIntradermal => exposure
+                .topical
+                .is_some_and(|agent| !agent.intradermal_suited),
+            Condition::DeviceAboveLabelledMax => exposure.above_labelled_max,
+        }
+    }
+
+    fn cite(&self) -> String {
+        crate::provenance::Provenance {
+            source: self.source.clone(),
+            assumption: self.assumption.clone(),
+        }
+        .cite()
+    }
+}
+
+/// Judges `patient` for `exposure` with `rules`; the isotretinoin rule takes its tier from `policy`.
+pub fn screen(
+    kb: &crate::knowledge::KnowledgeBase,
+    patient: &Patient,
+    exposure: &Exposure<'_>,
+    policy: &IsotretinoinPolicy,
+) -> Screening {
+    let mut findings: Vec<Finding> = kb
+        .rules
+        .iter()
+        .filter(|rule| rule.applies(patient, exposure, policy))
+        .map(|rule| {
+            let tier = if rule.when == Condition::Isotretinoin {
+                policy.tier
+            } else {
+                rule.tier
+            };
+            let mut message = rule.message.clone();
+            if rule.when == Condition::Isotretinoin {
+                message = format!(
+                    "{message} (window {} days, last dose {})",
+                    policy.window_days,
+                    patient
+                        .history
+                        .isotretinoin_last_dose
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                );
+            }
+            Finding {
+                rule: rule.id.clone(),
+                tier,
+                message,
+                source: rule.cite(),
+                actions: rule.actions.clone(),
+            }
+        })
+        .collect();
+    // Most severe first; rule order within a tier.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.tier));
+    let verdict = findings
+        .first()
+        .map_or(Verdict::Eligible, |f| Verdict::from(f.tier));
+    let mut actions: Vec<String> = Vec::new();
+    for action in findings.iter().flat_map(|f| f.actions.iter()) {
+        if !actions.contains(action) {
+            actions.push(action.clone());
+        }
+    }
+    let driver_exposure = DriverExposure::new(patient, exposure);
+    Screening {
+        verdict,
+        device: exposure.device.id.clone(),
+        adverse_effects: adverse::profile(&kb.adverse_effects, &driver_exposure),
+        findings,
+        actions,
+        knowledge_base_version: kb.version.clone(),
+        disclaimer: kb.disclaimer.clone(),
+    }
+}
