@@ -28,6 +28,10 @@ pub enum Tier {
 impl Tier {
     pub const ACCEPTED: &'static str = "caution, needs-clearance, contraindicated";
 
+    pub fn as_str(self) -> &'static str {
+        Verdict::from(self).as_str()
+    }
+
     pub fn parse(field: &str, text: &str) -> Result<Self, InputError> {
         match text {
             "caution" => Ok(Self::Caution),

@@ -1,0 +1,124 @@
+//! Command-line arguments, as clap parses them. Ranges are checked by the core, which names the
+//! field in its errors; clap checks types and the lists of words.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "microneedling",
+    version,
+    about = "Screen, plan and simulate microneedling (percutaneous collagen induction). Decision support, not a prescription.",
+    after_help = "Exit codes: 0 done (whatever the verdict), 2 invalid input, 3 plan refused (contraindicated, no --override)."
+)]
+pub struct Cli {
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Add the custom devices of this TOML file ([[devices]] entries, as data/devices.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub device_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the knowledge base with sources.
+    Catalog {
+        #[arg(value_enum)]
+        what: CatalogKind,
+    },
+    /// Screen a patient file: verdict, findings, required actions, adverse-effect profile.
+    Screen {
+        patient: PathBuf,
+        /// Device id (else the patient file's, else the indication's preferred device).
+        #[arg(long)]
+        device: Option<String>,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// Run a model.
+    Simulate {
+        #[command(subcommand)]
+        model: Model,
+    },
+    /// Build a treatment plan from a patient file.
+    Plan {
+        patient: PathBuf,
+        /// Plan despite a contraindication; the reason is carried in the plan.
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// Compare devices side by side at one site (home vs professional).
+    CompareDevices {
+        #[arg(long)]
+        site: String,
+        /// Device ids separated by commas, 2 to 8.
+        #[arg(long, value_delimiter = ',', required = true)]
+        devices: Vec<String>,
+        #[command(flatten)]
+        person: PersonArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Model {
+    /// How deep a device really goes at a site, and what the channels do.
+    Penetration {
+        #[arg(long)]
+        device: String,
+        /// Needle length in mm (else the device's default).
+        #[arg(long, value_name = "L")]
+        length_mm: Option<f64>,
+        #[arg(long)]
+        site: String,
+        #[command(flatten)]
+        person: PersonArgs,
+        /// Passes over the area (else the device's default).
+        #[arg(long, value_name = "N")]
+        passes: Option<u32>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PersonArgs {
+    #[arg(long, value_enum, default_value = "female")]
+    pub sex: SexArg,
+    /// Age in years, 0 to 120.
+    #[arg(long, value_name = "A", default_value_t = 35.0)]
+    pub age: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Days after the last isotretinoin dose during which the isotretinoin rule fires
+    /// (label: 183; default from data/rules.toml).
+    #[arg(long, value_name = "DAYS")]
+    pub isotretinoin_window_days: Option<u32>,
+    /// Tier of the isotretinoin rule: caution (ASDS 2017), needs-clearance or contraindicated (label).
+    #[arg(long, value_name = "TIER")]
+    pub isotretinoin_tier: Option<String>,
+    /// Treatment date when the patient file has none (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SexArg {
+    Female,
+    Male,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CatalogKind {
+    Sites,
+    Devices,
+    Agents,
+    Indications,
+    Rules,
+    AdverseEffects,
+}

@@ -1,0 +1,120 @@
+//! One function per command: typed arguments in, text or JSON out.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use microneedling_core::KnowledgeBase;
+use microneedling_core::device::devices_from_toml;
+use microneedling_core::patient::Patient;
+use microneedling_core::screening::{IsotretinoinPolicy, Tier};
+use microneedling_core::skin::Sex;
+use serde::Serialize;
+
+use crate::args::{Cli, Command, PolicyArgs, SexArg};
+use crate::failure::Failure;
+
+mod catalog;
+mod compare;
+mod plan;
+mod screen;
+mod simulate;
+
+/// Largest input file read, bytes: a patient or device file is a few kB.
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let embedded = KnowledgeBase::embedded()?;
+    let custom;
+    let kb = match &cli.device_file {
+        Some(path) => {
+            let text = read_input("--device-file", path)?;
+            let devices = devices_from_toml(&path.display().to_string(), &text)?;
+            custom = embedded.with_devices(devices)?;
+            &custom
+        }
+        None => embedded,
+    };
+    let out = Output { json: cli.json };
+    match cli.command {
+        Command::Catalog { what } => catalog::run(kb, what, out),
+        Command::Screen { patient, device, policy } => screen::run(kb, &patient, device.as_deref(), &policy, out),
+        Command::Simulate { model } => simulate::run(kb, model, out),
+        Command::Plan { patient, override_reason, policy } => {
+            plan::run(kb, &patient, override_reason.as_deref(), &policy, out)
+        }
+        Command::CompareDevices { site, devices, person } => {
+            compare::run(kb, &site, &devices, sex(person.sex), person.age, out)
+        }
+    }
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub json: bool,
+}
+
+impl Output {
+    /// Prints `value` as JSON, or `text` for humans.
+    pub fn emit<T: Serialize>(self, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), Failure> {
+        let body = if self.json {
+            serde_json::to_string_pretty(value).map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?
+        } else {
+            text(value)
+        };
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", body.trim_end()).map_err(|e| Failure::Internal(format!("cannot write output: {e}")))
+    }
+}
+
+pub fn sex(arg: SexArg) -> Sex {
+    match arg {
+        SexArg::Female => Sex::Female,
+        SexArg::Male => Sex::Male,
+    }
+}
+
+pub fn read_input(field: &str, path: &Path) -> Result<String, Failure> {
+    let unreadable = |reason: String| Failure::Input(format!("invalid {field}: cannot read {}: {reason}", path.display()));
+    let metadata = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(unreadable("not a file".into()));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(unreadable(format!("{} bytes; accepted: at most {MAX_FILE_BYTES}", metadata.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8 text".into()))
+}
+
+/// The isotretinoin policy of data/rules.toml, with the command line's changes.
+pub fn policy(kb: &KnowledgeBase, args: &PolicyArgs) -> Result<IsotretinoinPolicy, Failure> {
+    let mut policy = kb.isotretinoin_policy.clone();
+    if let Some(days) = args.isotretinoin_window_days {
+        if days > 3650 {
+            return Err(Failure::Input(format!(
+                "invalid --isotretinoin-window-days: {days:?}; accepted: 0 to 3650 days"
+            )));
+        }
+        policy.window_days = days;
+    }
+    if let Some(tier) = &args.isotretinoin_tier {
+        policy.tier = Tier::parse("--isotretinoin-tier", tier)?;
+    }
+    Ok(policy)
+}
+
+pub fn today(args: &PolicyArgs) -> Result<NaiveDate, Failure> {
+    match &args.today {
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| Failure::Input(format!("invalid --today: {text:?}; accepted: a date YYYY-MM-DD"))),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+pub fn load_patient(kb: &KnowledgeBase, path: &Path, args: &PolicyArgs) -> Result<Patient, Failure> {
+    let text = read_input("patient file", path)?;
+    Ok(Patient::from_toml(&path.display().to_string(), &text, kb, today(args)?)?)
+}

@@ -1,0 +1,36 @@
+use std::path::Path;
+use std::process::ExitCode;
+
+use microneedling_core::KnowledgeBase;
+use microneedling_core::plan::{PlanOutcome, plan};
+
+use super::{Output, load_patient, policy};
+use crate::args::PolicyArgs;
+use crate::failure::{EXIT_PLAN_REFUSED, Failure};
+use crate::render;
+
+pub fn run(
+    kb: &KnowledgeBase,
+    path: &Path,
+    override_reason: Option<&str>,
+    policy_args: &PolicyArgs,
+    out: Output,
+) -> Result<ExitCode, Failure> {
+    let policy = policy(kb, policy_args)?;
+    let patient = load_patient(kb, path, policy_args)?;
+    match plan(kb, &patient, override_reason, &policy)? {
+        PlanOutcome::Planned(plan) => {
+            out.emit(plan.as_ref(), render::plan)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        PlanOutcome::Refused(screening) => {
+            out.emit(&screening, |s| {
+                format!(
+                    "NO PLAN: the patient is contraindicated. Give --override \"reason\" to plan anyway; the plan will carry it.\n\n{}",
+                    render::screening(s)
+                )
+            })?;
+            Ok(ExitCode::from(EXIT_PLAN_REFUSED))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! What stops a command, and the exit code it maps to.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use microneedling_core::{Error, InputError};
+
+pub const EXIT_INVALID_INPUT: u8 = 2;
+pub const EXIT_PLAN_REFUSED: u8 = 3;
+const EXIT_INTERNAL: u8 = 1;
+
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's input: a field, a file, a value.
+    Input(String),
+    /// A defect or an environment problem (e.g. stdout closed).
+    Internal(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            Self::Input(_) => EXIT_INVALID_INPUT,
+            Self::Internal(_) => EXIT_INTERNAL,
+        })
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Input(message) | Self::Internal(message) => f.write_str(message),
+        }
+    }
+}
+
+impl From<InputError> for Failure {
+    fn from(error: InputError) -> Self {
+        Self::Input(error.to_string())
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Knowledge(_) => Self::Internal(error.to_string()),
+            Error::Input(_) | Error::Parse { .. } => Self::Input(error.to_string()),
+        }
+    }
+}
