@@ -13,11 +13,17 @@ fn layers(list: &[Layer]) -> String {
     if list.is_empty() {
         return String::from("none");
     }
-    list.iter().map(|l| l.name()).collect::<Vec<_>>().join(" > ")
+    list.iter()
+        .map(|l| l.name())
+        .collect::<Vec<_>>()
+        .join(" > ")
 }
 
 fn adverse_effects(text: &mut String, effects: &[AdverseRisk]) {
-    let _ = writeln!(text, "\nAdverse-effect profile (likelihood: baseline -> for this patient and device)");
+    let _ = writeln!(
+        text,
+        "\nAdverse-effect profile (likelihood: baseline -> for this patient and device)"
+    );
     for effect in effects {
         let raised: Vec<&str> = effect.raised_by.iter().map(|d| d.reason.as_str()).collect();
         let why = if !effect.applies {
@@ -40,12 +46,23 @@ fn adverse_effects(text: &mut String, effects: &[AdverseRisk]) {
 }
 
 pub fn screening(s: &Screening) -> String {
-    let mut text = format!("Screening verdict: {}  (device {})\n", s.verdict.as_str().to_uppercase(), s.device);
+    let mut text = format!(
+        "Screening verdict: {}  (device {})\n",
+        s.verdict.as_str().to_uppercase(),
+        s.device
+    );
     if s.findings.is_empty() {
         text.push_str("No contraindication, clearance or caution rule applies.\n");
     }
     for f in &s.findings {
-        let _ = writeln!(text, "  [{}] {}: {}\n      source: {}", f.tier.as_str(), f.rule, f.message, f.source);
+        let _ = writeln!(
+            text,
+            "  [{}] {}: {}\n      source: {}",
+            f.tier.as_str(),
+            f.rule,
+            f.message,
+            f.source
+        );
     }
     if !s.actions.is_empty() {
         text.push_str("\nRequired actions\n");
@@ -54,7 +71,11 @@ pub fn screening(s: &Screening) -> String {
         }
     }
     adverse_effects(&mut text, &s.adverse_effects);
-    let _ = write!(text, "\nKnowledge base {}. {}\n", s.knowledge_base_version, s.disclaimer);
+    let _ = write!(
+        text,
+        "\nKnowledge base {}. {}\n",
+        s.knowledge_base_version, s.disclaimer
+    );
     text
 }
 
@@ -74,29 +95,57 @@ pub fn penetration(p: &Penetration) -> String {
         p.effective_fraction * 100.0,
         p.dimple_um
     );
-    let _ = writeln!(text, "  layers reached         {}", layers(&p.layers_reached));
+    let _ = writeln!(
+        text,
+        "  layers reached         {}",
+        layers(&p.layers_reached)
+    );
     let _ = writeln!(
         text,
         "  pinpoint bleeding      {}",
-        if p.pinpoint_bleeding_expected { "expected (papillary dermis reached)" } else { "not expected" }
+        if p.pinpoint_bleeding_expected {
+            "expected (papillary dermis reached)"
+        } else {
+            "not expected"
+        }
     );
-    let _ = writeln!(text, "  channel at surface     {:.0} um wide, {:.3} nL each", p.channel_surface_diameter_um, p.channel_volume_nl);
+    let _ = writeln!(
+        text,
+        "  channel at surface     {:.0} um wide, {:.3} nL each",
+        p.channel_surface_diameter_um, p.channel_volume_nl
+    );
     let _ = writeln!(
         text,
         "  channels               {:.0} per cm2 per pass x {} passes = {:.0} per cm2",
         p.channels_per_cm2_per_pass, p.passes, p.channels_per_cm2
     );
-    let _ = writeln!(text, "  injured dermis         {:.4} % of its volume", p.injured_dermis_fraction * 100.0);
+    let _ = writeln!(
+        text,
+        "  injured dermis         {:.4} % of its volume",
+        p.injured_dermis_fraction * 100.0
+    );
     let _ = writeln!(text, "  pain (no anaesthetic)  {:.1} / 10", p.pain_0_10);
-    let _ = writeln!(text, "  erythema               about {:.0} h", p.erythema_hours);
+    let _ = writeln!(
+        text,
+        "  erythema               about {:.0} h",
+        p.erythema_hours
+    );
     text.push_str("  skin layers (um below the surface)\n");
     for layer in &p.skin_layers {
-        let _ = writeln!(text, "    {:<18} {:>7.0} - {:<7.0}", layer.layer.name(), layer.top_um, layer.bottom_um);
+        let _ = writeln!(
+            text,
+            "    {:<18} {:>7.0} - {:<7.0}",
+            layer.layer.name(),
+            layer.top_um,
+            layer.bottom_um
+        );
     }
     for warning in &p.warnings {
         let _ = writeln!(text, "  WARNING: {warning}");
     }
-    text.push_str("Model and sources: docs/penetration.md, data/penetration.toml. Decision support only.\n");
+    text.push_str(
+        "Model and sources: docs/penetration.md, data/penetration.toml. Decision support only.\n",
+    );
     text
 }
 
@@ -105,11 +154,20 @@ pub fn plan(p: &Plan) -> String {
         "Treatment plan: {} with {} ({})\nScreening verdict: {}\n",
         p.indication_name,
         p.device.name,
-        if p.device.device_use == microneedling_core::device::DeviceUse::Home { "home" } else { "professional" },
+        if p.device.device_use == microneedling_core::device::DeviceUse::Home {
+            "home"
+        } else {
+            "professional"
+        },
         p.verdict.as_str().to_uppercase()
     );
     if let Some(o) = &p.override_ {
-        let _ = writeln!(text, "OVERRIDE recorded: {} (sets aside: {})", o.reason, o.rules.join(", "));
+        let _ = writeln!(
+            text,
+            "OVERRIDE recorded: {} (sets aside: {})",
+            o.reason,
+            o.rules.join(", ")
+        );
     }
     for f in &p.findings {
         let _ = writeln!(text, "  [{}] {}: {}", f.tier.as_str(), f.rule, f.message);
@@ -143,7 +201,11 @@ pub fn plan(p: &Plan) -> String {
         p.sessions, p.interval_weeks, p.min_interval_weeks
     );
     for s in &p.schedule {
-        let _ = writeln!(text, "  session {:>2}  week {:>2}  {}", s.number, s.week, s.date);
+        let _ = writeln!(
+            text,
+            "  session {:>2}  week {:>2}  {}",
+            s.number, s.week, s.date
+        );
     }
     text.push_str("\nTopicals during the session (suited to intradermal use)\n");
     if p.topicals.is_empty() {
@@ -166,12 +228,20 @@ pub fn plan(p: &Plan) -> String {
     for item in &p.aftercare {
         let _ = writeln!(text, "  - {item}");
     }
-    let _ = writeln!(text, "\nReassess {} weeks after the last session ({})", p.reassess_weeks, p.reassess_date);
+    let _ = writeln!(
+        text,
+        "\nReassess {} weeks after the last session ({})",
+        p.reassess_weeks, p.reassess_date
+    );
     text.push_str("Expected timeline\n");
     for m in &p.timeline {
         let _ = writeln!(text, "  week {:>3}  {}", m.week, m.label);
     }
-    let _ = writeln!(text, "\nEvidence: {:?} ({})", p.evidence.level, p.evidence.outcome_scale);
+    let _ = writeln!(
+        text,
+        "\nEvidence: {:?} ({})",
+        p.evidence.level, p.evidence.outcome_scale
+    );
     for trial in &p.evidence.key_trials {
         let _ = writeln!(text, "  - {trial}");
     }
@@ -180,24 +250,42 @@ pub fn plan(p: &Plan) -> String {
     for s in &p.sources {
         let _ = writeln!(text, "  - {s}");
     }
-    let _ = write!(text, "\nKnowledge base {}. {}\n", p.knowledge_base_version, p.disclaimer);
+    let _ = write!(
+        text,
+        "\nKnowledge base {}. {}\n",
+        p.knowledge_base_version, p.disclaimer
+    );
     text
 }
 
 pub fn comparison(c: &Comparison) -> String {
-    let mut text = format!("Devices compared on the {} ({}, {} years)\n", c.site, c.sex.as_str(), c.age_years);
+    let mut text = format!(
+        "Devices compared on the {} ({}, {} years)\n",
+        c.site,
+        c.sex.as_str(),
+        c.age_years
+    );
     for r in &c.rows {
         let _ = writeln!(
             text,
             "\n{} ({}, {})\n  setting            {} mm x {} passes\n  effective depth    {:.0} um, reaches {}\n  pinpoint bleeding  {}\n  channels           {:.0} per cm2\n  pain               {:.1} / 10, erythema about {:.0} h\n  infection risk     {}\n  cleaning           {}\n  expected effect    {}",
             r.name,
             r.kind.as_str(),
-            if r.device_use == microneedling_core::device::DeviceUse::Home { "home" } else { "professional" },
+            if r.device_use == microneedling_core::device::DeviceUse::Home {
+                "home"
+            } else {
+                "professional"
+            },
             r.length_mm,
             r.passes,
             r.effective_depth_um,
-            r.deepest_layer.map_or("no layer (no puncture)", |l| l.name()),
-            if r.pinpoint_bleeding_expected { "expected" } else { "no" },
+            r.deepest_layer
+                .map_or("no layer (no puncture)", |l| l.name()),
+            if r.pinpoint_bleeding_expected {
+                "expected"
+            } else {
+                "no"
+            },
             r.channels_per_cm2,
             r.pain_0_10,
             r.erythema_hours,

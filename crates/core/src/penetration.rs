@@ -191,7 +191,11 @@ impl PenetrationParams {
             cross_section_integral(&channel_radius_at, dermis_top, dermis_top + dermal_depth);
 
         // A needle that does not puncture leaves no channel.
-        let per_pass = if depth_um > 0.0 { device.channels_per_cm2_per_pass() } else { 0.0 };
+        let per_pass = if depth_um > 0.0 {
+            device.channels_per_cm2_per_pass()
+        } else {
+            0.0
+        };
         let channels = per_pass * f64::from(passes);
         const UM2_PER_CM2: f64 = 1e8;
         // Poisson overlap: channels land at random, so covered volume = 1 − exp(−mean cover).

@@ -234,7 +234,9 @@ impl SkinProfile {
     /// Depth of the top of `layer` below the skin surface, µm.
     pub fn top_um(&self, layer: Layer) -> f64 {
         // fold from +0.0: an empty f64 sum is -0.0.
-        self.thickness_um[..Self::index(layer)].iter().fold(0.0, |depth, t| depth + t)
+        self.thickness_um[..Self::index(layer)]
+            .iter()
+            .fold(0.0, |depth, t| depth + t)
     }
 
     pub fn bottom_um(&self, layer: Layer) -> f64 {

@@ -9,7 +9,11 @@ use crate::args::CatalogKind;
 use crate::failure::Failure;
 
 fn cite(source: &Option<String>, assumption: &Option<String>) -> String {
-    Provenance { source: source.clone(), assumption: assumption.clone() }.cite()
+    Provenance {
+        source: source.clone(),
+        assumption: assumption.clone(),
+    }
+    .cite()
 }
 
 pub fn run(kb: &KnowledgeBase, what: CatalogKind, out: Output) -> Result<ExitCode, Failure> {

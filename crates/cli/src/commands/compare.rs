@@ -17,11 +17,18 @@ pub fn run(
     out: Output,
 ) -> Result<ExitCode, Failure> {
     let site = site.trim();
-    let comparison = compare_devices(kb, site, devices, sex, age_years).map_err(|e| match e.field.as_str() {
-        "site" => microneedling_core::InputError { field: "--site".into(), ..e },
-        "age" => microneedling_core::InputError { field: "--age".into(), ..e },
-        _ => e,
-    })?;
+    let comparison =
+        compare_devices(kb, site, devices, sex, age_years).map_err(|e| match e.field.as_str() {
+            "site" => microneedling_core::InputError {
+                field: "--site".into(),
+                ..e
+            },
+            "age" => microneedling_core::InputError {
+                field: "--age".into(),
+                ..e
+            },
+            _ => e,
+        })?;
     out.emit(&comparison, render::comparison)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -39,14 +39,22 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let out = Output { json: cli.json };
     match cli.command {
         Command::Catalog { what } => catalog::run(kb, what, out),
-        Command::Screen { patient, device, policy } => screen::run(kb, &patient, device.as_deref(), &policy, out),
+        Command::Screen {
+            patient,
+            device,
+            policy,
+        } => screen::run(kb, &patient, device.as_deref(), &policy, out),
         Command::Simulate { model } => simulate::run(kb, model, out),
-        Command::Plan { patient, override_reason, policy } => {
-            plan::run(kb, &patient, override_reason.as_deref(), &policy, out)
-        }
-        Command::CompareDevices { site, devices, person } => {
-            compare::run(kb, &site, &devices, sex(person.sex), person.age, out)
-        }
+        Command::Plan {
+            patient,
+            override_reason,
+            policy,
+        } => plan::run(kb, &patient, override_reason.as_deref(), &policy, out),
+        Command::CompareDevices {
+            site,
+            devices,
+            person,
+        } => compare::run(kb, &site, &devices, sex(person.sex), person.age, out),
     }
 }
 
@@ -58,14 +66,20 @@ pub struct Output {
 
 impl Output {
     /// Prints `value` as JSON, or `text` for humans.
-    pub fn emit<T: Serialize>(self, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), Failure> {
+    pub fn emit<T: Serialize>(
+        self,
+        value: &T,
+        text: impl FnOnce(&T) -> String,
+    ) -> Result<(), Failure> {
         let body = if self.json {
-            serde_json::to_string_pretty(value).map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?
+            serde_json::to_string_pretty(value)
+                .map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?
         } else {
             text(value)
         };
         let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{}", body.trim_end()).map_err(|e| Failure::Internal(format!("cannot write output: {e}")))
+        writeln!(stdout, "{}", body.trim_end())
+            .map_err(|e| Failure::Internal(format!("cannot write output: {e}")))
     }
 }
 
@@ -77,13 +91,21 @@ pub fn sex(arg: SexArg) -> Sex {
 }
 
 pub fn read_input(field: &str, path: &Path) -> Result<String, Failure> {
-    let unreadable = |reason: String| Failure::Input(format!("invalid {field}: cannot read {}: {reason}", path.display()));
+    let unreadable = |reason: String| {
+        Failure::Input(format!(
+            "invalid {field}: cannot read {}: {reason}",
+            path.display()
+        ))
+    };
     let metadata = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
     if !metadata.is_file() {
         return Err(unreadable("not a file".into()));
     }
     if metadata.len() > MAX_FILE_BYTES {
-        return Err(unreadable(format!("{} bytes; accepted: at most {MAX_FILE_BYTES}", metadata.len())));
+        return Err(unreadable(format!(
+            "{} bytes; accepted: at most {MAX_FILE_BYTES}",
+            metadata.len()
+        )));
     }
     let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
     String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8 text".into()))
@@ -108,13 +130,25 @@ pub fn policy(kb: &KnowledgeBase, args: &PolicyArgs) -> Result<IsotretinoinPolic
 
 pub fn today(args: &PolicyArgs) -> Result<NaiveDate, Failure> {
     match &args.today {
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| Failure::Input(format!("invalid --today: {text:?}; accepted: a date YYYY-MM-DD"))),
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            Failure::Input(format!(
+                "invalid --today: {text:?}; accepted: a date YYYY-MM-DD"
+            ))
+        }),
         None => Ok(chrono::Local::now().date_naive()),
     }
 }
 
-pub fn load_patient(kb: &KnowledgeBase, path: &Path, args: &PolicyArgs) -> Result<Patient, Failure> {
+pub fn load_patient(
+    kb: &KnowledgeBase,
+    path: &Path,
+    args: &PolicyArgs,
+) -> Result<Patient, Failure> {
     let text = read_input("patient file", path)?;
-    Ok(Patient::from_toml(&path.display().to_string(), &text, kb, today(args)?)?)
+    Ok(Patient::from_toml(
+        &path.display().to_string(),
+        &text,
+        kb,
+        today(args)?,
+    )?)
 }

@@ -19,7 +19,10 @@ pub fn run(
     let policy = policy(kb, policy_args)?;
     let patient = load_patient(kb, path, policy_args)?;
     if let Some(id) = device {
-        kb.device(id).map_err(|e| microneedling_core::InputError { field: "--device".into(), ..e })?;
+        kb.device(id).map_err(|e| microneedling_core::InputError {
+            field: "--device".into(),
+            ..e
+        })?;
     }
     let assessment = assess(kb, &patient, device, &policy)?;
     out.emit(&assessment.screening, render::screening)?;

@@ -13,18 +13,42 @@ const MAX_PASSES: u32 = 100;
 
 pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Failure> {
     match model {
-        Model::Penetration { device, length_mm, site, person, passes } => {
-            let device = kb.device(&device).map_err(|e| InputError { field: "--device".into(), ..e })?;
-            let site = kb.site(&site).map_err(|e| InputError { field: "--site".into(), ..e })?;
+        Model::Penetration {
+            device,
+            length_mm,
+            site,
+            person,
+            passes,
+        } => {
+            let device = kb.device(&device).map_err(|e| InputError {
+                field: "--device".into(),
+                ..e
+            })?;
+            let site = kb.site(&site).map_err(|e| InputError {
+                field: "--site".into(),
+                ..e
+            })?;
             let length_mm = device
                 .check_length(length_mm.unwrap_or(device.default_length_mm))
-                .map_err(|e| InputError { field: "--length-mm".into(), ..e })?;
+                .map_err(|e| InputError {
+                    field: "--length-mm".into(),
+                    ..e
+                })?;
             let passes = passes.unwrap_or(device.default_passes);
             if passes == 0 || passes > MAX_PASSES {
-                return Err(InputError::new("--passes", passes, format!("1 to {MAX_PASSES} passes")).into());
+                return Err(InputError::new(
+                    "--passes",
+                    passes,
+                    format!("1 to {MAX_PASSES} passes"),
+                )
+                .into());
             }
-            let skin = SkinProfile::new(site, sex(person.sex), person.age, &kb.age_model)
-                .map_err(|e| InputError { field: "--age".into(), ..e })?;
+            let skin = SkinProfile::new(site, sex(person.sex), person.age, &kb.age_model).map_err(
+                |e| InputError {
+                    field: "--age".into(),
+                    ..e
+                },
+            )?;
             let result = kb.penetration.simulate(device, length_mm, &skin, passes);
             out.emit(&result, render::penetration)?;
         }
