@@ -54,6 +54,7 @@ pub enum Command {
         policy: PolicyArgs,
     },
     /// Compare devices side by side at one site (home vs professional).
+    #[command(allow_negative_numbers = true)]
     CompareDevices {
         #[arg(long)]
         site: String,
@@ -68,6 +69,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum Model {
     /// How deep a device really goes at a site, and what the channels do.
+    #[command(allow_negative_numbers = true)]
     Penetration {
         #[arg(long)]
         device: String,

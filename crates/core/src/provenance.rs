@@ -48,9 +48,14 @@ pub struct Cited {
 /// covered by its own table or any table around it.
 pub fn uncited_numbers(document: &str) -> Result<Vec<String>, Error> {
     let value: toml::Table = toml::from_str(document).map_err(|e| Error::parse("data", e))?;
+    Ok(uncited_in(&value))
+}
+
+/// [`uncited_numbers`] of an already parsed document.
+pub fn uncited_in(document: &toml::Table) -> Vec<String> {
     let mut missing = Vec::new();
-    walk_table(&value, "", false, &mut missing);
-    Ok(missing)
+    walk_table(document, "", false, &mut missing);
+    missing
 }
 
 fn has_provenance(table: &toml::Table) -> bool {

@@ -10,7 +10,7 @@ use crate::device::{Device, is_id};
 use crate::error::{Error, InputError};
 use crate::indication::Indication;
 use crate::penetration::PenetrationParams;
-use crate::provenance::{Provenance, uncited_numbers};
+use crate::provenance::{Provenance, uncited_in};
 use crate::screening::adverse::AdverseEffect;
 use crate::screening::{IsotretinoinPolicy, Rule};
 use crate::skin::{AgeModel, Site};
@@ -112,14 +112,19 @@ fn parse<T: for<'de> Deserialize<'de>>(files: &[(&str, &str)], name: &str) -> Re
         .find(|(file, _)| *file == name)
         .map(|(_, text)| *text)
         .ok_or_else(|| Error::Knowledge(format!("missing data file {name}")))?;
-    let missing = uncited_numbers(text)?;
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| Error::Knowledge(format!("{name}: {e}")))?;
+    let missing = uncited_in(&table);
     if !missing.is_empty() {
         return Err(Error::Knowledge(format!(
             "{name}: numbers without a source or assumption: {}",
             missing.join(", ")
         )));
     }
-    toml::from_str(text).map_err(|e| Error::Knowledge(format!("{name}: {e}")))
+    // One parse serves both the provenance walk and the typed structs.
+    toml::Value::Table(table)
+        .try_into()
+        .map_err(|e| Error::Knowledge(format!("{name}: {e}")))
 }
 
 /// Something with a catalog id.

@@ -1,0 +1,417 @@
+//! The binary end to end: every command, its JSON shape, its exit codes, its errors.
+
+mod harness;
+
+use harness::{assert_invalid, example, run, temp_file};
+
+const INDICATIONS: [&str; 10] = [
+    "acne-scars",
+    "scars",
+    "wrinkles",
+    "loose-skin",
+    "stretch-marks",
+    "rosacea",
+    "pigmentation",
+    "alopecia",
+    "large-pores",
+    "rejuvenation",
+];
+
+#[test]
+fn catalog_lists_every_kind_as_json_arrays_with_ids() {
+    for kind in [
+        "sites",
+        "devices",
+        "agents",
+        "indications",
+        "rules",
+        "adverse-effects",
+    ] {
+        let r = run(&["catalog", kind, "--json"]);
+        assert_eq!(r.code, 0, "{kind}: {}", r.stderr);
+        let items = r.json();
+        let items = items.as_array().expect("array");
+        assert!(!items.is_empty());
+        assert!(items.iter().all(|i| i["id"].is_string()), "{kind}");
+    }
+    let devices = run(&["catalog", "devices", "--json"]).json();
+    for d in devices.as_array().expect("array") {
+        assert!(["roller", "stamp", "pen", "rf"].contains(&d["kind"].as_str().expect("kind")));
+        assert!(["home", "professional"].contains(&d["use"].as_str().expect("use")));
+    }
+    let text = run(&["catalog", "rules"]);
+    assert!(text.stdout.contains("source:") && text.stdout.contains("keloid-tendency"));
+}
+
+#[test]
+fn screen_prints_verdict_findings_actions_and_effects() {
+    let r = run(&["screen", &example("acne-scars.toml"), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = r.json();
+    assert_eq!(s["verdict"], "caution");
+    let finding = &s["findings"][0];
+    for key in ["rule", "tier", "message", "source"] {
+        assert!(finding[key].is_string(), "{key}");
+    }
+    assert!(
+        s["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .any(|a| a.as_str().expect("text").contains("Antiviral"))
+    );
+    assert!(s["adverse_effects"].as_array().expect("effects").len() >= 15);
+    let contraindicated = run(&["screen", &example("contraindicated.toml")]);
+    assert_eq!(
+        contraindicated.code, 0,
+        "screening exits 0 whatever the verdict"
+    );
+    assert!(contraindicated.stdout.contains("CONTRAINDICATED"));
+}
+
+#[test]
+fn screen_takes_a_device_and_the_isotretinoin_policy() {
+    let rf = run(&[
+        "screen",
+        &example("acne-scars.toml"),
+        "--device",
+        "rf-noninsulated",
+        "--json",
+    ])
+    .json();
+    assert_eq!(rf["device"], "rf-noninsulated");
+    let burns = rf["adverse_effects"]
+        .as_array()
+        .expect("effects")
+        .iter()
+        .find(|e| e["id"] == "burns")
+        .cloned()
+        .expect("burns");
+    assert_eq!(burns["applies"], true);
+    let strict = run(&[
+        "screen",
+        &example("acne-scars.toml"),
+        "--isotretinoin-window-days",
+        "365",
+        "--isotretinoin-tier",
+        "contraindicated",
+        "--json",
+    ]);
+    assert_eq!(strict.json()["verdict"], "contraindicated");
+    assert_invalid(
+        &run(&[
+            "screen",
+            &example("acne-scars.toml"),
+            "--isotretinoin-tier",
+            "maybe",
+        ]),
+        &["--isotretinoin-tier", "maybe", "caution"],
+    );
+}
+
+#[test]
+fn simulate_penetration_reports_every_field() {
+    let r = run(&[
+        "simulate",
+        "penetration",
+        "--device",
+        "dermaroller-192",
+        "--length-mm",
+        "0.5",
+        "--site",
+        "cheek",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = r.json();
+    for key in [
+        "nominal_length_um",
+        "effective_depth_um",
+        "channels_per_cm2",
+        "channel_surface_diameter_um",
+        "injured_dermis_fraction",
+        "pain_0_10",
+        "erythema_hours",
+    ] {
+        assert!(p[key].as_f64().is_some_and(f64::is_finite), "{key}");
+    }
+    assert_eq!(p["nominal_length_um"], 500.0);
+    assert_eq!(p["pinpoint_bleeding_expected"], true);
+    assert!(
+        p["layers_reached"]
+            .as_array()
+            .expect("layers")
+            .iter()
+            .any(|l| l == "papillary-dermis")
+    );
+    assert!(p["warnings"].is_array());
+    let text = run(&[
+        "simulate",
+        "penetration",
+        "--device",
+        "skinpen",
+        "--site",
+        "forehead",
+        "--sex",
+        "male",
+        "--age",
+        "60",
+        "--passes",
+        "4",
+    ]);
+    assert!(text.stdout.contains("effective depth"), "{}", text.stdout);
+}
+
+#[test]
+fn every_example_indication_plans_and_exits_zero() {
+    for indication in INDICATIONS {
+        let r = run(&["plan", &example(&format!("{indication}.toml")), "--json"]);
+        assert_eq!(r.code, 0, "{indication}: {}", r.stderr);
+        let p = r.json();
+        assert_eq!(p["indication"], indication);
+        for key in [
+            "verdict",
+            "evidence",
+            "sessions",
+            "interval_weeks",
+            "reassess_weeks",
+        ] {
+            assert!(!p[key].is_null(), "{indication}: {key}");
+        }
+        for key in ["zones", "topicals", "aftercare", "sources"] {
+            assert!(p[key].is_array(), "{indication}: {key}");
+        }
+        let zone = &p["zones"][0];
+        for key in ["site", "device", "depth_mm", "passes"] {
+            assert!(!zone[key].is_null(), "{indication}: zones[].{key}");
+        }
+    }
+}
+
+#[test]
+fn a_contraindicated_plan_exits_3_unless_overridden() {
+    let refused = run(&["plan", &example("contraindicated.toml")]);
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(refused.stdout.contains("NO PLAN") && refused.stdout.contains("keloid"));
+    let overridden = run(&[
+        "plan",
+        &example("contraindicated.toml"),
+        "--override",
+        "scar clinic consultant approved",
+        "--json",
+    ]);
+    assert_eq!(overridden.code, 0, "{}", overridden.stderr);
+    let plan = overridden.json();
+    assert_eq!(
+        plan["override"]["reason"],
+        "scar clinic consultant approved"
+    );
+    assert_eq!(plan["verdict"], "contraindicated");
+}
+
+#[test]
+fn compare_devices_puts_home_and_professional_side_by_side() {
+    let r = run(&[
+        "compare-devices",
+        "--site",
+        "cheek",
+        "--devices",
+        "home-roller,dermaroller-192,skinpen",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = r.json();
+    let rows = c["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3);
+    let depth = |i: usize| rows[i]["effective_depth_um"].as_f64().expect("depth");
+    assert!(depth(0) < depth(1) && depth(0) < depth(2), "home shallower");
+    assert!(
+        rows[0]["cleaning"]
+            .as_str()
+            .expect("cleaning")
+            .contains("isopropyl")
+    );
+    assert!(
+        rows[0]["expected_effect"]
+            .as_str()
+            .expect("effect")
+            .contains("temporary")
+    );
+    let text = run(&[
+        "compare-devices",
+        "--site",
+        "cheek",
+        "--devices",
+        "home-roller,skinpen",
+    ]);
+    assert!(text.stdout.contains("infection risk"));
+}
+
+#[test]
+fn custom_devices_come_from_a_file() {
+    let r = run(&[
+        "--device-file",
+        &example("custom-device.toml"),
+        "simulate",
+        "penetration",
+        "--device",
+        "clinic-pen-12",
+        "--site",
+        "cheek",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["device"], "clinic-pen-12");
+    let bad = temp_file("bad-device.toml", "[[devices]]\nid = \"x\"\n");
+    assert_invalid(
+        &run(&["--device-file", &bad, "catalog", "devices"]),
+        &["missing field"],
+    );
+}
+
+#[test]
+fn bad_command_line_values_exit_2_naming_field_value_and_accepted() {
+    assert_invalid(
+        &run(&[
+            "simulate",
+            "penetration",
+            "--device",
+            "dermaroler-192",
+            "--site",
+            "cheek",
+        ]),
+        &["--device", "dermaroler-192", "did you mean dermaroller-192"],
+    );
+    assert_invalid(
+        &run(&[
+            "simulate",
+            "penetration",
+            "--device",
+            "skinpen",
+            "--site",
+            "elbow",
+        ]),
+        &["--site", "elbow", "forehead"],
+    );
+    assert_invalid(
+        &run(&[
+            "simulate",
+            "penetration",
+            "--device",
+            "skinpen",
+            "--site",
+            "cheek",
+            "--length-mm",
+            "NaN",
+        ]),
+        &["--length-mm", "NaN", "0.25 to 2.5"],
+    );
+    assert_invalid(
+        &run(&[
+            "simulate",
+            "penetration",
+            "--device",
+            "skinpen",
+            "--site",
+            "cheek",
+            "--length-mm",
+            "-1",
+        ]),
+        &["--length-mm"],
+    );
+    assert_invalid(
+        &run(&[
+            "simulate",
+            "penetration",
+            "--device",
+            "skinpen",
+            "--site",
+            "cheek",
+            "--age",
+            "-4",
+        ]),
+        &["--age", "-4", "0 to 120"],
+    );
+    assert_invalid(
+        &run(&[
+            "simulate",
+            "penetration",
+            "--device",
+            "skinpen",
+            "--site",
+            "cheek",
+            "--passes",
+            "0",
+        ]),
+        &["--passes", "1 to 100"],
+    );
+    assert_invalid(
+        &run(&[
+            "simulate",
+            "penetration",
+            "--device",
+            "skinpen",
+            "--site",
+            "cheek",
+            "--sex",
+            "x",
+        ]),
+        &["--sex", "female"],
+    );
+    assert_invalid(
+        &run(&["compare-devices", "--site", "cheek", "--devices", "skinpen"]),
+        &["--devices", "2 to 8"],
+    );
+    assert_invalid(&run(&["catalog", "widgets"]), &["widgets"]);
+}
+
+#[test]
+fn bad_patient_files_exit_2_and_never_panic() {
+    assert_invalid(
+        &run(&["screen", "no/such/file.toml"]),
+        &["patient file", "no/such/file.toml"],
+    );
+    let cases = [
+        (
+            "fitz.toml",
+            "[patient]\nage = 30\nsex = \"female\"\nfitzpatrick = 9\n[treatment]\nindication = \"wrinkles\"\n",
+            vec!["patient.fitzpatrick", "9", "1 to 6"],
+        ),
+        (
+            "age.toml",
+            "[patient]\nage = -2\nsex = \"female\"\nfitzpatrick = 2\n[treatment]\nindication = \"wrinkles\"\n",
+            vec!["patient.age", "-2"],
+        ),
+        (
+            "key.toml",
+            "[patient]\nage = 30\nsex = \"female\"\nfitzpatrick = 2\nweight = 60\n[treatment]\nindication = \"wrinkles\"\n",
+            vec!["unknown field", "weight"],
+        ),
+        ("broken.toml", "[patient\n", vec!["broken.toml"]),
+        (
+            "indication.toml",
+            "[patient]\nage = 30\nsex = \"female\"\nfitzpatrick = 2\n[treatment]\nindication = \"wrinkle\"\n",
+            vec!["treatment.indication", "did you mean wrinkles"],
+        ),
+        (
+            "sex.toml",
+            "[patient]\nage = 30\nsex = \"other\"\nfitzpatrick = 2\n[treatment]\nindication = \"wrinkles\"\n",
+            vec!["patient.sex", "female, male"],
+        ),
+        (
+            "date.toml",
+            "[patient]\nage = 30\nsex = \"male\"\nfitzpatrick = 2\n[treatment]\nindication = \"wrinkles\"\ndate = \"2026-13-45\"\n",
+            vec!["treatment.date", "YYYY-MM-DD"],
+        ),
+        (
+            "length.toml",
+            "[patient]\nage = 30\nsex = \"male\"\nfitzpatrick = 2\n[treatment]\nindication = \"wrinkles\"\ndevice = \"dermaroller-192\"\nlength_mm = 0.7\n",
+            vec!["treatment.length_mm", "0.5, 1, 1.5"],
+        ),
+    ];
+    for (name, text, words) in cases {
+        let path = temp_file(name, text);
+        assert_invalid(&run(&["plan", &path]), &words);
+        assert_invalid(&run(&["screen", &path, "--json"]), &words);
+    }
+}
