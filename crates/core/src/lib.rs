@@ -59,6 +59,7 @@ pub mod plan;
 pub mod provenance;
 pub mod screening;
 pub mod skin;
+pub mod transport;
 
 pub use error::{Error, InputError, Result};
 pub use knowledge::KnowledgeBase;

@@ -14,11 +14,12 @@ use crate::provenance::{Provenance, uncited_in};
 use crate::screening::adverse::AdverseEffect;
 use crate::screening::{IsotretinoinPolicy, Rule};
 use crate::skin::{AgeModel, Site};
+use crate::transport::TransportParams;
 
 mod checks;
 
 /// The data files, by name, as embedded in the binary.
-pub const DATA_FILES: [(&str, &str); 9] = [
+pub const DATA_FILES: [(&str, &str); 10] = [
     ("meta.toml", include_str!("../../../../data/meta.toml")),
     ("sites.toml", include_str!("../../../../data/sites.toml")),
     (
@@ -40,6 +41,10 @@ pub const DATA_FILES: [(&str, &str); 9] = [
         include_str!("../../../../data/penetration.toml"),
     ),
     ("care.toml", include_str!("../../../../data/care.toml")),
+    (
+        "transport.toml",
+        include_str!("../../../../data/transport.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +67,7 @@ pub struct KnowledgeBase {
     pub isotretinoin_policy: IsotretinoinPolicy,
     pub adverse_effects: Vec<AdverseEffect>,
     pub penetration: PenetrationParams,
+    pub transport: TransportParams,
     pub precare: CareList,
     pub aftercare: CareList,
 }
@@ -191,6 +197,7 @@ impl KnowledgeBase {
             isotretinoin_policy: rules.isotretinoin_policy,
             adverse_effects: parse::<EffectsFile>(files, "adverse_effects.toml")?.effects,
             penetration: parse(files, "penetration.toml")?,
+            transport: parse(files, "transport.toml")?,
             precare: care.precare,
             aftercare: care.aftercare,
         };
