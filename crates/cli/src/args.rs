@@ -19,6 +19,9 @@ pub struct Cli {
     /// Add the custom devices of this TOML file ([[devices]] entries, as data/devices.toml).
     #[arg(long, global = true, value_name = "FILE")]
     pub device_file: Option<PathBuf>,
+    /// Add the custom agents of this TOML file ([[agents]] entries, as data/agents.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub agent_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -83,6 +86,43 @@ pub enum Model {
         /// Passes over the area (else the device's default).
         #[arg(long, value_name = "N")]
         passes: Option<u32>,
+    },
+    /// How much of a topical reaches each layer and the blood through the channels, vs intact skin.
+    #[command(allow_negative_numbers = true)]
+    Delivery {
+        /// Agent id (catalog or --agent-file); or give --agent-mw and --agent-logkow.
+        #[arg(long)]
+        agent: Option<String>,
+        /// Custom agent: molecular weight, g/mol.
+        #[arg(long, value_name = "MW", requires = "agent_logkow")]
+        agent_mw: Option<f64>,
+        /// Custom agent: log10 of the octanol/water partition coefficient.
+        #[arg(long, value_name = "LOGKOW", requires = "agent_mw")]
+        agent_logkow: Option<f64>,
+        #[arg(long)]
+        device: String,
+        /// Needle length in mm (else the device's default).
+        #[arg(long, value_name = "L")]
+        length_mm: Option<f64>,
+        #[arg(long)]
+        site: String,
+        #[command(flatten)]
+        person: PersonArgs,
+        /// Passes over the area (else the device's default).
+        #[arg(long, value_name = "N")]
+        passes: Option<u32>,
+        /// Simulated time, hours.
+        #[arg(long, value_name = "H", default_value_t = 24.0)]
+        hours: f64,
+        /// The area is occluded after application (channels stay open about a day).
+        #[arg(long)]
+        occluded: bool,
+        /// infinite:MG_PER_ML (fixed surface concentration) or finite:UG_PER_CM2 (a depleting film).
+        #[arg(long, value_name = "DOSE", default_value = "infinite:10")]
+        dose: String,
+        /// Also write the time series as CSV to this file.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
     },
 }
 

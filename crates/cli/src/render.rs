@@ -220,6 +220,23 @@ pub fn plan(p: &Plan) -> String {
     for t in &p.excluded_topicals {
         let _ = writeln!(text, "  excluded: {}: {}", t.id, t.reason);
     }
+    for d in &p.delivery {
+        let ratio = d.enhancement_ratio.map_or(
+            "channel-only (intact skin: next to nothing)".to_string(),
+            |r| format!("{r:.1}x intact skin"),
+        );
+        let _ = writeln!(
+            text,
+            "  delivery of {} at the {} ({} mm, {} mg/mL, {} h): {:.2} ug/cm2 past the stratum corneum, {ratio}; channels close with t1/2 {:.1} h",
+            d.agent,
+            d.site,
+            d.depth_mm,
+            d.dose_mg_per_ml,
+            d.hours,
+            d.absorbed_ug_per_cm2,
+            d.channel_half_life_h
+        );
+    }
     text.push_str("\nBefore\n");
     for item in &p.precare {
         let _ = writeln!(text, "  - {item}");
@@ -302,5 +319,75 @@ pub fn comparison(c: &Comparison) -> String {
         let _ = writeln!(text, "  - {s}");
     }
     let _ = writeln!(text, "{}", c.disclaimer);
+    text
+}
+
+pub fn delivery(d: &microneedling_core::transport::Delivery) -> String {
+    let dose = match d.dose {
+        microneedling_core::transport::Dose::Infinite { mg_per_ml } => {
+            format!("infinite dose, {mg_per_ml} mg/mL")
+        }
+        microneedling_core::transport::Dose::Finite { ug_per_cm2 } => {
+            format!("finite dose, {ug_per_cm2} ug/cm2")
+        }
+    };
+    let mut text = format!(
+        "Delivery: {} through {} at {} mm on the {}, {} h, {}{}\n",
+        d.agent,
+        d.device,
+        d.nominal_length_um / 1000.0,
+        d.site,
+        d.hours,
+        dose,
+        if d.occluded { ", occluded" } else { "" }
+    );
+    let _ = writeln!(
+        text,
+        "  channels: {:.0} per cm2, {:.0} um deep, unit cell radius {:.0} um; closure half-life {:.1} h",
+        d.channels_per_cm2, d.effective_depth_um, d.unit_cell_radius_um, d.channel_half_life_h
+    );
+    match d.enhancement_ratio {
+        Some(ratio) => {
+            let _ = writeln!(
+                text,
+                "  enhancement vs intact skin at {} h: {ratio:.1}x",
+                d.hours
+            );
+        }
+        None => text.push_str(
+            "  enhancement: intact skin lets next to nothing through (channel-only delivery)\n",
+        ),
+    }
+    if let Some(t) = d.time_to_steady_state_h {
+        let _ = writeln!(
+            text,
+            "  uptake into blood steady (within 5 %) from {t:.1} h"
+        );
+    }
+    text.push_str("\n  ug/cm2     time_h      donor         SC  epidermis  papillary  reticular    channel      blood   absorbed   (intact)\n");
+    for (p, intact) in d.delivered_ug_per_cm2.iter().zip(&d.intact_ug_per_cm2) {
+        let _ = writeln!(
+            text,
+            "          {:>8.2} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.4}",
+            p.time_h,
+            p.donor,
+            p.stratum_corneum,
+            p.viable_epidermis,
+            p.papillary_dermis,
+            p.reticular_dermis,
+            p.channel,
+            p.blood,
+            p.absorbed,
+            intact.absorbed
+        );
+    }
+    for w in &d.warnings {
+        let _ = writeln!(text, "  WARNING: {w}");
+    }
+    let _ = writeln!(
+        text,
+        "\nNumerics: {} unknowns, {} steps, mass balance closes to {:.1e}. Model: docs/transport.md. Decision support only.",
+        d.numerics.unknowns, d.numerics.steps, d.numerics.max_mass_balance_error
+    );
     text
 }

@@ -415,3 +415,170 @@ fn bad_patient_files_exit_2_and_never_panic() {
         assert_invalid(&run(&["screen", &path, "--json"]), &words);
     }
 }
+
+#[test]
+fn simulate_delivery_reports_layers_blood_closure_and_enhancement() {
+    let csv = temp_file("delivery.csv", "");
+    let r = run(&[
+        "simulate",
+        "delivery",
+        "--agent",
+        "ascorbic-acid",
+        "--device",
+        "dermaroller-192",
+        "--length-mm",
+        "0.5",
+        "--site",
+        "cheek",
+        "--dose",
+        "infinite:100",
+        "--json",
+        "--csv",
+        &csv,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = r.json();
+    assert!(d["enhancement_ratio"].as_f64().is_some_and(|x| x > 1.0));
+    assert!((d["channel_half_life_h"].as_f64().expect("half-life") - 2.0).abs() < 0.5);
+    assert!(d.get("time_to_steady_state_h").is_some());
+    let points = d["delivered_ug_per_cm2"].as_array().expect("series");
+    assert_eq!(points.last().expect("end")["time_h"], 24.0);
+    for key in [
+        "stratum_corneum",
+        "viable_epidermis",
+        "papillary_dermis",
+        "reticular_dermis",
+        "blood",
+        "absorbed",
+    ] {
+        assert!(
+            points
+                .iter()
+                .all(|p| p[key].as_f64().is_some_and(|x| x >= 0.0)),
+            "{key}"
+        );
+    }
+    assert!(!d["profiles"].as_array().expect("profiles").is_empty());
+    let table = std::fs::read_to_string(&csv).expect("csv written");
+    assert!(table.starts_with("time_h,donor,stratum_corneum"));
+    assert_eq!(table.lines().count(), points.len() + 1);
+}
+
+#[test]
+fn simulate_delivery_takes_custom_agents_and_finite_doses() {
+    let r = run(&[
+        "simulate",
+        "delivery",
+        "--agent-mw",
+        "250",
+        "--agent-logkow",
+        "1.5",
+        "--device",
+        "skinpen",
+        "--site",
+        "forehead",
+        "--hours",
+        "6",
+        "--occluded",
+        "--dose",
+        "finite:300",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = r.json();
+    assert_eq!(d["agent"], "custom");
+    assert_eq!(d["dose"]["kind"], "finite");
+    assert!(
+        d["time_to_steady_state_h"].is_null(),
+        "a finite dose has no steady state"
+    );
+    let agent_file = temp_file(
+        "agents.toml",
+        "[[agents]]\nid = \"niacinamide\"\nname = \"Niacinamide\"\nclass = \"small-molecule\"\nmw_g_per_mol = 122.12\nlog_kow = -0.37\nintradermal_suited = false\ntiming = \"not-in-session\"\nnote = \"example\"\nsource = \"PubChem\"\n",
+    );
+    let r = run(&[
+        "--agent-file",
+        &agent_file,
+        "simulate",
+        "delivery",
+        "--agent",
+        "niacinamide",
+        "--device",
+        "dermapen",
+        "--site",
+        "cheek",
+        "--hours",
+        "2",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("enhancement"));
+}
+
+#[test]
+fn bad_delivery_input_exits_2() {
+    let base = [
+        "simulate", "delivery", "--device", "dermapen", "--site", "cheek",
+    ];
+    let with = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    assert_invalid(
+        &with(&["--agent", "vitamin-c"]),
+        &["--agent", "vitamin-c", "ascorbic-acid"],
+    );
+    assert_invalid(
+        &with(&["--agent", "minoxidil", "--hours", "0"]),
+        &["--hours", "0"],
+    );
+    assert_invalid(
+        &with(&["--agent", "minoxidil", "--hours", "-5"]),
+        &["--hours"],
+    );
+    assert_invalid(
+        &with(&["--agent", "minoxidil", "--dose", "lots"]),
+        &["--dose", "lots", "infinite:MG_PER_ML"],
+    );
+    assert_invalid(
+        &with(&["--agent", "minoxidil", "--dose", "infinite:1e9"]),
+        &["--dose", "2000"],
+    );
+    assert_invalid(
+        &with(&["--agent-mw", "NaN", "--agent-logkow", "1"]),
+        &["--agent-mw", "NaN"],
+    );
+    assert_invalid(
+        &with(&["--agent-mw", "200", "--agent-logkow", "40"]),
+        &["--agent-logkow", "40"],
+    );
+    assert_invalid(
+        &with(&[
+            "--agent",
+            "minoxidil",
+            "--agent-mw",
+            "200",
+            "--agent-logkow",
+            "1",
+        ]),
+        &["--agent", "not both"],
+    );
+    assert_invalid(&with(&[]), &["--agent", "missing"]);
+}
+
+#[test]
+fn plan_shows_the_delivery_of_its_in_session_topicals() {
+    let plan = run(&["plan", &example("pigmentation.toml"), "--json"]).json();
+    let delivery = plan["delivery"].as_array().expect("delivery");
+    assert!(delivery.iter().any(|d| d["agent"] == "tranexamic-acid"
+        && d["enhancement_ratio"].as_f64().is_some_and(|x| x > 1.0)));
+    let alopecia = run(&["plan", &example("alopecia.toml"), "--json"]).json();
+    assert!(
+        alopecia["delivery"]
+            .as_array()
+            .expect("delivery")
+            .iter()
+            .all(|d| d["agent"] != "minoxidil"),
+        "home topicals are not simulated into open channels"
+    );
+}

@@ -10,7 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let agent = kb.agent("ascorbic-acid")?;
     let device = kb.device("dermaroller-192")?;
     let skin = SkinProfile::new(kb.site("cheek")?, Sex::Female, 35.0, &kb.age_model)?;
-    for fraction in [0.1, 0.01, 0.001, 0.0001] {
+    for fraction in [0.01, 0.003, 0.001, 0.0003] {
         let mut kb = kb.clone();
         kb.transport.channel.barrier_open_fraction.value = fraction;
         let request = DeliveryRequest::new(

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::device::is_id;
+use crate::error::{Error, InputError};
+use crate::transport::Solute;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AgentClass {
@@ -62,4 +66,45 @@ pub struct Agent {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumption: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgentFile {
+    agents: Vec<Agent>,
+}
+
+/// Parses and validates custom agents from a TOML document with `[[agents]]` entries.
+pub fn agents_from_toml(document_name: &str, text: &str) -> Result<Vec<Agent>, Error> {
+    let file: AgentFile = toml::from_str(text).map_err(|e| Error::parse(document_name, e))?;
+    if file.agents.is_empty() {
+        return Err(InputError::new("agents", "[]", "at least one [[agents]] entry").into());
+    }
+    for (index, agent) in file.agents.iter().enumerate() {
+        let within = |e: InputError| e.within(&format!("agents[{index}]"));
+        if !is_id(&agent.id) {
+            return Err(within(InputError::new(
+                "id",
+                &agent.id,
+                "lower-case letters, digits and '-'",
+            ))
+            .into());
+        }
+        Solute::of_agent(agent).map_err(|e| {
+            within(InputError {
+                field: e.field.replace("agent.", ""),
+                ..e
+            })
+        })?;
+    }
+    Ok(file
+        .agents
+        .into_iter()
+        .map(|mut a| {
+            if a.source.is_none() && a.assumption.is_none() {
+                a.assumption = Some(format!("user-supplied agent from {document_name}"));
+            }
+            a
+        })
+        .collect())
 }

@@ -19,6 +19,7 @@ use crate::penetration::Penetration;
 use crate::screening::adverse::AdverseRisk;
 use crate::screening::{Exposure, Finding, IsotretinoinPolicy, Screening, Tier, Verdict, screen};
 use crate::skin::{Layer, Site, SkinProfile};
+use crate::transport::{DeliveryRequest, Dose, Solute};
 
 /// Longest override reason kept, characters.
 pub const MAX_OVERRIDE_CHARS: usize = 1000;
@@ -207,6 +208,21 @@ pub struct PlannedTopical {
     pub note: String,
 }
 
+/// What an in-session topical does through the plan's first zone in 24 h (docs/transport.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliverySummary {
+    pub agent: String,
+    pub site: String,
+    pub depth_mm: f64,
+    pub hours: f64,
+    pub dose_mg_per_ml: f64,
+    pub channel_half_life_h: f64,
+    /// Past the stratum corneum (viable tissue and blood), µg/cm².
+    pub absorbed_ug_per_cm2: f64,
+    pub intact_absorbed_ug_per_cm2: f64,
+    pub enhancement_ratio: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExcludedTopical {
     pub id: String,
@@ -256,6 +272,8 @@ pub struct Plan {
     /// Adjuncts used at home between sessions, never into open channels.
     pub home_topicals: Vec<PlannedTopical>,
     pub excluded_topicals: Vec<ExcludedTopical>,
+    /// The in-session topicals through the first zone's channels, vs intact skin.
+    pub delivery: Vec<DeliverySummary>,
     pub precare: Vec<String>,
     pub aftercare: Vec<String>,
     pub reassess_weeks: u32,
@@ -287,6 +305,47 @@ fn planned(agent: &Agent) -> PlannedTopical {
         timing: agent.timing.describe(),
         note: agent.note.clone(),
     }
+}
+
+/// Hours and dose of the plan's delivery summaries: one day of the default dose, not occluded.
+const SUMMARY_HOURS: f64 = 24.0;
+
+fn delivery_summary(
+    kb: &KnowledgeBase,
+    patient: &Patient,
+    agent: &Agent,
+    device: &Device,
+    zone: &ZonePlan,
+) -> Result<DeliverySummary, InputError> {
+    let site = kb.site(&zone.site)?;
+    let skin = SkinProfile::new(site, patient.sex, patient.age_years, &kb.age_model)?;
+    let mg_per_ml = kb.transport.dose.default_infinite_mg_per_ml.value;
+    let request = DeliveryRequest::new(
+        kb,
+        &agent.id,
+        Solute::of_agent(agent)?,
+        device,
+        zone.depth_mm,
+        zone.passes,
+        skin,
+        SUMMARY_HOURS,
+        false,
+        Dose::Infinite { mg_per_ml },
+    )?;
+    let result = crate::transport::simulate(kb, &request);
+    let end =
+        |points: &[crate::transport::DeliveryPoint]| points.last().map_or(0.0, |p| p.absorbed);
+    Ok(DeliverySummary {
+        agent: agent.id.clone(),
+        site: zone.site.clone(),
+        depth_mm: zone.depth_mm,
+        hours: SUMMARY_HOURS,
+        dose_mg_per_ml: mg_per_ml,
+        channel_half_life_h: result.channel_half_life_h,
+        absorbed_ug_per_cm2: end(&result.delivered_ug_per_cm2),
+        intact_absorbed_ug_per_cm2: end(&result.intact_ug_per_cm2),
+        enhancement_ratio: result.enhancement_ratio,
+    })
 }
 
 /// Builds the plan for a patient file; refuses a contraindicated patient without an override.
@@ -349,6 +408,15 @@ pub fn plan(
             }),
         }
     }
+
+    let delivery = match assessment.zones.first() {
+        Some(zone) => topicals
+            .iter()
+            .filter_map(|t| kb.agent(&t.id).ok())
+            .map(|agent| delivery_summary(kb, patient, agent, device, zone))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
 
     let date = patient.treatment.date;
     let schedule: Vec<ScheduledSession> = (0..indication.sessions)
@@ -461,6 +529,7 @@ pub fn plan(
         topicals,
         home_topicals,
         excluded_topicals,
+        delivery,
         precare: kb
             .precare
             .items

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use microneedling_core::KnowledgeBase;
+use microneedling_core::agent::agents_from_toml;
 use microneedling_core::device::devices_from_toml;
 use microneedling_core::patient::Patient;
 use microneedling_core::screening::{IsotretinoinPolicy, Tier};
@@ -17,6 +18,7 @@ use crate::failure::Failure;
 
 mod catalog;
 mod compare;
+mod delivery;
 mod plan;
 mod screen;
 mod simulate;
@@ -27,14 +29,20 @@ const MAX_FILE_BYTES: u64 = 1 << 20;
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let embedded = KnowledgeBase::embedded()?;
     let custom;
-    let kb = match &cli.device_file {
-        Some(path) => {
+    let kb = if cli.device_file.is_some() || cli.agent_file.is_some() {
+        let mut kb = embedded.clone();
+        if let Some(path) = &cli.device_file {
             let text = read_input("--device-file", path)?;
-            let devices = devices_from_toml(&path.display().to_string(), &text)?;
-            custom = embedded.with_devices(devices)?;
-            &custom
+            kb = kb.with_devices(devices_from_toml(&path.display().to_string(), &text)?)?;
         }
-        None => embedded,
+        if let Some(path) = &cli.agent_file {
+            let text = read_input("--agent-file", path)?;
+            kb = kb.with_agents(agents_from_toml(&path.display().to_string(), &text)?)?;
+        }
+        custom = kb;
+        &custom
+    } else {
+        embedded
     };
     let out = Output { json: cli.json };
     match cli.command {

@@ -8,8 +8,7 @@ use crate::args::Model;
 use crate::failure::Failure;
 use crate::render;
 
-/// Most passes accepted over one area in one session.
-const MAX_PASSES: u32 = 100;
+use super::delivery::MAX_PASSES;
 
 pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Failure> {
     match model {
@@ -51,6 +50,36 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             )?;
             let result = kb.penetration.simulate(device, length_mm, &skin, passes);
             out.emit(&result, render::penetration)?;
+        }
+        Model::Delivery {
+            agent,
+            agent_mw,
+            agent_logkow,
+            device,
+            length_mm,
+            site,
+            person,
+            passes,
+            hours,
+            occluded,
+            dose,
+            csv,
+        } => {
+            let args = super::delivery::DeliveryArgs {
+                agent: agent.as_deref(),
+                agent_mw,
+                agent_logkow,
+                device: &device,
+                length_mm,
+                site: &site,
+                person: &person,
+                passes,
+                hours,
+                occluded,
+                dose: &dose,
+                csv: csv.as_deref(),
+            };
+            return super::delivery::run(kb, args, out);
         }
     }
     Ok(ExitCode::SUCCESS)

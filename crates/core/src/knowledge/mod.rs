@@ -221,6 +221,22 @@ impl KnowledgeBase {
         Ok(kb)
     }
 
+    /// A copy with custom agents added; their ids must not clash with the catalog's.
+    pub fn with_agents(&self, agents: Vec<Agent>) -> Result<Self, InputError> {
+        let mut kb = self.clone();
+        for agent in agents {
+            if kb.agents.iter().any(|a| a.id == agent.id) {
+                return Err(InputError::new(
+                    "agents.id",
+                    &agent.id,
+                    "an id not already in the catalog",
+                ));
+            }
+            kb.agents.push(agent);
+        }
+        Ok(kb)
+    }
+
     pub fn site(&self, id: &str) -> Result<&Site, InputError> {
         find(&self.sites, "site", id)
     }

@@ -329,6 +329,8 @@ fn points(solution: &Solution) -> Vec<DeliveryPoint> {
         .collect()
 }
 
+/// The earliest time from which the uptake rate stays within 5 % of its final value, if that
+/// holds over at least the last quarter of the run.
 fn steady_state_h(uptake: &[(f64, f64)]) -> Option<f64> {
     let &(end, last) = uptake.last()?;
     if last <= 0.0 || !last.is_finite() {
@@ -343,7 +345,7 @@ fn steady_state_h(uptake: &[(f64, f64)]) -> Option<f64> {
             break;
         }
     }
-    (first < end).then_some(first / 3600.0)
+    (first <= 0.75 * end).then_some(first / 3600.0)
 }
 
 /// Unit-cell description of a request, with or without its channel.
@@ -384,8 +386,13 @@ pub fn unit_cell(
     };
     let channel = (with_channel && channels > 0.0).then(|| ChannelSpec {
         depth_um: p.effective_depth_um.min(0.98 * total_depth),
-        // The cone of the penetration model as the cylinder of the same depth and volume.
-        radius_um: (p.channel_surface_diameter_um / 2.0 / 3f64.sqrt()).min(0.8 * radius_um),
+        // The fluid path is the needle's own hole (the torn rim that stains around it recoils),
+        // as the cylinder of the cone's depth and volume.
+        radius_um: (p.channel_surface_diameter_um
+            / kb.penetration.channel.tear_factor.value
+            / 2.0
+            / 3f64.sqrt())
+        .min(0.8 * radius_um),
         vehicle_diffusivity_um2_per_s: props.vehicle_diffusivity_um2_per_s,
         half_life_s: Some(half_life_h * 3600.0),
         barrier_open_fraction: kb.transport.channel.barrier_open_fraction.value,
