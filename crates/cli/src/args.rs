@@ -56,6 +56,8 @@ pub enum Command {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// Run every validation case (analytic solutions, published data); exit 1 if any fails.
+    Validate,
     /// Compare devices side by side at one site (home vs professional).
     #[command(allow_negative_numbers = true)]
     CompareDevices {

@@ -60,6 +60,7 @@ pub mod provenance;
 pub mod screening;
 pub mod skin;
 pub mod transport;
+pub mod validation;
 
 pub use error::{Error, InputError, Result};
 pub use knowledge::KnowledgeBase;

@@ -28,28 +28,15 @@ fn settings(device: &Device) -> Vec<f64> {
     }
 }
 
-/// Kalluri, Kolli & Banga 2011: a dermaroller with 770 um needles (4 um tip, 140 um base) made
-/// channels 152.5 +/- 9.6 um deep and 70.7 +/- 9.9 um wide in hairless rat.
 #[test]
 fn kalluri_2011_roller_falls_near_its_measured_depth_and_width() {
-    let kb = kb();
-    let mut device = kb.device("dermaroller-192").expect("roller").clone();
-    device.needle_diameter_um = 140.0;
-    device.tip_length_um = 770.0;
-    device.lengths_mm = Some(vec![0.77]);
-    let result = kb
-        .penetration
-        .simulate(&device, 0.77, &skin("upper-arm"), 1);
-    assert!(
-        (result.effective_depth_um - 152.5).abs() <= 9.6,
-        "depth {}",
-        result.effective_depth_um
-    );
-    assert!(
-        (result.channel_surface_diameter_um - 70.7).abs() <= 9.9,
-        "width {}",
-        result.channel_surface_diameter_um
-    );
+    for case in microneedling_core::validation::kalluri_2011(kb()) {
+        assert!(
+            case.passed,
+            "{}: {} ({})",
+            case.id, case.computed, case.tolerance
+        );
+    }
 }
 
 /// Lima, Lima & Takano 2013: 0.5 mm needles on a 192-needle roller reach the papillary dermis.
@@ -91,15 +78,10 @@ fn half_millimetre_professional_roller_reaches_papillary_dermis_on_every_face_si
 /// 15 passes give about 230-250 channels per cm2.
 #[test]
 fn roller_channel_density_matches_fernandes() {
-    let kb = kb();
-    let roller = kb.device("dermaroller-192").expect("roller");
+    let roller = kb().device("dermaroller-192").expect("roller");
     assert!((roller.channels_per_cm2_per_pass() - 15.3).abs() < 0.3);
-    let result = kb.penetration.simulate(roller, 1.5, &skin("cheek"), 15);
-    assert!(
-        (225.0..=250.0).contains(&result.channels_per_cm2),
-        "{}",
-        result.channels_per_cm2
-    );
+    let case = microneedling_core::validation::fernandes_density(kb());
+    assert!(case.passed, "{}", case.computed);
 }
 
 #[test]

@@ -22,6 +22,7 @@ mod delivery;
 mod plan;
 mod screen;
 mod simulate;
+mod validate;
 
 /// Largest input file read, bytes: a patient or device file is a few kB.
 const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             override_reason,
             policy,
         } => plan::run(kb, &patient, override_reason.as_deref(), &policy, out),
+        Command::Validate => validate::run(kb, out),
         Command::CompareDevices {
             site,
             devices,

@@ -37,12 +37,22 @@ pub struct UnitCell {
     pub radial_cells: usize,
 }
 
-/// Time steps: the first, the growth factor per step, the largest.
+/// The time discretization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// Variable-step BDF2 (second order), backward Euler where BDF2 would undershoot.
+    Bdf2,
+    /// Backward Euler only (first order), as most finite-volume packages step.
+    BackwardEuler,
+}
+
+/// Time steps: the first, the growth factor per step, the largest, and the scheme.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stepping {
     pub first_step_s: f64,
     pub growth: f64,
     pub max_step_s: f64,
+    pub scheme: Scheme,
 }
 
 impl Default for Stepping {
@@ -51,6 +61,7 @@ impl Default for Stepping {
             first_step_s: 0.5,
             growth: 1.2,
             max_step_s: 1800.0,
+            scheme: Scheme::Bdf2,
         }
     }
 }
@@ -84,6 +95,50 @@ pub struct Solution {
     /// Smallest potential seen at any step (≥ 0 when the scheme keeps positivity).
     pub min_potential: f64,
     pub unknowns: usize,
+    /// The step sizes taken, s.
+    pub step_sizes_s: Vec<f64>,
+    /// Potentials at the end, cell by cell (row-major, after the donor when it is finite).
+    pub final_potential: Vec<f64>,
+}
+
+/// The discretized unit cell, for comparison with other solvers (bench/fipy_delivery.py).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Discretization {
+    pub r_faces_um: Vec<f64>,
+    pub z_faces_um: Vec<f64>,
+    /// Per cell, row-major: capacity per volume, tissue D·K, channel fraction, loss rate per volume.
+    pub capacity_per_volume: Vec<f64>,
+    pub dk_tissue_um2_per_s: Vec<f64>,
+    pub channel_fraction: Vec<f64>,
+    pub loss_per_s: Vec<f64>,
+}
+
+pub fn discretization(cell: &UnitCell) -> Discretization {
+    let grid = grid::build(
+        cell.radius_um,
+        &cell.layers,
+        cell.channel.as_ref(),
+        cell.radial_cells,
+    );
+    let c = cells(&grid, &cell.layers, cell.channel.is_some());
+    Discretization {
+        capacity_per_volume: c
+            .capacity
+            .iter()
+            .zip(&c.volume)
+            .map(|(cap, v)| cap / v)
+            .collect(),
+        loss_per_s: c
+            .sink_rate
+            .iter()
+            .zip(&c.volume)
+            .map(|(k, v)| k / v)
+            .collect(),
+        dk_tissue_um2_per_s: c.dk_tissue,
+        channel_fraction: c.fraction,
+        r_faces_um: grid.r_faces,
+        z_faces_um: grid.z_faces,
+    }
 }
 
 /// Per-cell constants of the discretization.
@@ -228,6 +283,7 @@ pub fn solve(
     let mut min_potential = u.iter().copied().fold(f64::INFINITY, f64::min);
     let mut snapshots = Vec::new();
     let mut uptake_rate = Vec::new();
+    let mut step_sizes_s = Vec::new();
     let mut stops: Vec<f64> = report_s
         .iter()
         .copied()
@@ -250,7 +306,7 @@ pub fn solve(
         }
         let t_new = t + dt;
         let (a0, a1, a2) = match dt_prev {
-            Some(prev) if u_prev.is_some() => {
+            Some(prev) if u_prev.is_some() && stepping.scheme == Scheme::Bdf2 => {
                 let w = dt / prev;
                 ((1.0 + 2.0 * w) / (1.0 + w), -(1.0 + w), w * w / (1.0 + w))
             }
@@ -308,6 +364,7 @@ pub fn solve(
         (cleared, sink, donor_in) = (cleared_new, sink_new, in_new);
         u_prev = Some(std::mem::replace(&mut u, u_new));
         dt_prev = Some(dt);
+        step_sizes_s.push(dt);
         t = t_new;
         steps += 1;
         if dt >= dt_nominal * (1.0 - 1e-9) {
@@ -353,6 +410,8 @@ pub fn solve(
         max_mass_balance_error: max_error,
         min_potential,
         unknowns: n,
+        step_sizes_s,
+        final_potential: u,
     }
 }
 

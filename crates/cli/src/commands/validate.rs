@@ -1,0 +1,51 @@
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use microneedling_core::KnowledgeBase;
+use microneedling_core::validation::{ValidationCase, penetration_cases, transport_cases};
+
+use super::Output;
+use crate::failure::Failure;
+
+/// Exit code when a validation case fails.
+const EXIT_VALIDATION_FAILED: u8 = 1;
+
+pub fn run(kb: &KnowledgeBase, out: Output) -> Result<ExitCode, Failure> {
+    let mut cases = penetration_cases(kb);
+    cases.extend(transport_cases(kb));
+    let failed = cases.iter().filter(|c| !c.passed).count();
+    out.emit(&cases, |cases| table(cases, failed))?;
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_VALIDATION_FAILED)
+    })
+}
+
+fn table(cases: &[ValidationCase], failed: usize) -> String {
+    let mut text =
+        String::from("Validation: every model against analytic solutions and published data\n\n");
+    for c in cases {
+        let _ = writeln!(
+            text,
+            "{} {:<30} expected {:<12} computed {:<12} {}\n     {}\n     source: {}",
+            if c.passed { "PASS" } else { "FAIL" },
+            c.id,
+            format_number(c.expected),
+            format_number(c.computed),
+            c.tolerance,
+            c.description,
+            c.source
+        );
+    }
+    let _ = writeln!(text, "\n{} passed, {} failed", cases.len() - failed, failed);
+    text
+}
+
+fn format_number(x: f64) -> String {
+    if x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e5) {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.4}")
+    }
+}

@@ -1,0 +1,48 @@
+//! One 24 h delivery simulation on the default grid: the target is at most 20 ms on one
+//! core (the channel unit cell; the intact-skin baseline is a separate, far cheaper solve).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use microneedling_core::KnowledgeBase;
+use microneedling_core::skin::{Sex, SkinProfile};
+use microneedling_core::transport::solver::{Stepping, solve};
+use microneedling_core::transport::{DeliveryRequest, Dose, Solute, simulate, unit_cell};
+
+fn benches(c: &mut Criterion) {
+    let kb = KnowledgeBase::embedded().expect("embedded knowledge base");
+    let skin = SkinProfile::new(
+        kb.site("cheek").expect("site"),
+        Sex::Female,
+        35.0,
+        &kb.age_model,
+    )
+    .expect("skin");
+    let agent = kb.agent("ascorbic-acid").expect("agent");
+    let device = kb.device("dermapen").expect("device");
+    let request = DeliveryRequest::new(
+        kb,
+        &agent.id,
+        Solute::of_agent(agent).expect("solute"),
+        device,
+        1.0,
+        device.default_passes,
+        skin,
+        24.0,
+        false,
+        Dose::Infinite { mg_per_ml: 100.0 },
+    )
+    .expect("request");
+    let (cell, _) = unit_cell(kb, &request, true);
+    let end = 24.0 * 3600.0;
+    c.bench_function("delivery 24 h, channel unit cell, default grid", |b| {
+        b.iter(|| solve(black_box(&cell), Stepping::default(), end, &[end], &[]))
+    });
+    c.bench_function(
+        "delivery 24 h with intact baseline and report (simulate)",
+        |b| b.iter(|| simulate(kb, black_box(&request))),
+    );
+}
+
+criterion_group!(delivery_benches, benches);
+criterion_main!(delivery_benches);
