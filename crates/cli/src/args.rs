@@ -122,6 +122,15 @@ pub enum Model {
         /// infinite:MG_PER_ML (fixed surface concentration) or finite:UG_PER_CM2 (a depleting film).
         #[arg(long, value_name = "DOSE", default_value = "infinite:10")]
         dose: String,
+        /// Channel closure half-life in hours (else from occlusion and needle length).
+        #[arg(long, value_name = "H")]
+        closure_half_life_h: Option<f64>,
+        /// Reporting times in hours, comma-separated (else 0.25, 0.5, 1, 2, 4, 8, 12, 24, … up to --hours).
+        #[arg(long, value_name = "H,H", value_delimiter = ',')]
+        report_hours: Vec<f64>,
+        /// Times in hours with depth profiles, comma-separated (else 1, 4 and the end).
+        #[arg(long, value_name = "H,H", value_delimiter = ',')]
+        profile_hours: Vec<f64>,
         /// Also write the time series as CSV to this file.
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,

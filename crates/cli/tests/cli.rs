@@ -564,6 +564,25 @@ fn bad_delivery_input_exits_2() {
         &["--agent", "not both"],
     );
     assert_invalid(&with(&[]), &["--agent", "missing"]);
+    assert_invalid(
+        &with(&["--agent", "minoxidil", "--closure-half-life-h", "0"]),
+        &["--closure-half-life-h", "0"],
+    );
+    assert_invalid(
+        &with(&["--agent", "minoxidil", "--closure-half-life-h", "-2"]),
+        &["--closure-half-life-h"],
+    );
+    assert_invalid(
+        &with(&[
+            "--agent",
+            "minoxidil",
+            "--hours",
+            "4",
+            "--report-hours",
+            "1,9",
+        ]),
+        &["--report-hours", "9"],
+    );
 }
 
 #[test]

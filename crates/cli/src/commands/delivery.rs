@@ -28,6 +28,9 @@ pub struct DeliveryArgs<'a> {
     pub hours: f64,
     pub occluded: bool,
     pub dose: &'a str,
+    pub closure_half_life_h: Option<f64>,
+    pub report_hours: Vec<f64>,
+    pub profile_hours: Vec<f64>,
     pub csv: Option<&'a Path>,
 }
 
@@ -85,7 +88,7 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
     let skin = SkinProfile::new(site, sex(args.person.sex), args.person.age, &kb.age_model)
         .map_err(rename("--age"))?;
     let dose = Dose::parse("--dose", args.dose)?;
-    let request = DeliveryRequest::new(
+    let mut request = DeliveryRequest::new(
         kb,
         &agent_id,
         solute,
@@ -107,6 +110,34 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
             e
         }
     })?;
+    if let Some(hours) = args.closure_half_life_h {
+        request = request
+            .with_closure_half_life_h(hours)
+            .map_err(rename("--closure-half-life-h"))?;
+    }
+    if !args.report_hours.is_empty() || !args.profile_hours.is_empty() {
+        let report = if args.report_hours.is_empty() {
+            request.report_hours.clone()
+        } else {
+            args.report_hours.clone()
+        };
+        let profile = if args.profile_hours.is_empty() {
+            vec![request.hours]
+        } else {
+            args.profile_hours.clone()
+        };
+        request = request.with_times(report, profile).map_err(|e| {
+            let field = if e.field.starts_with("report") {
+                "--report-hours"
+            } else {
+                "--profile-hours"
+            };
+            InputError {
+                field: field.into(),
+                ..e
+            }
+        })?;
+    }
     let delivery = simulate(kb, &request);
     if let Some(path) = args.csv {
         std::fs::write(path, csv(&delivery)).map_err(|e| {

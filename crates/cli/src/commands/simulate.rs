@@ -63,6 +63,9 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             hours,
             occluded,
             dose,
+            closure_half_life_h,
+            report_hours,
+            profile_hours,
             csv,
         } => {
             let args = super::delivery::DeliveryArgs {
@@ -77,6 +80,9 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
                 hours,
                 occluded,
                 dose: &dose,
+                closure_half_life_h,
+                report_hours,
+                profile_hours,
                 csv: csv.as_deref(),
             };
             return super::delivery::run(kb, args, out);

@@ -138,6 +138,8 @@ pub struct DeliveryRequest {
     pub profile_hours: Vec<f64>,
     pub resolution: GridResolution,
     pub stepping: Stepping,
+    /// Replaces the closure half-life of `data/transport.toml`, hours.
+    pub closure_half_life_h: Option<f64>,
 }
 
 /// Amounts at one time, µg/cm².
@@ -278,7 +280,57 @@ impl DeliveryRequest {
             profile_hours,
             resolution: GridResolution::default(),
             stepping: Stepping::default(),
+            closure_half_life_h: None,
         })
+    }
+
+    /// Sets the channel closure half-life, hours (more than 0, at most 10 000).
+    pub fn with_closure_half_life_h(mut self, hours: f64) -> Result<Self, InputError> {
+        self.closure_half_life_h = Some(check_range(
+            "closure_half_life_h",
+            hours,
+            1e-3,
+            1e4,
+            "hours",
+        )?);
+        Ok(self)
+    }
+
+    /// Sets the reporting times (hours, each in (0, hours]) and the times with depth profiles
+    /// (each one of the reporting times).
+    pub fn with_times(
+        mut self,
+        report_hours: Vec<f64>,
+        profile_hours: Vec<f64>,
+    ) -> Result<Self, InputError> {
+        let mut report = report_hours;
+        for (i, t) in report.iter().enumerate() {
+            check_range(
+                &format!("report_hours[{i}]"),
+                *t,
+                1e-3,
+                self.hours,
+                "hours (up to the simulated time)",
+            )?;
+        }
+        report.push(self.hours);
+        report.sort_by(f64::total_cmp);
+        report.dedup();
+        for (i, t) in profile_hours.iter().enumerate() {
+            check_range(
+                &format!("profile_hours[{i}]"),
+                *t,
+                1e-3,
+                self.hours,
+                "hours (up to the simulated time)",
+            )?;
+        }
+        report.extend(profile_hours.iter().copied());
+        report.sort_by(f64::total_cmp);
+        report.dedup();
+        self.report_hours = report;
+        self.profile_hours = profile_hours;
+        Ok(self)
     }
 }
 
