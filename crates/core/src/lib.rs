@@ -51,6 +51,7 @@ pub mod agent;
 pub mod compare;
 pub mod device;
 pub mod error;
+pub mod healing;
 pub mod indication;
 pub mod knowledge;
 pub mod patient;

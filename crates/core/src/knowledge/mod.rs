@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::agent::Agent;
 use crate::device::{Device, is_id};
 use crate::error::{Error, InputError};
+use crate::healing::HealingParams;
 use crate::indication::Indication;
 use crate::penetration::PenetrationParams;
 use crate::provenance::{Provenance, uncited_in};
@@ -19,7 +20,7 @@ use crate::transport::TransportParams;
 mod checks;
 
 /// The data files, by name, as embedded in the binary.
-pub const DATA_FILES: [(&str, &str); 10] = [
+pub const DATA_FILES: [(&str, &str); 11] = [
     ("meta.toml", include_str!("../../../../data/meta.toml")),
     ("sites.toml", include_str!("../../../../data/sites.toml")),
     (
@@ -45,6 +46,10 @@ pub const DATA_FILES: [(&str, &str); 10] = [
         "transport.toml",
         include_str!("../../../../data/transport.toml"),
     ),
+    (
+        "healing.toml",
+        include_str!("../../../../data/healing.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,6 +73,7 @@ pub struct KnowledgeBase {
     pub adverse_effects: Vec<AdverseEffect>,
     pub penetration: PenetrationParams,
     pub transport: TransportParams,
+    pub healing: HealingParams,
     pub precare: CareList,
     pub aftercare: CareList,
 }
@@ -198,6 +204,7 @@ impl KnowledgeBase {
             adverse_effects: parse::<EffectsFile>(files, "adverse_effects.toml")?.effects,
             penetration: parse(files, "penetration.toml")?,
             transport: parse(files, "transport.toml")?,
+            healing: parse(files, "healing.toml")?,
             precare: care.precare,
             aftercare: care.aftercare,
         };

@@ -1,0 +1,100 @@
+//! Fits the healing model's injury gain and each indication's scale coefficient to the declared
+//! calibration points of data/healing.toml, and prints the values to enter there.
+//! Run: `cargo run --release -p microneedling-core --example calibrate_healing`
+
+use microneedling_core::KnowledgeBase;
+use microneedling_core::healing::calibration::{self, CALIBRATION_SAMPLES, CALIBRATION_SEED};
+use microneedling_core::healing::{Rates, sample_scale};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut kb = KnowledgeBase::embedded()?.clone();
+    let point = kb
+        .healing
+        .calibration
+        .first()
+        .ok_or("no calibration point")?
+        .point
+        .clone();
+    // Gain: bisection in log space on the collagen target (monotone in the gain).
+    let collagen = |kb: &KnowledgeBase| {
+        calibration::central_state(kb, &Rates::central(&kb.healing), &point)
+            .map_or(f64::NAN, |s| s.new_collagen_pct())
+    };
+    let (mut low, mut high) = (1e-3_f64, 1e9_f64);
+    for _ in 0..200 {
+        let mid = (low * high).sqrt();
+        kb.healing.injury.gain.value = mid;
+        if collagen(&kb) < point.expected {
+            low = mid
+        } else {
+            high = mid
+        }
+    }
+    kb.healing.injury.gain.value = (low * high).sqrt();
+    println!(
+        "gain = {:.6e} (new collagen {:.2} %)",
+        kb.healing.injury.gain.value,
+        collagen(&kb)
+    );
+    let central = Rates::central(&kb.healing);
+    for k in 0..kb.healing.outcomes.len() {
+        let map = kb.healing.outcomes[k].clone();
+        let mechanism = kb.indication(&map.indication)?.mechanism;
+        let p = &map.calibration;
+        let day = p.evaluated_week * 7;
+        let state = calibration::central_state(&kb, &central, p).ok_or("state")?;
+        let signal = if mechanism == microneedling_core::indication::Mechanism::Hair {
+            state.inflammation_integral
+        } else {
+            state.new_collagen_pct()
+        };
+        let base = map
+            .baseline_minoxidil_at_12_weeks
+            .map_or(0.0, |b| b * (f64::from(day) / 84.0).min(1.0));
+        let per_unit = if p.responder_share {
+            let course = calibration::course(&kb, p).ok_or("course")?;
+            let threshold = map.responder_threshold.unwrap_or(map.maximum);
+            let (mut lo, mut hi) = (1e-6_f64, 1e3_f64);
+            for _ in 0..100 {
+                let mid = (lo * hi).sqrt();
+                let mut trial = map.clone();
+                trial.per_unit = mid;
+                let v = &sample_scale(
+                    &kb,
+                    &trial,
+                    mechanism,
+                    &course,
+                    &[day],
+                    CALIBRATION_SEED,
+                    CALIBRATION_SAMPLES,
+                )[0];
+                let share =
+                    100.0 * v.iter().filter(|x| **x >= threshold).count() as f64 / v.len() as f64;
+                if share < p.expected {
+                    lo = mid
+                } else {
+                    hi = mid
+                }
+            }
+            (lo * hi).sqrt()
+        } else {
+            (p.expected - base) / signal
+        };
+        kb.healing.outcomes[k].per_unit = per_unit;
+        println!(
+            "{}: per_unit = {:.6e} (signal {:.3})",
+            map.indication, per_unit, signal
+        );
+    }
+    for row in calibration::table(&kb) {
+        println!(
+            "{:<28} expected {:>8.3} model {:>8.3} ± {:<6} {}",
+            row.id,
+            row.expected,
+            row.model,
+            row.tolerance,
+            if row.passed { "ok" } else { "FAIL" }
+        );
+    }
+    Ok(())
+}

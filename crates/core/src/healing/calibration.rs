@@ -1,0 +1,123 @@
+//! The calibration table: each declared point of `data/healing.toml`, the model's value there,
+//! and whether it falls within the point's tolerance.
+
+use serde::Serialize;
+
+use super::params::CalibrationPoint;
+use super::{
+    Course, DAYS_PER_MONTH, Rates, STEP_DAYS, State, injury_per_session, integrate, sample_scale,
+    scale_value,
+};
+use crate::knowledge::KnowledgeBase;
+use crate::skin::{Sex, SkinProfile};
+
+/// Samples and seed behind responder-share calibrations.
+pub const CALIBRATION_SAMPLES: usize = 2000;
+pub const CALIBRATION_SEED: u64 = 2026;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalibrationRow {
+    pub id: String,
+    pub target: String,
+    pub expected: f64,
+    pub model: f64,
+    pub tolerance: f64,
+    pub passed: bool,
+    pub source: String,
+}
+
+/// The course of a calibration point (female, 35 years: the trials' typical patient).
+pub fn course(kb: &KnowledgeBase, point: &CalibrationPoint) -> Option<Course> {
+    let device = kb.device(&point.device).ok()?;
+    let skin =
+        SkinProfile::new(kb.site(&point.site).ok()?, Sex::Female, 35.0, &kb.age_model).ok()?;
+    let (_, injury) = injury_per_session(kb, device, point.length_mm, device.default_passes, &skin);
+    Some(Course {
+        injury_per_session: injury,
+        sessions: point.sessions,
+        interval_weeks: point.interval_weeks,
+        horizon_days: f64::from(point.evaluated_week * 7) + 1.0,
+    })
+}
+
+/// The central run's state on the evaluation day of `point`.
+pub fn central_state(kb: &KnowledgeBase, rates: &Rates, point: &CalibrationPoint) -> Option<State> {
+    let course = course(kb, point)?;
+    let day = point.evaluated_week * 7;
+    let mut found = None;
+    integrate(rates, &course, STEP_DAYS, |d, s| {
+        if d == day {
+            found = Some(*s);
+        }
+    });
+    found
+}
+
+/// Every calibration point with the model's value.
+pub fn table(kb: &KnowledgeBase) -> Vec<CalibrationRow> {
+    let central = Rates::central(&kb.healing);
+    let mut rows = Vec::new();
+    for c in &kb.healing.calibration {
+        let model =
+            central_state(kb, &central, &c.point).map_or(f64::NAN, |s| s.new_collagen_pct());
+        rows.push(row(&c.id, &c.target, &c.point, model, &c.source));
+    }
+    for map in &kb.healing.outcomes {
+        let Ok(indication) = kb.indication(&map.indication) else {
+            continue;
+        };
+        let point = &map.calibration;
+        let day = point.evaluated_week * 7;
+        let model = if point.responder_share {
+            let threshold = map.responder_threshold.unwrap_or(map.maximum);
+            course(kb, point).map_or(f64::NAN, |course| {
+                let values = sample_scale(
+                    kb,
+                    map,
+                    indication.mechanism,
+                    &course,
+                    &[day],
+                    CALIBRATION_SEED,
+                    CALIBRATION_SAMPLES,
+                );
+                let v = &values[0];
+                100.0 * v.iter().filter(|x| **x >= threshold).count() as f64 / v.len() as f64
+            })
+        } else {
+            central_state(kb, &central, point).map_or(f64::NAN, |s| {
+                scale_value(map, indication.mechanism, &s, f64::from(day))
+            })
+        };
+        rows.push(row(
+            &format!("outcome-{}", map.indication),
+            &map.scale,
+            point,
+            model,
+            &map.source,
+        ));
+    }
+    rows
+}
+
+fn row(
+    id: &str,
+    target: &str,
+    point: &CalibrationPoint,
+    model: f64,
+    source: &str,
+) -> CalibrationRow {
+    CalibrationRow {
+        id: id.to_string(),
+        target: target.to_string(),
+        expected: point.expected,
+        model,
+        tolerance: point.tolerance,
+        passed: model.is_finite() && (model - point.expected).abs() <= point.tolerance,
+        source: source.to_string(),
+    }
+}
+
+/// Months → days, as the outcome table reads them.
+pub fn month_day(month: u32) -> u32 {
+    (f64::from(month) * DAYS_PER_MONTH).round() as u32
+}

@@ -1,0 +1,241 @@
+//! The healing model: phase timing, dose response, calibration, numerics, outcomes.
+
+mod common;
+
+use common::kb;
+use microneedling_core::healing::calibration;
+use microneedling_core::healing::{
+    Course, HealingRequest, Rates, STEP_DAYS, State, integrate, simulate,
+};
+use microneedling_core::skin::{Sex, SkinProfile};
+
+fn request(
+    device: &str,
+    length_mm: f64,
+    sessions: u32,
+    interval_weeks: u32,
+    indication: Option<&str>,
+) -> HealingRequest {
+    let kb = kb();
+    let device = kb.device(device).expect("device");
+    let skin = SkinProfile::new(
+        kb.site("cheek").expect("site"),
+        Sex::Female,
+        35.0,
+        &kb.age_model,
+    )
+    .expect("skin");
+    HealingRequest::new(
+        device,
+        length_mm,
+        device.default_passes,
+        skin,
+        sessions,
+        interval_weeks,
+        12,
+        indication.map(String::from),
+        7,
+        400,
+    )
+    .expect("valid request")
+}
+
+fn collagen_at_week(h: &microneedling_core::healing::Healing, week: u32) -> f64 {
+    h.series
+        .iter()
+        .find(|p| p.week == week)
+        .expect("week in series")
+        .new_collagen_pct
+}
+
+#[test]
+fn phases_follow_the_wound_healing_timeline() {
+    let h = simulate(kb(), &request("dermapen", 1.5, 1, 4, None));
+    assert!(
+        h.peaks.inflammation_day <= 4,
+        "inflammation peaks within days: {:?}",
+        h.peaks
+    );
+    assert!(
+        (7..=14).contains(&h.peaks.fibroblasts_day),
+        "fibroblasts within 1-2 weeks: {:?}",
+        h.peaks
+    );
+    assert!(
+        h.peaks.collagen_iii_day < h.peaks.collagen_i_day,
+        "collagen III before I: {:?}",
+        h.peaks
+    );
+    // Most of the gain arrives months after the session.
+    assert!(collagen_at_week(&h, 4) < 0.5 * collagen_at_week(&h, 13));
+}
+
+#[test]
+fn more_sessions_give_more_collagen_with_diminishing_returns() {
+    let at_6_months = |sessions| {
+        collagen_at_week(
+            &simulate(kb(), &request("dermaroller-192", 1.5, sessions, 4, None)),
+            26,
+        )
+    };
+    let gains: Vec<f64> = [1, 2, 3, 4, 5, 6].iter().map(|s| at_6_months(*s)).collect();
+    for pair in gains.windows(2) {
+        assert!(pair[1] > pair[0], "{gains:?}");
+    }
+    let increments: Vec<f64> = gains.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(
+        increments.last() < increments.first(),
+        "diminishing returns: {increments:?}"
+    );
+}
+
+#[test]
+fn a_home_roller_gives_next_to_no_collagen() {
+    let home = simulate(
+        kb(),
+        &request("home-roller", 0.25, 6, 4, Some("rejuvenation")),
+    );
+    let pro = simulate(
+        kb(),
+        &request("dermaroller-192", 1.5, 6, 4, Some("rejuvenation")),
+    );
+    assert!(collagen_at_week(&home, 26) < 0.01 * collagen_at_week(&pro, 26));
+    assert!(
+        home.warnings
+            .iter()
+            .any(|w| w.contains("do not reach the dermis"))
+    );
+}
+
+#[test]
+fn rf_adds_thermal_injury() {
+    let pen = simulate(kb(), &request("dermapen", 1.5, 3, 4, None));
+    let rf = simulate(kb(), &request("rf-insulated", 1.5, 3, 4, None));
+    assert!(rf.injury_per_session > rf.injured_dermis_fraction);
+    assert!(pen.injury_per_session == pen.injured_dermis_fraction);
+}
+
+#[test]
+fn intervals_shorter_than_the_plans_minimum_are_flagged() {
+    let too_close = simulate(kb(), &request("dermapen", 1.5, 3, 1, Some("acne-scars")));
+    assert!(too_close.warnings.iter().any(|w| w.contains("closer than")));
+    let fine = simulate(kb(), &request("dermapen", 1.5, 3, 4, Some("acne-scars")));
+    assert!(!fine.warnings.iter().any(|w| w.contains("closer than")));
+}
+
+#[test]
+fn the_calibration_table_holds_within_its_tolerances() {
+    let rows = calibration::table(kb());
+    assert!(rows.len() >= 7);
+    for row in rows {
+        assert!(
+            row.passed,
+            "{}: expected {} ± {}, model {}",
+            row.id, row.expected, row.tolerance, row.model
+        );
+    }
+}
+
+#[test]
+fn outcomes_have_a_band_or_say_there_is_no_data() {
+    let h = simulate(kb(), &request("skinpen", 1.0, 4, 4, Some("wrinkles")));
+    let outcome = h.outcome.expect("wrinkles have trial data");
+    assert_eq!(
+        outcome
+            .at_months
+            .iter()
+            .map(|p| p.month)
+            .collect::<Vec<_>>(),
+        vec![1, 3, 6, 12]
+    );
+    for p in &outcome.at_months {
+        assert!(p.p10 <= p.median && p.median <= p.p90, "{p:?}");
+    }
+    assert!(
+        outcome.at_months[2].median > outcome.at_months[0].median,
+        "better at 6 months than at 1"
+    );
+    let melasma = simulate(kb(), &request("skinpen", 0.5, 3, 4, Some("pigmentation")));
+    assert!(melasma.outcome.is_none());
+    assert!(
+        melasma
+            .outcome_note
+            .expect("a note")
+            .contains("No outcome data")
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_band() {
+    let a = simulate(kb(), &request("skinpen", 1.0, 4, 4, Some("rejuvenation")));
+    let b = simulate(kb(), &request("skinpen", 1.0, 4, 4, Some("rejuvenation")));
+    assert_eq!(a.outcome, b.outcome);
+}
+
+/// The damage–inflammation chain is linear: after one pulse A,
+/// I(t) = A k_D / (k_D − k_I) (e^{−k_I t} − e^{−k_D t}).
+#[test]
+fn rk4_matches_the_closed_form_of_the_inflammation_chain_and_a_finer_step() {
+    let kb = kb();
+    let rates = Rates::central(&kb.healing);
+    let course = Course {
+        injury_per_session: 0.01,
+        sessions: 1,
+        interval_weeks: 4,
+        horizon_days: 60.0,
+    };
+    let amplitude = rates.gain * course.injury_per_session;
+    let mut coarse = Vec::new();
+    integrate(&rates, &course, STEP_DAYS, |day, s: &State| {
+        coarse.push((day, *s))
+    });
+    for (day, s) in &coarse {
+        let t = f64::from(*day);
+        let exact = amplitude * rates.k_d / (rates.k_d - rates.k_i)
+            * ((-rates.k_i * t).exp() - (-rates.k_d * t).exp());
+        assert!(
+            (s.inflammation - exact).abs() <= 1e-3 * amplitude,
+            "day {day}: {} vs {exact}",
+            s.inflammation
+        );
+    }
+    let mut fine = Vec::new();
+    integrate(&rates, &course, STEP_DAYS / 4.0, |_, s: &State| {
+        fine.push(s.new_collagen_pct())
+    });
+    let end = coarse.last().expect("end").1.new_collagen_pct();
+    assert!((end - fine.last().expect("end")).abs() <= 1e-4 * end.abs().max(1.0));
+}
+
+#[test]
+fn bad_requests_are_rejected() {
+    let kb = kb();
+    let device = kb.device("dermapen").expect("device");
+    let skin = SkinProfile::new(
+        kb.site("cheek").expect("site"),
+        Sex::Female,
+        35.0,
+        &kb.age_model,
+    )
+    .expect("skin");
+    let make = |sessions, interval, months| {
+        HealingRequest::new(
+            device,
+            1.0,
+            3,
+            skin.clone(),
+            sessions,
+            interval,
+            months,
+            None,
+            1,
+            100,
+        )
+    };
+    assert_eq!(make(0, 4, 12).expect_err("zero sessions").field, "sessions");
+    assert_eq!(
+        make(3, 0, 12).expect_err("zero interval").field,
+        "interval_weeks"
+    );
+    assert_eq!(make(3, 4, 600).expect_err("absurd horizon").field, "months");
+}
