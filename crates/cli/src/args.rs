@@ -89,6 +89,43 @@ pub enum Model {
         #[arg(long, value_name = "N")]
         passes: Option<u32>,
     },
+    /// Healing and new collagen over months for a series of sessions, and the expected outcome.
+    #[command(allow_negative_numbers = true)]
+    Healing {
+        #[arg(long)]
+        device: String,
+        /// Needle length in mm (else the device's default).
+        #[arg(long, value_name = "L")]
+        length_mm: Option<f64>,
+        #[arg(long)]
+        site: String,
+        #[command(flatten)]
+        person: PersonArgs,
+        /// Passes over the area per session (else the device's default).
+        #[arg(long, value_name = "N")]
+        passes: Option<u32>,
+        /// Number of sessions, 1 to 52.
+        #[arg(long, value_name = "N")]
+        sessions: u32,
+        /// Weeks between sessions, 1 to 52.
+        #[arg(long, value_name = "W")]
+        interval_weeks: u32,
+        /// Months to simulate from the first session, 1 to 60.
+        #[arg(long, value_name = "M", default_value_t = 12)]
+        months: u32,
+        /// Indication whose clinical scale to report (and whose minimum interval to check).
+        #[arg(long)]
+        indication: Option<String>,
+        /// Seed of the prior sampling (same seed, same band).
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Prior samples behind the band, 1 to 100000.
+        #[arg(long, value_name = "N", default_value_t = 2000)]
+        samples: usize,
+        /// Also write the weekly series as CSV to this file.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
     /// How much of a topical reaches each layer and the blood through the channels, vs intact skin.
     #[command(allow_negative_numbers = true)]
     Delivery {

@@ -220,6 +220,35 @@ pub fn plan(p: &Plan) -> String {
     for t in &p.excluded_topicals {
         let _ = writeln!(text, "  excluded: {}: {}", t.id, t.reason);
     }
+    if let Some(e) = &p.expected {
+        let _ = writeln!(
+            text,
+            "\nExpected course ({} at {} mm on the {}, the plan's series)",
+            p.device.id, e.depth_mm, e.site
+        );
+        for (month, pct) in &e.new_collagen_pct_at_months {
+            let _ = writeln!(
+                text,
+                "  month {month:>2}: new collagen {pct:.0} % of baseline"
+            );
+        }
+        match (&e.outcome, &e.outcome_note) {
+            (Some(o), _) => {
+                let _ = writeln!(text, "  {}:", o.scale);
+                for m in &o.at_months {
+                    let _ = writeln!(
+                        text,
+                        "    month {:>2}: median {:.2} (p10 {:.2}, p90 {:.2})",
+                        m.month, m.median, m.p10, m.p90
+                    );
+                }
+            }
+            (None, Some(note)) => {
+                let _ = writeln!(text, "  {note}");
+            }
+            (None, None) => {}
+        }
+    }
     for d in &p.delivery {
         let ratio = d.enhancement_ratio.map_or(
             "channel-only (intact skin: next to nothing)".to_string(),
@@ -389,5 +418,60 @@ pub fn delivery(d: &microneedling_core::transport::Delivery) -> String {
         "\nNumerics: {} unknowns, {} steps, mass balance closes to {:.1e}. Model: docs/transport.md. Decision support only.",
         d.numerics.unknowns, d.numerics.steps, d.numerics.max_mass_balance_error
     );
+    text
+}
+
+pub fn healing(h: &microneedling_core::healing::Healing) -> String {
+    let mut text = format!(
+        "Healing: {} sessions of {} at {} mm on the {}, every {} weeks, {} months\n  injured dermis per session {:.3} % (injury signal {:.3} %)\n  peaks (days after the first session): inflammation day {}, fibroblasts day {}, collagen III day {}, collagen I day {}\n",
+        h.sessions,
+        h.device,
+        h.length_mm,
+        h.site,
+        h.interval_weeks,
+        h.months,
+        h.injured_dermis_fraction * 100.0,
+        h.injury_per_session * 100.0,
+        h.peaks.inflammation_day,
+        h.peaks.fibroblasts_day,
+        h.peaks.collagen_iii_day,
+        h.peaks.collagen_i_day
+    );
+    text.push_str("\n  week   new collagen %   collagen III   collagen I   fibroblasts\n");
+    for p in h.series.iter().filter(|p| p.week % 4 == 0) {
+        let _ = writeln!(
+            text,
+            "  {:>4}   {:>14.1}   {:>12.3}   {:>10.3}   {:>11.3}",
+            p.week, p.new_collagen_pct, p.collagen_iii, p.collagen_i, p.fibroblasts
+        );
+    }
+    match (&h.outcome, &h.outcome_note) {
+        (Some(o), _) => {
+            let _ = writeln!(
+                text,
+                "\nExpected outcome: {} ({} prior samples, seed {})",
+                o.scale, o.samples, o.seed
+            );
+            for p in &o.at_months {
+                let responders = p
+                    .responders_pct
+                    .map_or(String::new(), |r| format!("   responders {r:.0} %"));
+                let _ = writeln!(
+                    text,
+                    "  month {:>2}: median {:.2}  (p10 {:.2}, p90 {:.2}){responders}",
+                    p.month, p.median, p.p10, p.p90
+                );
+            }
+            let _ = writeln!(text, "  calibrated on: {}", o.source);
+        }
+        (None, Some(note)) => {
+            let _ = writeln!(text, "\nExpected outcome: {note}");
+        }
+        (None, None) => {}
+    }
+    for w in &h.warnings {
+        let _ = writeln!(text, "  WARNING: {w}");
+    }
+    text.push_str("Model: docs/healing.md. Decision support only.\n");
     text
 }

@@ -223,6 +223,64 @@ pub struct DeliverySummary {
     pub enhancement_ratio: Option<f64>,
 }
 
+/// The series' expected course on its first zone (docs/healing.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpectedCourse {
+    pub site: String,
+    pub depth_mm: f64,
+    /// (month after the first session, new collagen % of baseline) of the central rates.
+    pub new_collagen_pct_at_months: Vec<(u32, f64)>,
+    pub outcome: Option<crate::healing::Outcome>,
+    pub outcome_note: Option<String>,
+}
+
+/// Prior samples behind a plan's outcome band (a plan answers fast; `simulate healing` samples more).
+const PLAN_OUTCOME_SAMPLES: usize = 500;
+const PLAN_OUTCOME_SEED: u64 = 1;
+
+fn expected_course(
+    kb: &KnowledgeBase,
+    patient: &Patient,
+    indication: &Indication,
+    device: &Device,
+    zone: &ZonePlan,
+) -> Result<ExpectedCourse, InputError> {
+    let site = kb.site(&zone.site)?;
+    let skin = SkinProfile::new(site, patient.sex, patient.age_years, &kb.age_model)?;
+    let months = 12;
+    let request = crate::healing::HealingRequest::new(
+        device,
+        zone.depth_mm,
+        zone.passes,
+        skin,
+        indication.sessions,
+        indication.interval_weeks,
+        months,
+        Some(indication.id.clone()),
+        PLAN_OUTCOME_SEED,
+        PLAN_OUTCOME_SAMPLES,
+    )?;
+    let healing = crate::healing::simulate(kb, &request);
+    let new_collagen_pct_at_months = crate::healing::OUTCOME_MONTHS
+        .iter()
+        .filter_map(|m| {
+            let week = crate::healing::calibration::month_day(*m) / 7;
+            healing
+                .series
+                .iter()
+                .find(|p| p.week == week)
+                .map(|p| (*m, p.new_collagen_pct))
+        })
+        .collect();
+    Ok(ExpectedCourse {
+        site: zone.site.clone(),
+        depth_mm: zone.depth_mm,
+        new_collagen_pct_at_months,
+        outcome: healing.outcome,
+        outcome_note: healing.outcome_note,
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExcludedTopical {
     pub id: String,
@@ -274,6 +332,8 @@ pub struct Plan {
     pub excluded_topicals: Vec<ExcludedTopical>,
     /// The in-session topicals through the first zone's channels, vs intact skin.
     pub delivery: Vec<DeliverySummary>,
+    /// The expected course of the series on the first zone.
+    pub expected: Option<ExpectedCourse>,
     pub precare: Vec<String>,
     pub aftercare: Vec<String>,
     pub reassess_weeks: u32,
@@ -418,6 +478,12 @@ pub fn plan(
         None => Vec::new(),
     };
 
+    let expected = assessment
+        .zones
+        .first()
+        .map(|zone| expected_course(kb, patient, indication, device, zone))
+        .transpose()?;
+
     let date = patient.treatment.date;
     let schedule: Vec<ScheduledSession> = (0..indication.sessions)
         .map(|i| {
@@ -530,6 +596,7 @@ pub fn plan(
         home_topicals,
         excluded_topicals,
         delivery,
+        expected,
         precare: kb
             .precare
             .items

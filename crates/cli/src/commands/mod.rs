@@ -19,6 +19,7 @@ use crate::failure::Failure;
 mod catalog;
 mod compare;
 mod delivery;
+mod healing;
 mod plan;
 mod screen;
 mod simulate;

@@ -51,6 +51,36 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             let result = kb.penetration.simulate(device, length_mm, &skin, passes);
             out.emit(&result, render::penetration)?;
         }
+        Model::Healing {
+            device,
+            length_mm,
+            site,
+            person,
+            passes,
+            sessions,
+            interval_weeks,
+            months,
+            indication,
+            seed,
+            samples,
+            csv,
+        } => {
+            let args = super::healing::HealingArgs {
+                device: &device,
+                length_mm,
+                site: &site,
+                person: &person,
+                passes,
+                sessions,
+                interval_weeks,
+                months,
+                indication: indication.as_deref(),
+                seed,
+                samples,
+                csv: csv.as_deref(),
+            };
+            return super::healing::run(kb, args, out);
+        }
         Model::Delivery {
             agent,
             agent_mw,

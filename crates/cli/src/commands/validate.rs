@@ -2,7 +2,9 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use microneedling_core::KnowledgeBase;
-use microneedling_core::validation::{ValidationCase, penetration_cases, transport_cases};
+use microneedling_core::validation::{
+    ValidationCase, healing_cases, penetration_cases, transport_cases,
+};
 
 use super::Output;
 use crate::failure::Failure;
@@ -13,6 +15,7 @@ const EXIT_VALIDATION_FAILED: u8 = 1;
 pub fn run(kb: &KnowledgeBase, out: Output) -> Result<ExitCode, Failure> {
     let mut cases = penetration_cases(kb);
     cases.extend(transport_cases(kb));
+    cases.extend(healing_cases(kb));
     let failed = cases.iter().filter(|c| !c.passed).count();
     out.emit(&cases, |cases| table(cases, failed))?;
     Ok(if failed == 0 {
