@@ -56,6 +56,8 @@ pub enum Command {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// Treatment records: patients, screenings, consent, plans, sessions, adverse events, outcomes.
+    Records(RecordsArgs),
     /// Run every validation case (analytic solutions, published data); exit 1 if any fails.
     Validate,
     /// Compare devices side by side at one site (home vs professional).
@@ -211,4 +213,195 @@ pub enum CatalogKind {
     Indications,
     Rules,
     AdverseEffects,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordsArgs {
+    /// Database file (default: the user's data directory, e.g. ~/.local/share/microneedling/records.db).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Who is writing, for the audit log (default: $USER).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Days after which a screening must be refreshed before a session.
+    #[arg(long, global = true, value_name = "DAYS", default_value_t = 180)]
+    pub screening_max_age_days: i64,
+    #[command(subcommand)]
+    pub command: RecordsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordsCommand {
+    /// Create or migrate the database.
+    Init,
+    /// Patients.
+    Patient {
+        #[command(subcommand)]
+        command: PatientCommand,
+    },
+    /// Screen a recorded patient from a patient file and record the result.
+    Screen {
+        code: String,
+        patient: PathBuf,
+        #[arg(long)]
+        device: Option<String>,
+        /// Date of the screening (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Record signed consent: its version and the hash of the text signed.
+    Consent {
+        code: String,
+        #[arg(long)]
+        version: String,
+        #[arg(long, value_name = "FILE")]
+        text_file: PathBuf,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Plan from a patient file and record the plan (with any override).
+    Plan {
+        code: String,
+        patient: PathBuf,
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Sessions.
+    Session {
+        #[command(subcommand)]
+        command: SessionCommand,
+    },
+    /// Adverse events.
+    AdverseEvent {
+        #[command(subcommand)]
+        command: AdverseEventCommand,
+    },
+    /// Outcome assessments.
+    Outcome {
+        #[command(subcommand)]
+        command: OutcomeCommand,
+    },
+    /// Photo metadata (the file's hash, never the image).
+    Photo {
+        #[command(subcommand)]
+        command: PhotoCommand,
+    },
+    /// A patient's series, adverse events and outcome trend.
+    History { code: String },
+    /// Export every patient's records.
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+    },
+    /// Writes sessions in a loop, printing each committed id (crash and concurrency tests).
+    #[command(hide = true)]
+    StressWriter {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        count: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PatientCommand {
+    Add {
+        code: String,
+        #[arg(long)]
+        birth_year: i32,
+        #[arg(long, value_enum)]
+        sex: SexArg,
+        #[arg(long)]
+        fitzpatrick: u8,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    Add {
+        code: String,
+        /// YYYY-MM-DD or YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        device: String,
+        #[arg(long)]
+        serial: String,
+        /// Cartridge or roller lot.
+        #[arg(long)]
+        lot: String,
+        /// SITE:DEPTH_MM:PASSES, once per zone.
+        #[arg(long = "zone", required = true)]
+        zones: Vec<String>,
+        /// AGENT:LOT, once per topical.
+        #[arg(long = "topical")]
+        topicals: Vec<String>,
+        /// erythema or pinpoint-bleeding.
+        #[arg(long)]
+        endpoint: String,
+        #[arg(long)]
+        operator: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdverseEventCommand {
+    Add {
+        code: String,
+        /// An adverse effect id of the catalog.
+        #[arg(long)]
+        effect: String,
+        /// mild, moderate or severe.
+        #[arg(long)]
+        severity: String,
+        #[arg(long)]
+        onset: String,
+        #[arg(long)]
+        resolved: Option<String>,
+        #[arg(long)]
+        session: Option<i64>,
+        #[arg(long)]
+        action: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutcomeCommand {
+    #[command(allow_negative_numbers = true)]
+    Add {
+        code: String,
+        #[arg(long)]
+        scale: String,
+        #[arg(long)]
+        score: f64,
+        #[arg(long)]
+        assessor: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhotoCommand {
+    Add {
+        code: String,
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// front, left, right, left-oblique, right-oblique, close-up, ...
+        #[arg(long)]
+        view: String,
+        /// The patient consented to this photo being kept.
+        #[arg(long)]
+        photo_consent: bool,
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
 }

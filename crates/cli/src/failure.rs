@@ -7,6 +7,8 @@ use microneedling_core::{Error, InputError};
 
 pub const EXIT_INVALID_INPUT: u8 = 2;
 pub const EXIT_PLAN_REFUSED: u8 = 3;
+pub const EXIT_RECORD_RULE: u8 = 4;
+pub const EXIT_BUSY: u8 = 5;
 const EXIT_INTERNAL: u8 = 1;
 
 #[derive(Debug)]
@@ -15,6 +17,10 @@ pub enum Failure {
     Input(String),
     /// A defect or an environment problem (e.g. stdout closed).
     Internal(String),
+    /// A rule of the treatment record refused the write.
+    Refused(String),
+    /// The database stayed busy: nothing was written, retrying is safe.
+    Busy(String),
 }
 
 impl Failure {
@@ -22,6 +28,8 @@ impl Failure {
         ExitCode::from(match self {
             Self::Input(_) => EXIT_INVALID_INPUT,
             Self::Internal(_) => EXIT_INTERNAL,
+            Self::Refused(_) => EXIT_RECORD_RULE,
+            Self::Busy(_) => EXIT_BUSY,
         })
     }
 }
@@ -29,7 +37,10 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Input(message) | Self::Internal(message) => f.write_str(message),
+            Self::Input(message)
+            | Self::Internal(message)
+            | Self::Refused(message)
+            | Self::Busy(message) => f.write_str(message),
         }
     }
 }
@@ -45,6 +56,19 @@ impl From<Error> for Failure {
         match error {
             Error::Knowledge(_) => Self::Internal(error.to_string()),
             Error::Input(_) | Error::Parse { .. } => Self::Input(error.to_string()),
+        }
+    }
+}
+
+impl From<microneedling_store::StoreError> for Failure {
+    fn from(error: microneedling_store::StoreError) -> Self {
+        use microneedling_store::StoreError;
+        match error {
+            StoreError::Input(e) => Self::Input(e.to_string()),
+            StoreError::UnknownPatient(_) => Self::Input(error.to_string()),
+            StoreError::Rule(_) => Self::Refused(error.to_string()),
+            StoreError::Busy => Self::Busy(error.to_string()),
+            StoreError::Database(_) => Self::Internal(error.to_string()),
         }
     }
 }

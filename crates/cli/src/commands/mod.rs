@@ -21,6 +21,7 @@ mod compare;
 mod delivery;
 mod healing;
 mod plan;
+mod records;
 mod screen;
 mod simulate;
 mod validate;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             policy,
         } => plan::run(kb, &patient, override_reason.as_deref(), &policy, out),
         Command::Validate => validate::run(kb, out),
+        Command::Records(args) => records::run(kb, args, out),
         Command::CompareDevices {
             site,
             devices,

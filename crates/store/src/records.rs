@@ -1,0 +1,176 @@
+//! The records and their inputs.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewPatient {
+    pub code: String,
+    pub birth_year: i32,
+    pub sex: String,
+    pub fitzpatrick: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatientRecord {
+    pub id: i64,
+    pub code: String,
+    pub birth_year: i32,
+    pub sex: String,
+    pub fitzpatrick: u8,
+    pub created_at: String,
+}
+
+/// One treated zone of a session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZoneRecord {
+    pub site: String,
+    pub depth_mm: f64,
+    pub passes: u32,
+}
+
+/// A topical applied in a session, with its lot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicalRecord {
+    pub agent: String,
+    pub lot: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSession {
+    pub code: String,
+    pub performed_at: NaiveDateTime,
+    pub device: String,
+    pub device_serial: String,
+    pub cartridge_lot: String,
+    pub zones: Vec<ZoneRecord>,
+    pub topicals: Vec<TopicalRecord>,
+    /// `erythema` or `pinpoint-bleeding`.
+    pub endpoint: String,
+    pub operator: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub id: i64,
+    pub plan_id: Option<i64>,
+    pub performed_at: String,
+    pub device: String,
+    pub device_serial: String,
+    pub cartridge_lot: String,
+    pub zones: Vec<ZoneRecord>,
+    pub topicals: Vec<TopicalRecord>,
+    pub endpoint: String,
+    pub operator: String,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAdverseEvent {
+    pub code: String,
+    pub session_id: Option<i64>,
+    pub effect: String,
+    /// `mild`, `moderate` or `severe`.
+    pub severity: String,
+    pub onset: NaiveDate,
+    pub resolved: Option<NaiveDate>,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdverseEventRecord {
+    pub id: i64,
+    pub session_id: Option<i64>,
+    pub effect: String,
+    pub severity: String,
+    pub onset: String,
+    pub resolved: Option<String>,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewOutcome {
+    pub code: String,
+    pub assessed_at: NaiveDate,
+    pub scale: String,
+    pub score: f64,
+    pub assessor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeRecord {
+    pub id: i64,
+    pub assessed_at: String,
+    pub scale: String,
+    pub score: f64,
+    pub assessor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewPhoto {
+    pub code: String,
+    pub taken_at: NaiveDate,
+    pub view: String,
+    pub file_sha256: String,
+    pub photo_consent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScreeningRecord {
+    pub id: i64,
+    pub screened_at: String,
+    pub verdict: String,
+    pub knowledge_base_version: String,
+    pub findings: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    pub id: i64,
+    pub version: String,
+    pub text_sha256: String,
+    pub signed_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanRecord {
+    pub id: i64,
+    pub created_at: String,
+    pub indication: String,
+    pub device: String,
+    pub sessions: u32,
+    pub interval_weeks: u32,
+    pub verdict: String,
+    pub override_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRecord {
+    pub id: i64,
+    pub taken_at: String,
+    pub view: String,
+    pub file_sha256: String,
+    pub photo_consent: bool,
+}
+
+/// One scale's scores over time, and the change since the first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    pub scale: String,
+    pub points: Vec<(String, f64)>,
+    pub change: f64,
+}
+
+/// Everything recorded for one patient, in time order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub patient: PatientRecord,
+    pub screenings: Vec<ScreeningRecord>,
+    pub consents: Vec<ConsentRecord>,
+    pub plans: Vec<PlanRecord>,
+    pub sessions: Vec<SessionRecord>,
+    pub adverse_events: Vec<AdverseEventRecord>,
+    pub outcomes: Vec<OutcomeRecord>,
+    pub photos: Vec<PhotoRecord>,
+    pub trends: Vec<Trend>,
+}

@@ -1,0 +1,107 @@
+//! Versioned migrations. `PRAGMA user_version` holds the version; each migration runs once, in
+//! order, in its own transaction. A later backend (PostgreSQL) follows the same table shapes.
+
+/// Every migration, oldest first: index + 1 is the schema version it produces.
+pub const MIGRATIONS: [&str; 2] = [
+    // 1: the clinical record.
+    r#"
+    CREATE TABLE patient (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        birth_year INTEGER NOT NULL,
+        sex TEXT NOT NULL CHECK (sex IN ('female', 'male')),
+        fitzpatrick INTEGER NOT NULL CHECK (fitzpatrick BETWEEN 1 AND 6),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE screening (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        screened_at TEXT NOT NULL,
+        inputs TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        findings TEXT NOT NULL,
+        knowledge_base_version TEXT NOT NULL
+    );
+    CREATE TABLE consent (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        version TEXT NOT NULL,
+        text_sha256 TEXT NOT NULL,
+        signed_at TEXT NOT NULL
+    );
+    CREATE TABLE plan (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        created_at TEXT NOT NULL,
+        indication TEXT NOT NULL,
+        device TEXT NOT NULL,
+        sessions INTEGER NOT NULL,
+        interval_weeks INTEGER NOT NULL,
+        verdict TEXT NOT NULL,
+        override_reason TEXT,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE session (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        plan_id INTEGER REFERENCES plan(id),
+        performed_at TEXT NOT NULL,
+        device TEXT NOT NULL,
+        device_serial TEXT NOT NULL,
+        cartridge_lot TEXT NOT NULL,
+        zones TEXT NOT NULL,
+        topicals TEXT NOT NULL,
+        endpoint TEXT NOT NULL CHECK (endpoint IN ('erythema', 'pinpoint-bleeding')),
+        operator TEXT NOT NULL,
+        warnings TEXT NOT NULL
+    );
+    CREATE TABLE adverse_event (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        session_id INTEGER REFERENCES session(id),
+        effect TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('mild', 'moderate', 'severe')),
+        onset TEXT NOT NULL,
+        resolved TEXT,
+        action TEXT NOT NULL
+    );
+    CREATE TABLE outcome (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        assessed_at TEXT NOT NULL,
+        scale TEXT NOT NULL,
+        score REAL NOT NULL,
+        assessor TEXT NOT NULL
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id INTEGER,
+        detail TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
+    // 2: before/after photo metadata, and indexes for a patient's history.
+    r#"
+    CREATE TABLE photo (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        taken_at TEXT NOT NULL,
+        view TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL,
+        photo_consent INTEGER NOT NULL CHECK (photo_consent IN (0, 1))
+    );
+    CREATE INDEX session_by_patient ON session(patient_id, performed_at);
+    CREATE INDEX screening_by_patient ON screening(patient_id, screened_at);
+    CREATE INDEX outcome_by_patient ON outcome(patient_id, assessed_at);
+    CREATE INDEX adverse_event_by_patient ON adverse_event(patient_id, onset);
+    "#,
+];
+
+pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
