@@ -55,11 +55,18 @@ pub enum Command {
         override_reason: Option<String>,
         #[command(flatten)]
         policy: PolicyArgs,
+        /// Also write a self-contained HTML report with figures to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Treatment records: patients, screenings, consent, plans, sessions, adverse events, outcomes.
     Records(RecordsArgs),
     /// Run every validation case (analytic solutions, published data); exit 1 if any fails.
-    Validate,
+    Validate {
+        /// Also write a self-contained HTML report with figures to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
     /// Compare devices side by side at one site (home vs professional).
     #[command(allow_negative_numbers = true)]
     CompareDevices {
@@ -90,6 +97,9 @@ pub enum Model {
         /// Passes over the area (else the device's default).
         #[arg(long, value_name = "N")]
         passes: Option<u32>,
+        /// Also write a self-contained HTML report with figures to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Healing and new collagen over months for a series of sessions, and the expected outcome.
     #[command(allow_negative_numbers = true)]
@@ -127,6 +137,9 @@ pub enum Model {
         /// Also write the weekly series as CSV to this file.
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
+        /// Also write a self-contained HTML report with figures to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// How much of a topical reaches each layer and the blood through the channels, vs intact skin.
     #[command(allow_negative_numbers = true)]
@@ -173,6 +186,9 @@ pub enum Model {
         /// Also write the time series as CSV to this file.
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
+        /// Also write a self-contained HTML report with figures to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
 }
 

@@ -811,3 +811,86 @@ fn plan_shows_the_expected_course_of_its_series() {
             .is_some_and(|s| s.contains("Goodman"))
     );
 }
+
+#[test]
+fn every_command_writes_a_self_contained_report() {
+    let runs: Vec<(&str, Vec<String>)> = vec![
+        (
+            "plan.html",
+            vec!["plan".into(), example("pigmentation.toml")],
+        ),
+        (
+            "penetration.html",
+            vec![
+                "simulate".into(),
+                "penetration".into(),
+                "--device".into(),
+                "skinpen".into(),
+                "--site".into(),
+                "cheek".into(),
+            ],
+        ),
+        (
+            "delivery.html",
+            [
+                "simulate",
+                "delivery",
+                "--agent",
+                "minoxidil",
+                "--device",
+                "dermapen",
+                "--site",
+                "scalp",
+                "--hours",
+                "12",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        ),
+        (
+            "healing.html",
+            [
+                "simulate",
+                "healing",
+                "--device",
+                "skinpen",
+                "--site",
+                "cheek",
+                "--sessions",
+                "3",
+                "--interval-weeks",
+                "4",
+                "--indication",
+                "wrinkles",
+                "--samples",
+                "100",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        ),
+        ("validate.html", vec!["validate".into()]),
+    ];
+    for (name, mut args) in runs {
+        let path = temp_file(name, "");
+        args.push("--report".into());
+        args.push(path.clone());
+        let borrowed: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = run(&borrowed);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let html = std::fs::read_to_string(&path).expect("report written");
+        assert!(
+            html.starts_with("<!doctype html>") && html.contains("Decision support"),
+            "{name}"
+        );
+        assert!(!html.contains("NaN") && !html.contains("<script"), "{name}");
+        if name != "validate.html" {
+            assert!(html.contains("<svg class=\"figure\""), "{name} has figures");
+        }
+    }
+    assert_invalid(
+        &run(&["validate", "--report", "/no/such/dir/report.html"]),
+        &["--report"],
+    );
+}

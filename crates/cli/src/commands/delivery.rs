@@ -32,6 +32,7 @@ pub struct DeliveryArgs<'a> {
     pub report_hours: Vec<f64>,
     pub profile_hours: Vec<f64>,
     pub csv: Option<&'a Path>,
+    pub report: Option<&'a Path>,
 }
 
 fn rename(field: &str) -> impl Fn(InputError) -> InputError + '_ {
@@ -138,6 +139,11 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
             }
         })?;
     }
+    if args.report.is_some() && args.profile_hours.is_empty() {
+        // The report's depth x time map wants a profile at every reported time.
+        let times = request.report_hours.clone();
+        request = request.with_times(times.clone(), times)?;
+    }
     let delivery = simulate(kb, &request);
     if let Some(path) = args.csv {
         std::fs::write(path, csv(&delivery)).map_err(|e| {
@@ -146,6 +152,18 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
                 path.display()
             ))
         })?;
+    }
+    if let Some(path) = args.report {
+        let mut r = microneedling_report::Report::new(
+            format!(
+                "Delivery: {} through {} on the {}",
+                delivery.agent, delivery.device, delivery.site
+            ),
+            kb.disclaimer.clone(),
+        );
+        r.penetration(&request.penetration);
+        r.delivery(&delivery);
+        super::write_report(path, &r)?;
     }
     out.emit(&delivery, render::delivery)?;
     Ok(ExitCode::SUCCESS)

@@ -27,6 +27,7 @@ pub struct HealingArgs<'a> {
     pub seed: u64,
     pub samples: usize,
     pub csv: Option<&'a Path>,
+    pub report: Option<&'a Path>,
 }
 
 fn flag(field: &str) -> String {
@@ -86,6 +87,17 @@ pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<Exi
                 path.display()
             ))
         })?;
+    }
+    if let Some(path) = args.report {
+        let mut r = microneedling_report::Report::new(
+            format!(
+                "Healing: {} sessions of {} on the {}",
+                healing.sessions, healing.device, healing.site
+            ),
+            kb.disclaimer.clone(),
+        );
+        r.healing(&healing);
+        super::write_report(path, &r)?;
     }
     out.emit(&healing, render::healing)?;
     Ok(ExitCode::SUCCESS)

@@ -60,8 +60,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             patient,
             override_reason,
             policy,
-        } => plan::run(kb, &patient, override_reason.as_deref(), &policy, out),
-        Command::Validate => validate::run(kb, out),
+            report,
+        } => plan::run(
+            kb,
+            &patient,
+            override_reason.as_deref(),
+            &policy,
+            report.as_deref(),
+            out,
+        ),
+        Command::Validate { report } => validate::run(kb, report.as_deref(), out),
         Command::Records(args) => records::run(kb, args, out),
         Command::CompareDevices {
             site,
@@ -164,4 +172,14 @@ pub fn load_patient(
         kb,
         today(args)?,
     )?)
+}
+
+/// Writes an HTML report, naming the option on failure.
+pub fn write_report(path: &Path, report: &microneedling_report::Report) -> Result<(), Failure> {
+    std::fs::write(path, report.to_html()).map_err(|e| {
+        Failure::Input(format!(
+            "invalid --report: cannot write {}: {e}",
+            path.display()
+        ))
+    })
 }

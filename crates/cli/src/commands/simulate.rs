@@ -18,6 +18,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             site,
             person,
             passes,
+            report,
         } => {
             let device = kb.device(&device).map_err(|e| InputError {
                 field: "--device".into(),
@@ -49,6 +50,14 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
                 },
             )?;
             let result = kb.penetration.simulate(device, length_mm, &skin, passes);
+            if let Some(path) = report {
+                let mut r = microneedling_report::Report::new(
+                    format!("Penetration: {} on the {}", result.device, result.site),
+                    kb.disclaimer.clone(),
+                );
+                r.penetration(&result);
+                super::write_report(&path, &r)?;
+            }
             out.emit(&result, render::penetration)?;
         }
         Model::Healing {
@@ -64,6 +73,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             seed,
             samples,
             csv,
+            report,
         } => {
             let args = super::healing::HealingArgs {
                 device: &device,
@@ -78,6 +88,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
                 seed,
                 samples,
                 csv: csv.as_deref(),
+                report: report.as_deref(),
             };
             return super::healing::run(kb, args, out);
         }
@@ -97,6 +108,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             report_hours,
             profile_hours,
             csv,
+            report,
         } => {
             let args = super::delivery::DeliveryArgs {
                 agent: agent.as_deref(),
@@ -114,6 +126,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
                 report_hours,
                 profile_hours,
                 csv: csv.as_deref(),
+                report: report.as_deref(),
             };
             return super::delivery::run(kb, args, out);
         }

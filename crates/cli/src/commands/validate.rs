@@ -12,11 +12,23 @@ use crate::failure::Failure;
 /// Exit code when a validation case fails.
 const EXIT_VALIDATION_FAILED: u8 = 1;
 
-pub fn run(kb: &KnowledgeBase, out: Output) -> Result<ExitCode, Failure> {
+pub fn run(
+    kb: &KnowledgeBase,
+    report: Option<&std::path::Path>,
+    out: Output,
+) -> Result<ExitCode, Failure> {
     let mut cases = penetration_cases(kb);
     cases.extend(transport_cases(kb));
     cases.extend(healing_cases(kb));
     let failed = cases.iter().filter(|c| !c.passed).count();
+    if let Some(path) = report {
+        let mut r = microneedling_report::Report::new(
+            "Validation: the models against analytic solutions and published data",
+            kb.disclaimer.clone(),
+        );
+        r.validation(&cases);
+        super::write_report(path, &r)?;
+    }
     out.emit(&cases, |cases| table(cases, failed))?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS

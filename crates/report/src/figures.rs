@@ -1,0 +1,296 @@
+//! The report's figures, built from the models' results.
+
+use std::fmt::Write as _;
+
+use microneedling_core::healing::{Healing, Outcome};
+use microneedling_core::penetration::Penetration;
+use microneedling_core::transport::Delivery;
+
+use crate::svg::{self, BarChart, Frame, HeatMap, Interval, LineChart, Series, escape, n};
+
+const LAYER_FILLS: [&str; 5] = ["#f3e3c3", "#f1c9a5", "#f2b8b5", "#e8a3a0", "#fbe7a1"];
+const WEEKS_PER_MONTH: f64 = 4.348;
+
+/// The skin of the site to scale, with the needle at its set length and its effective depth.
+pub fn cross_section(p: &Penetration) -> String {
+    let deepest = p.nominal_length_um.max(p.effective_depth_um);
+    let dermis_bottom = p
+        .skin_layers
+        .iter()
+        .filter(|l| l.layer.is_dermis())
+        .map(|l| l.bottom_um)
+        .fold(0.0, f64::max);
+    let y_max = (deepest * 1.15).max(dermis_bottom * 1.1).max(100.0);
+    let f = Frame {
+        x0: 0.0,
+        x1: 1000.0,
+        y0: 0.0,
+        y1: y_max,
+        y_down: true,
+    };
+    let title = format!(
+        "Skin of the {} to scale, {} at {} mm",
+        p.site,
+        p.device,
+        p.nominal_length_um / 1000.0
+    );
+    let mut s = svg::open_svg("fig-cross-section", &title);
+    for (k, layer) in p.skin_layers.iter().enumerate() {
+        let top = layer.top_um.min(y_max);
+        let bottom = layer.bottom_um.min(y_max);
+        if bottom <= top {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "<g class=\"layer\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{} ({:.0}-{:.0} um)</text></g>",
+            n(f.x(0.0)),
+            n(f.y(top)),
+            n(f.x(1000.0) - f.x(0.0)),
+            n((f.y(bottom) - f.y(top)).max(0.5)),
+            LAYER_FILLS[k % LAYER_FILLS.len()],
+            n(f.x(1000.0) + 6.0),
+            n(f.y((top + bottom) / 2.0) + 4.0),
+            escape(layer.layer.name()),
+            layer.top_um,
+            layer.bottom_um
+        );
+    }
+    let x = f.x(500.0);
+    let half = 6.0;
+    let _ = writeln!(
+        s,
+        "<g class=\"needle\"><polygon points=\"{},{} {},{} {},{}\" fill=\"none\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">set length {:.0} um</text></g>",
+        n(x - half),
+        n(f.y(0.0)),
+        n(x + half),
+        n(f.y(0.0)),
+        n(x),
+        n(f.y(p.nominal_length_um)),
+        n(x + 10.0),
+        n(f.y(p.nominal_length_um)),
+        p.nominal_length_um
+    );
+    let _ = writeln!(
+        s,
+        "<g class=\"needle\"><polygon points=\"{},{} {},{} {},{}\" fill=\"#222\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">effective depth {:.0} um</text></g>",
+        n(x - half),
+        n(f.y(0.0)),
+        n(x + half),
+        n(f.y(0.0)),
+        n(x),
+        n(f.y(p.effective_depth_um)),
+        n(x - 150.0),
+        n(f.y(p.effective_depth_um) + 12.0),
+        p.effective_depth_um
+    );
+    svg::axes(
+        &mut s,
+        &f,
+        "width of the drawn strip (um)",
+        "depth below the surface (um)",
+    );
+    s.push_str("</svg>");
+    s
+}
+
+/// Channels per cm² per pass and for the session.
+pub fn channels(p: &Penetration) -> String {
+    BarChart {
+        id: "fig-channels".into(),
+        title: format!(
+            "Channels opened by {} at {} mm",
+            p.device,
+            p.nominal_length_um / 1000.0
+        ),
+        x_label: "channels (per cm2)".into(),
+        bars: vec![
+            ("per pass".into(), p.channels_per_cm2_per_pass),
+            (format!("session ({} passes)", p.passes), p.channels_per_cm2),
+        ],
+    }
+    .render()
+}
+
+/// Amount per layer and into blood over time, with intact skin for comparison.
+pub fn delivery_over_time(d: &Delivery) -> String {
+    let series = |name: &str,
+                  get: &dyn Fn(&microneedling_core::transport::DeliveryPoint) -> f64,
+                  points: &[microneedling_core::transport::DeliveryPoint],
+                  dashed: bool| Series {
+        name: name.into(),
+        points: std::iter::once((0.0, 0.0))
+            .chain(points.iter().map(|p| (p.time_h, get(p))))
+            .collect(),
+        dashed,
+    };
+    let m = &d.delivered_ug_per_cm2;
+    LineChart {
+        id: "fig-delivery".into(),
+        title: format!("{} delivered through {} channels", d.agent, d.device),
+        x_label: "time after application (h)".into(),
+        y_label: "amount (ug/cm2)".into(),
+        series: vec![
+            series("stratum corneum", &|p| p.stratum_corneum, m, false),
+            series("viable epidermis", &|p| p.viable_epidermis, m, false),
+            series("papillary dermis", &|p| p.papillary_dermis, m, false),
+            series("reticular dermis", &|p| p.reticular_dermis, m, false),
+            series("into blood", &|p| p.blood, m, false),
+            series(
+                "absorbed, intact skin",
+                &|p| p.absorbed,
+                &d.intact_ug_per_cm2,
+                true,
+            ),
+        ],
+        ..LineChart::default()
+    }
+    .render()
+}
+
+/// Tissue concentration by depth and time.
+pub fn delivery_map(d: &Delivery) -> String {
+    HeatMap {
+        id: "fig-delivery-map".into(),
+        title: format!("{}: concentration by depth and time", d.agent),
+        x_label: "time after application (h)".into(),
+        y_label: "depth below the surface (um)".into(),
+        value_label: "ug/mL (log scale)".into(),
+        columns: d
+            .profiles
+            .iter()
+            .map(|p| {
+                (
+                    p.time_h,
+                    p.points
+                        .iter()
+                        .map(|q| (q.depth_um, q.concentration_ug_per_ml))
+                        .collect(),
+                )
+            })
+            .collect(),
+    }
+    .render()
+}
+
+fn session_markers(h: &Healing) -> Vec<(f64, String)> {
+    (0..h.sessions)
+        .map(|k| {
+            (
+                f64::from(k * h.interval_weeks) / WEEKS_PER_MONTH,
+                format!("S{}", k + 1),
+            )
+        })
+        .collect()
+}
+
+/// New collagen III and I over months, with the sessions marked.
+pub fn collagen(h: &Healing) -> String {
+    let month = |w: u32| f64::from(w) / WEEKS_PER_MONTH;
+    LineChart {
+        id: "fig-collagen".into(),
+        title: format!(
+            "New collagen after {} sessions of {} at {} mm",
+            h.sessions, h.device, h.length_mm
+        ),
+        x_label: "time after the first session (months)".into(),
+        y_label: "new collagen (% of baseline)".into(),
+        series: vec![
+            Series {
+                name: "collagen III".into(),
+                points: h
+                    .series
+                    .iter()
+                    .map(|p| (month(p.week), 100.0 * p.collagen_iii))
+                    .collect(),
+                dashed: false,
+            },
+            Series {
+                name: "collagen I".into(),
+                points: h
+                    .series
+                    .iter()
+                    .map(|p| (month(p.week), 100.0 * p.collagen_i))
+                    .collect(),
+                dashed: false,
+            },
+            Series {
+                name: "total new".into(),
+                points: h
+                    .series
+                    .iter()
+                    .map(|p| (month(p.week), p.new_collagen_pct))
+                    .collect(),
+                dashed: true,
+            },
+        ],
+        markers: session_markers(h),
+        ..LineChart::default()
+    }
+    .render()
+}
+
+/// Inflammation and activated fibroblasts over months.
+pub fn cells(h: &Healing) -> String {
+    let month = |w: u32| f64::from(w) / WEEKS_PER_MONTH;
+    LineChart {
+        id: "fig-cells".into(),
+        title: "Inflammation and activated fibroblasts".into(),
+        x_label: "time after the first session (months)".into(),
+        y_label: "activation (model units)".into(),
+        series: vec![
+            Series {
+                name: "fibroblasts".into(),
+                points: h
+                    .series
+                    .iter()
+                    .map(|p| (month(p.week), p.fibroblasts))
+                    .collect(),
+                dashed: false,
+            },
+            Series {
+                name: "inflammation".into(),
+                points: h
+                    .series
+                    .iter()
+                    .map(|p| (month(p.week), p.inflammation))
+                    .collect(),
+                dashed: false,
+            },
+        ],
+        markers: session_markers(h),
+        ..LineChart::default()
+    }
+    .render()
+}
+
+/// The expected outcome band at 1, 3, 6 and 12 months.
+pub fn outcome(o: &Outcome) -> String {
+    LineChart {
+        id: "fig-outcome".into(),
+        title: format!("Expected outcome: {}", o.indication),
+        x_label: "time after the first session (months)".into(),
+        y_label: format!("{} (scale units)", o.scale),
+        series: vec![Series {
+            name: "median".into(),
+            points: o
+                .at_months
+                .iter()
+                .map(|p| (f64::from(p.month), p.median))
+                .collect(),
+            dashed: true,
+        }],
+        intervals: o
+            .at_months
+            .iter()
+            .map(|p| Interval {
+                x: f64::from(p.month),
+                low: p.p10,
+                mid: p.median,
+                high: p.p90,
+            })
+            .collect(),
+        ..LineChart::default()
+    }
+    .render()
+}
