@@ -61,6 +61,20 @@ pub enum Command {
     },
     /// Treatment records: patients, screenings, consent, plans, sessions, adverse events, outcomes.
     Records(RecordsArgs),
+    /// Serve the HTTP API (OpenAPI at /api/openapi.json) and the web page.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Records database (default: the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Users of the HTTP API.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
     /// Run every validation case (analytic solutions, published data); exit 1 if any fails.
     Validate {
         /// Also write a self-contained HTML report with figures to this file.
@@ -420,4 +434,17 @@ pub enum PhotoCommand {
 pub enum ExportFormat {
     Json,
     Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user and print their bearer token once (only its hash is stored).
+    Add {
+        name: String,
+        /// clinician (reads and writes records) or viewer (reads).
+        #[arg(long)]
+        role: String,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
 }

@@ -2,7 +2,7 @@
 //! order, in its own transaction. A later backend (PostgreSQL) follows the same table shapes.
 
 /// Every migration, oldest first: index + 1 is the schema version it produces.
-pub const MIGRATIONS: [&str; 2] = [
+pub const MIGRATIONS: [&str; 3] = [
     // 1: the clinical record.
     r#"
     CREATE TABLE patient (
@@ -101,6 +101,16 @@ pub const MIGRATIONS: [&str; 2] = [
     CREATE INDEX screening_by_patient ON screening(patient_id, screened_at);
     CREATE INDEX outcome_by_patient ON outcome(patient_id, assessed_at);
     CREATE INDEX adverse_event_by_patient ON adverse_event(patient_id, onset);
+    "#,
+    // 3: users of the HTTP API: a role and the hash of their bearer token (never the token).
+    r#"
+    CREATE TABLE app_user (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('clinician', 'viewer')),
+        token_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
     "#,
 ];
 

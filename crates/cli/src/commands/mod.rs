@@ -23,6 +23,7 @@ mod healing;
 mod plan;
 mod records;
 mod screen;
+mod server;
 mod simulate;
 mod validate;
 
@@ -71,6 +72,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         ),
         Command::Validate { report } => validate::run(kb, report.as_deref(), out),
         Command::Records(args) => records::run(kb, args, out),
+        Command::Serve { addr, db } => server::serve(&addr, db),
+        Command::Users {
+            command: crate::args::UsersCommand::Add { name, role, db },
+        } => server::add_user(&name, &role, db, out),
         Command::CompareDevices {
             site,
             devices,

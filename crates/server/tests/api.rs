@@ -1,0 +1,360 @@
+//! Every endpoint over real HTTP on loopback: success, 401/403 without the right token, 4xx with a
+//! JSON body for bad input.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use microneedling_core::KnowledgeBase;
+use microneedling_server::{AppState, auth, router};
+use microneedling_store::Store;
+use serde_json::{Value, json};
+
+struct Server {
+    base: String,
+    clinician: String,
+    viewer: String,
+    db: PathBuf,
+}
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let db = std::env::temp_dir().join(format!("mn-api-{}.db", std::process::id()));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let mut store = Store::open(&db, "test").expect("store");
+        let mut token = |name: &str, role: &str| {
+            let (secret, hash) = auth::new_secret().expect("secret");
+            let id = store.add_user(name, role, &hash).expect("user");
+            format!("{id}.{secret}")
+        };
+        let clinician = token("dr-a", "clinician");
+        let viewer = token("nurse-b", "viewer");
+        let state = AppState::new(KnowledgeBase::embedded().expect("kb"), db.clone());
+        let (sender, receiver) = std::sync::mpsc::channel::<SocketAddr>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                sender
+                    .send(listener.local_addr().expect("addr"))
+                    .expect("send");
+                axum::serve(listener, router(state)).await.expect("serve");
+            });
+        });
+        let addr = receiver.recv().expect("server address");
+        // SAFETY of the environment: tests only read this variable's presence.
+        Server {
+            base: format!("http://{addr}"),
+            clinician,
+            viewer,
+            db,
+        }
+    })
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn get(path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut request = agent().get(format!("{}{path}", server().base));
+    if let Some(t) = token {
+        request = request.header("Authorization", format!("Bearer {t}"));
+    }
+    let mut response = request.call().expect("response");
+    (
+        response.status().as_u16(),
+        response.body_mut().read_json().unwrap_or(Value::Null),
+    )
+}
+
+fn post(path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut request = agent().post(format!("{}{path}", server().base));
+    if let Some(t) = token {
+        request = request.header("Authorization", format!("Bearer {t}"));
+    }
+    let mut response = request.send_json(body).expect("response");
+    (
+        response.status().as_u16(),
+        response.body_mut().read_json().unwrap_or(Value::Null),
+    )
+}
+
+fn example(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
+    let text = std::fs::read_to_string(path).expect("example");
+    let table: toml::Table = toml::from_str(&text).expect("toml");
+    serde_json::to_value(table).expect("json")
+}
+
+fn assert_json_error(status: u16, body: &Value, expected: u16) {
+    assert_eq!(status, expected, "{body}");
+    assert!(body["error"].is_string(), "a JSON error body: {body}");
+}
+
+#[test]
+fn catalog_screen_plan_simulations_and_validate() {
+    for kind in [
+        "sites",
+        "devices",
+        "agents",
+        "indications",
+        "rules",
+        "adverse-effects",
+    ] {
+        let (status, body) = get(&format!("/api/catalog/{kind}"), None);
+        assert_eq!(status, 200);
+        assert!(body.as_array().is_some_and(|a| !a.is_empty()));
+    }
+    let (status, body) = get("/api/catalog/widgets", None);
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "kind");
+
+    let (status, body) = post(
+        "/api/screen",
+        None,
+        &json!({ "patient": example("acne-scars.toml") }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["verdict"], "caution");
+    let mut bad = example("acne-scars.toml");
+    bad["patient"]["fitzpatrick"] = json!(9);
+    let (status, body) = post("/api/screen", None, &json!({ "patient": bad }));
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "patient.fitzpatrick");
+    let (status, body) = post(
+        "/api/screen",
+        None,
+        &json!({ "patient": { "patient": { "age": 30 } } }),
+    );
+    assert_json_error(status, &body, 400);
+    let (status, _) = post("/api/screen", None, &json!({ "nonsense": true }));
+    assert!(
+        (400..500).contains(&status),
+        "unknown fields are a client error"
+    );
+
+    let (status, body) = post(
+        "/api/plan",
+        None,
+        &json!({ "patient": example("wrinkles.toml"), "report": true }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["report_html"]
+            .as_str()
+            .is_some_and(|h| h.contains("<svg"))
+    );
+    let (status, body) = post(
+        "/api/plan",
+        None,
+        &json!({ "patient": example("contraindicated.toml") }),
+    );
+    assert_eq!(status, 409);
+    assert_eq!(body["screening"]["verdict"], "contraindicated");
+    let (status, body) = post(
+        "/api/plan",
+        None,
+        &json!({ "patient": example("contraindicated.toml"), "override": "consultant approved" }),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(body["override"]["reason"], "consultant approved");
+
+    let (status, body) = post(
+        "/api/simulate/penetration",
+        None,
+        &json!({ "device": "skinpen", "site": "cheek", "length_mm": 1.5 }),
+    );
+    assert_eq!(status, 200);
+    assert!(body["effective_depth_um"].as_f64().is_some_and(|d| d > 0.0));
+    let (status, body) = post(
+        "/api/simulate/penetration",
+        None,
+        &json!({ "device": "skinpen", "site": "cheek", "length_mm": 9.0 }),
+    );
+    assert_json_error(status, &body, 422);
+    let (status, body) = post(
+        "/api/simulate/delivery",
+        None,
+        &json!({ "agent": "ascorbic-acid", "device": "dermapen", "site": "cheek", "hours": 4 }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body["enhancement_ratio"].as_f64().is_some_and(|r| r > 1.0));
+    let (status, body) = post(
+        "/api/simulate/delivery",
+        None,
+        &json!({ "agent": "ascorbic-acid", "device": "dermapen", "site": "cheek", "hours": -1 }),
+    );
+    assert_json_error(status, &body, 422);
+    let (status, body) = post(
+        "/api/simulate/healing",
+        None,
+        &json!({ "device": "skinpen", "site": "cheek", "sessions": 3, "interval_weeks": 4, "indication": "wrinkles", "samples": 100 }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["outcome"]["at_months"].as_array().map(Vec::len),
+        Some(4)
+    );
+    let (status, body) = post(
+        "/api/simulate/healing",
+        None,
+        &json!({ "device": "skinpen", "site": "cheek", "sessions": 0, "interval_weeks": 4 }),
+    );
+    assert_json_error(status, &body, 422);
+    let (status, body) = get("/api/validate", None);
+    assert_eq!(status, 200);
+    assert!(
+        body.as_array()
+            .is_some_and(|cases| cases.iter().all(|c| c["passed"] == true))
+    );
+}
+
+#[test]
+fn records_need_the_right_token_and_audit_every_read() {
+    let s = server();
+    let patient = json!({ "code": "API-1", "birth_year": 1992, "sex": "female", "fitzpatrick": 4 });
+    let (status, body) = post("/api/records/patients", None, &patient);
+    assert_json_error(status, &body, 401);
+    let (status, body) = post("/api/records/patients", Some("1.wrong"), &patient);
+    assert_json_error(status, &body, 401);
+    let (status, body) = post("/api/records/patients", Some(&s.viewer), &patient);
+    assert_json_error(status, &body, 403);
+    let (status, body) = post("/api/records/patients", Some(&s.clinician), &patient);
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = post("/api/records/patients", Some(&s.clinician), &patient);
+    assert_json_error(status, &body, 422);
+
+    let file = example("acne-scars.toml");
+    let (status, body) = post(
+        "/api/records/patients/API-1/screenings",
+        Some(&s.clinician),
+        &json!({ "patient": file, "date": "2026-10-01" }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = post(
+        "/api/records/patients/API-1/plans",
+        Some(&s.clinician),
+        &json!({ "patient": file, "date": "2026-10-01" }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let session = json!({
+        "performed_at": "2026-11-02", "device": "skinpen", "device_serial": "SP-1", "cartridge_lot": "C-1",
+        "zones": [{ "site": "cheek", "depth_mm": 1.5, "passes": 3 }], "topicals": [{ "agent": "hyaluronic-acid", "lot": "HA-1" }],
+        "endpoint": "pinpoint-bleeding", "operator": "Dr A"
+    });
+    let (status, body) = post(
+        "/api/records/patients/API-1/sessions",
+        Some(&s.clinician),
+        &session,
+    );
+    assert_eq!(status, 201, "{body}");
+    let mut deep = session.clone();
+    deep["zones"][0]["depth_mm"] = json!(7.0);
+    let (status, body) = post(
+        "/api/records/patients/API-1/sessions",
+        Some(&s.clinician),
+        &deep,
+    );
+    assert_json_error(status, &body, 422);
+    let (status, body) = post(
+        "/api/records/patients/NOBODY/sessions",
+        Some(&s.clinician),
+        &session,
+    );
+    assert_json_error(status, &body, 404);
+    let (status, body) = post(
+        "/api/records/patients/API-1/adverse-events",
+        Some(&s.clinician),
+        &json!({ "effect": "bruising", "severity": "mild", "onset": "2026-11-03", "action": "ice" }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = post(
+        "/api/records/patients/API-1/adverse-events",
+        Some(&s.clinician),
+        &json!({ "effect": "bruising", "severity": "awful", "onset": "2026-11-03", "action": "ice" }),
+    );
+    assert_json_error(status, &body, 422);
+    let (status, _) = post(
+        "/api/records/patients/API-1/outcomes",
+        Some(&s.clinician),
+        &json!({ "scale": "Goodman & Baron", "score": 3, "assessor": "Dr A", "date": "2026-11-02" }),
+    );
+    assert_eq!(status, 201);
+    let (status, _) = post(
+        "/api/records/patients/API-1/consents",
+        Some(&s.clinician),
+        &json!({ "version": "v1", "text": "I consent." }),
+    );
+    assert_eq!(status, 201);
+    let (status, body) = post(
+        "/api/records/patients/API-1/outcomes",
+        Some(&s.viewer),
+        &json!({ "scale": "x", "score": 1, "assessor": "a" }),
+    );
+    assert_json_error(status, &body, 403);
+
+    let (status, body) = get("/api/records/patients/API-1/history", None);
+    assert_json_error(status, &body, 401);
+    let (status, body) = get("/api/records/patients/API-1/history", Some(&s.viewer));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["sessions"].as_array().map(Vec::len), Some(1));
+    let (status, body) = get("/api/records/export", Some(&s.viewer));
+    assert_eq!(status, 200);
+    assert!(body.as_array().is_some_and(|a| !a.is_empty()));
+    let store = Store::open(&s.db, "check").expect("store");
+    let reads: i64 = store
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND actor = 'nurse-b'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(reads >= 2, "every read of patient data is audited");
+}
+
+#[test]
+fn openapi_limits_and_unknown_routes() {
+    let (status, body) = get("/api/openapi.json", None);
+    assert_eq!(status, 200);
+    let paths = body["paths"].as_object().expect("paths");
+    for path in [
+        "/api/screen",
+        "/api/plan",
+        "/api/simulate/delivery",
+        "/api/records/patients/{code}/sessions",
+    ] {
+        assert!(paths.contains_key(path), "{path}");
+    }
+    let (status, body) = get("/api/nowhere", None);
+    assert_json_error(status, &body, 404);
+    let huge = json!({ "patient": { "patient": { "code": "x".repeat(400_000) } } });
+    let (status, _) = post("/api/screen", None, &huge);
+    assert_eq!(status, 413, "request size limit");
+    let mut response = agent()
+        .get(format!("{}/", server().base))
+        .call()
+        .expect("page");
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response
+            .body_mut()
+            .read_to_string()
+            .expect("html")
+            .contains("<html")
+    );
+}
