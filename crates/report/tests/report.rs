@@ -225,11 +225,11 @@ fn the_validation_report_lists_every_case() {
 }
 
 /// Renders the report in Debian's Chromium through playwright-core (installed by .ci/run: the
-/// `chromium` package and `npm ci` in tests/browser). Without them it says so and stops, unless
+/// `chromium` package and `npm ci` in browser/). Without them it says so and stops, unless
 /// MICRONEEDLING_BROWSER_TESTS=1 (set by .ci/run) makes their absence a failure.
 #[test]
 fn the_report_renders_in_headless_chromium_without_errors() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../browser");
     let required = std::env::var("MICRONEEDLING_BROWSER_TESTS").is_ok_and(|v| v == "1");
     let ready = std::path::Path::new("/usr/bin/chromium").exists()
         && dir.join("node_modules/playwright-core").exists();

@@ -142,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .url("/api/openapi-ui.json", ApiDoc::openapi());
     Router::new()
         .route("/", get(index))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/catalog/{kind}", get(api::catalog))
         .route("/api/screen", post(api::screen))

@@ -1,0 +1,53 @@
+// End to end in Debian's headless Chromium: screen a patient, plan, record a session, see it in
+// the history. Prints JSON; saves a screenshot. Usage: node e2e.mjs BASE_URL TOKEN SCREENSHOT.png
+import { chromium } from 'playwright-core';
+
+const [base, token, screenshot] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+const errors = [];
+// The 422 the test provokes on purpose is logged by the browser as a failed load: not an error.
+page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('422')) errors.push(m.text()); });
+page.on('pageerror', (e) => errors.push(String(e)));
+const waitStatus = (text) => page.waitForFunction((t) => document.getElementById('status').textContent.includes(t), text, { timeout: 20000 });
+
+await page.goto(base, { waitUntil: 'load' });
+await page.waitForSelector('body[data-ready="true"]');
+await page.selectOption('#indication', 'acne-scars');
+await page.fill('#fitzpatrick', '4');
+await page.click('#screen');
+await page.waitForSelector('#verdict');
+const verdict = await page.textContent('#verdict');
+await page.click('#plan');
+await page.waitForSelector('#plan-summary');
+const plan = await page.textContent('#plan-summary');
+await page.fill('#token', token);
+await page.fill('#code', 'E2E-1');
+await page.click('#add-patient');
+await waitStatus('added');
+await page.click('#record-screening');
+await waitStatus('Screening recorded');
+await page.click('#record-plan');
+await waitStatus('Plan recorded');
+await page.fill('#s-depth', '9');
+await page.click('#record-session');
+await page.waitForFunction(() => document.querySelector('.error[data-for="zones[0].depth_mm"]').textContent.length > 0);
+const fieldError = await page.textContent('.error[data-for="zones[0].depth_mm"]');
+await page.fill('#s-depth', '1');
+await page.click('#record-session');
+await waitStatus('Session recorded');
+await page.click('#record-event');
+await waitStatus('Adverse event recorded');
+await page.click('#record-outcome');
+await waitStatus('Outcome recorded');
+await page.click('#history');
+await page.waitForSelector('#sessions tr:nth-child(2)');
+const sessions = await page.$$eval('#sessions tr', (rows) => rows.length - 1);
+const trend = await page.$$eval('svg.trend', (nodes) => nodes.length);
+await page.screenshot({ path: screenshot, fullPage: true });
+await browser.close();
+console.log(JSON.stringify({ verdict, plan, fieldError, sessions, trend, errors }));

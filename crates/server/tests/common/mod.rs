@@ -1,0 +1,63 @@
+//! A server on loopback with a clinician's and a viewer's token, shared by a test binary.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use microneedling_core::KnowledgeBase;
+use microneedling_server::{AppState, auth, router};
+use microneedling_store::Store;
+
+pub struct Server {
+    pub base: String,
+    pub clinician: String,
+    pub viewer: String,
+    pub db: PathBuf,
+}
+
+pub fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let db = std::env::temp_dir().join(format!(
+            "mn-api-{}-{}.db",
+            std::process::id(),
+            std::thread::current().name().unwrap_or("t").len()
+        ));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let mut store = Store::open(&db, "test").expect("store");
+        let mut token = |name: &str, role: &str| {
+            let (secret, hash) = auth::new_secret().expect("secret");
+            let id = store.add_user(name, role, &hash).expect("user");
+            format!("{id}.{secret}")
+        };
+        let clinician = token("dr-a", "clinician");
+        let viewer = token("nurse-b", "viewer");
+        let state = AppState::new(KnowledgeBase::embedded().expect("kb"), db.clone());
+        let (sender, receiver) = std::sync::mpsc::channel::<SocketAddr>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                sender
+                    .send(listener.local_addr().expect("addr"))
+                    .expect("send");
+                axum::serve(listener, router(state)).await.expect("serve");
+            });
+        });
+        let addr = receiver.recv().expect("server address");
+        Server {
+            base: format!("http://{addr}"),
+            clinician,
+            viewer,
+            db,
+        }
+    })
+}

@@ -1,0 +1,62 @@
+//! The web page end to end in real headless Chromium (playwright-core driving Debian's chromium):
+//! screen, plan, record a session (after a field error shown next to its field), see the history.
+//! Needs `chromium` and `npm ci` in browser/ (.ci/run does both and sets
+//! MICRONEEDLING_BROWSER_TESTS=1, which makes their absence a failure).
+
+mod common;
+
+#[test]
+fn a_clinician_screens_plans_records_and_reads_the_history_in_a_browser() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../browser");
+    let required = std::env::var("MICRONEEDLING_BROWSER_TESTS").is_ok_and(|v| v == "1");
+    if !(std::path::Path::new("/usr/bin/chromium").exists()
+        && dir.join("node_modules/playwright-core").exists())
+    {
+        assert!(
+            !required,
+            "MICRONEEDLING_BROWSER_TESTS=1 but chromium or playwright-core is missing (run .ci/run)"
+        );
+        eprintln!(
+            "skipped: install Debian's chromium and run `npm ci` in {} (or run .ci/run)",
+            dir.display()
+        );
+        return;
+    }
+    let s = common::server();
+    let screenshot =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-web-page.png");
+    let output = std::process::Command::new("node")
+        .arg(dir.join("e2e.mjs"))
+        .arg(&s.base)
+        .arg(&s.clinician)
+        .arg(&screenshot)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(result["verdict"], "caution", "{result}");
+    assert!(
+        result["plan"]
+            .as_str()
+            .is_some_and(|p| p.contains("sessions every")),
+        "{result}"
+    );
+    assert!(
+        result["fieldError"]
+            .as_str()
+            .is_some_and(|e| e.contains("depth")),
+        "the error shows next to its field: {result}"
+    );
+    assert_eq!(result["sessions"], 1);
+    assert_eq!(result["trend"], 1, "the outcome trend is drawn");
+    assert_eq!(result["errors"], serde_json::json!([]));
+    assert!(
+        std::fs::metadata(&screenshot).is_ok_and(|m| m.len() > 10_000),
+        "a screenshot was saved"
+    );
+}
