@@ -648,6 +648,39 @@ pub async fn add_consent(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoBody {
+    /// front, left, right, oblique, close-up, ...
+    pub view: String,
+    /// SHA-256 of the image file, 64 hex characters (the image itself is never sent).
+    pub file_sha256: String,
+    pub photo_consent: bool,
+    pub date: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/records/patients/{code}/photos", request_body = PhotoBody, security(("bearer" = [])),
+    params(("code" = String, Path)),
+    responses((status = 201, description = "Photo metadata recorded"), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Json(b): Json<PhotoBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let id = with_store(&state, &headers, true, move |store, _| {
+        Ok(store.add_photo(&microneedling_store::NewPhoto {
+            code,
+            taken_at: date_or_today("date", b.date.as_deref())?,
+            view: b.view,
+            file_sha256: b.file_sha256,
+            photo_consent: b.photo_consent,
+        })?)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
 #[utoipa::path(get, path = "/api/records/patients/{code}/history", security(("bearer" = [])), params(("code" = String, Path)),
     responses((status = 200, description = "The series, adverse events and outcome trend"), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn history(

@@ -33,6 +33,8 @@ use error::{ApiError, ApiResult};
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Longest a request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest a CPU-heavy request waits for a permit before the server answers 503.
+pub const HEAVY_QUEUE_WAIT: Duration = Duration::from_millis(100);
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -49,21 +51,26 @@ impl AppState {
         Self {
             kb,
             db_path,
-            heavy: Arc::new(Semaphore::new(cores * 4)),
+            heavy: Arc::new(Semaphore::new(cores * 8)),
         }
     }
 
-    /// Runs CPU-heavy `work` on the blocking pool, or answers 503 when the pool is saturated.
+    /// Runs CPU-heavy `work` on the blocking pool; waits at most [`HEAVY_QUEUE_WAIT`] for a
+    /// permit, then answers 503: the queue stays short under overload.
     pub async fn heavy<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> ApiResult<T> + Send + 'static,
     ) -> ApiResult<T> {
-        let permit = self.heavy.clone().try_acquire_owned().map_err(|_| {
+        let busy = || {
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the server is busy with other simulations; retry shortly",
             )
-        })?;
+        };
+        let permit = tokio::time::timeout(HEAVY_QUEUE_WAIT, self.heavy.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()
@@ -79,11 +86,13 @@ impl AppState {
     paths(
         api::catalog, api::screen, api::plan, api::simulate_penetration, api::simulate_delivery, api::simulate_healing, api::validate,
         api::add_patient, api::add_screening, api::add_plan, api::add_session, api::add_adverse_event, api::add_outcome, api::add_consent,
+        api::add_photo,
         api::history, api::export
     ),
     components(schemas(error::ErrorBody, api::ScreenBody, api::PlanBody, api::PenetrationBody, api::DeliveryBody, api::HealingBody,
         api::NewPatientBody, api::RecordScreeningBody, api::RecordPlanBody, api::SessionBody, api::ZoneBody, api::TopicalBody,
-        api::AdverseEventBody, api::OutcomeBody, api::ConsentBody)),
+        api::AdverseEventBody,
+        api::PhotoBody, api::OutcomeBody, api::ConsentBody)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -173,6 +182,7 @@ pub fn router(state: AppState) -> Router {
             "/api/records/patients/{code}/consents",
             post(api::add_consent),
         )
+        .route("/api/records/patients/{code}/photos", post(api::add_photo))
         .route("/api/records/patients/{code}/history", get(api::history))
         .route("/api/records/export", get(api::export))
         .merge(swagger)
