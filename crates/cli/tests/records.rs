@@ -73,7 +73,7 @@ fn the_record_commands_work_end_to_end() {
     let db = db("e2e");
     assert_eq!(
         records(&db, &["init", "--json"]).json()["schema_version"],
-        2
+        3
     );
     ready(&db, "P-1");
     let consent = temp_file(

@@ -2,17 +2,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use microneedling_core::skin::SkinProfile;
 use microneedling_core::transport::{Delivery, DeliveryRequest, Dose, Solute, simulate};
 use microneedling_core::{InputError, KnowledgeBase};
 
-use super::{Output, sex};
+use super::Output;
 use crate::args::PersonArgs;
 use crate::failure::Failure;
 use crate::render;
-
-/// Most passes accepted over one area in one session.
-pub const MAX_PASSES: u32 = 100;
 
 /// The arguments of `simulate delivery`, as parsed.
 #[derive(Debug)]
@@ -75,19 +71,14 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
             .into());
         }
     };
-    let device = kb.device(args.device).map_err(rename("--device"))?;
-    let site = kb.site(args.site).map_err(rename("--site"))?;
-    let length_mm = device
-        .check_length(args.length_mm.unwrap_or(device.default_length_mm))
-        .map_err(rename("--length-mm"))?;
-    let passes = args.passes.unwrap_or(device.default_passes);
-    if passes == 0 || passes > MAX_PASSES {
-        return Err(
-            InputError::new("--passes", passes, format!("1 to {MAX_PASSES} passes")).into(),
-        );
-    }
-    let skin = SkinProfile::new(site, sex(args.person.sex), args.person.age, &kb.age_model)
-        .map_err(rename("--age"))?;
+    let (device, length_mm, passes, skin) = super::setting(
+        kb,
+        args.device,
+        args.length_mm,
+        args.site,
+        args.person,
+        args.passes,
+    )?;
     let dose = Dose::parse("--dose", args.dose)?;
     let mut request = DeliveryRequest::new(
         kb,
@@ -146,12 +137,7 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
     }
     let delivery = simulate(kb, &request);
     if let Some(path) = args.csv {
-        std::fs::write(path, csv(&delivery)).map_err(|e| {
-            Failure::Input(format!(
-                "invalid --csv: cannot write {}: {e}",
-                path.display()
-            ))
-        })?;
+        super::write_csv(path, &csv(&delivery))?;
     }
     if let Some(path) = args.report {
         let mut r = microneedling_report::Report::new(

@@ -3,11 +3,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use microneedling_core::healing::{Healing, HealingRequest, simulate};
-use microneedling_core::skin::SkinProfile;
 use microneedling_core::{InputError, KnowledgeBase};
 
-use super::delivery::MAX_PASSES;
-use super::{Output, sex};
+use super::Output;
 use crate::args::PersonArgs;
 use crate::failure::Failure;
 use crate::render;
@@ -41,17 +39,14 @@ pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<Exi
             ..e
         }
     };
-    let device = kb.device(args.device).map_err(rename("--device"))?;
-    let site = kb.site(args.site).map_err(rename("--site"))?;
-    let length_mm = device
-        .check_length(args.length_mm.unwrap_or(device.default_length_mm))
-        .map_err(rename("--length-mm"))?;
-    let passes = args.passes.unwrap_or(device.default_passes);
-    if passes == 0 || passes > MAX_PASSES {
-        return Err(
-            InputError::new("--passes", passes, format!("1 to {MAX_PASSES} passes")).into(),
-        );
-    }
+    let (device, length_mm, passes, skin) = super::setting(
+        kb,
+        args.device,
+        args.length_mm,
+        args.site,
+        args.person,
+        args.passes,
+    )?;
     let indication = match args.indication {
         Some(id) => Some(
             kb.indication(id)
@@ -61,8 +56,6 @@ pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<Exi
         ),
         None => None,
     };
-    let skin = SkinProfile::new(site, sex(args.person.sex), args.person.age, &kb.age_model)
-        .map_err(rename("--age"))?;
     let request = HealingRequest::new(
         device,
         length_mm,
@@ -81,12 +74,7 @@ pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<Exi
     })?;
     let healing = simulate(kb, &request);
     if let Some(path) = args.csv {
-        std::fs::write(path, csv(&healing)).map_err(|e| {
-            Failure::Input(format!(
-                "invalid --csv: cannot write {}: {e}",
-                path.display()
-            ))
-        })?;
+        super::write_csv(path, &csv(&healing))?;
     }
     if let Some(path) = args.report {
         let mut r = microneedling_report::Report::new(

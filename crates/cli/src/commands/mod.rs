@@ -188,3 +188,62 @@ pub fn write_report(path: &Path, report: &microneedling_report::Report) -> Resul
         ))
     })
 }
+
+/// Most passes accepted over one area in one session.
+pub const MAX_PASSES: u32 = 100;
+
+/// A device setting on one person's skin, from the options every simulation shares; errors name
+/// the option.
+pub fn setting<'a>(
+    kb: &'a KnowledgeBase,
+    device: &str,
+    length_mm: Option<f64>,
+    site: &str,
+    person: &crate::args::PersonArgs,
+    passes: Option<u32>,
+) -> Result<
+    (
+        &'a microneedling_core::device::Device,
+        f64,
+        u32,
+        microneedling_core::skin::SkinProfile,
+    ),
+    Failure,
+> {
+    use microneedling_core::InputError;
+    let rename = |field: &'static str| {
+        move |e: InputError| InputError {
+            field: field.into(),
+            ..e
+        }
+    };
+    let device = kb.device(device).map_err(rename("--device"))?;
+    let site = kb.site(site).map_err(rename("--site"))?;
+    let length_mm = device
+        .check_length(length_mm.unwrap_or(device.default_length_mm))
+        .map_err(rename("--length-mm"))?;
+    let passes = passes.unwrap_or(device.default_passes);
+    if passes == 0 || passes > MAX_PASSES {
+        return Err(
+            InputError::new("--passes", passes, format!("1 to {MAX_PASSES} passes")).into(),
+        );
+    }
+    let skin = microneedling_core::skin::SkinProfile::new(
+        site,
+        sex(person.sex),
+        person.age,
+        &kb.age_model,
+    )
+    .map_err(rename("--age"))?;
+    Ok((device, length_mm, passes, skin))
+}
+
+/// Writes a CSV file, naming the option on failure.
+pub fn write_csv(path: &Path, text: &str) -> Result<(), Failure> {
+    std::fs::write(path, text).map_err(|e| {
+        Failure::Input(format!(
+            "invalid --csv: cannot write {}: {e}",
+            path.display()
+        ))
+    })
+}

@@ -1,14 +1,11 @@
 use std::process::ExitCode;
 
-use microneedling_core::skin::SkinProfile;
-use microneedling_core::{InputError, KnowledgeBase};
+use microneedling_core::KnowledgeBase;
 
-use super::{Output, sex};
+use super::Output;
 use crate::args::Model;
 use crate::failure::Failure;
 use crate::render;
-
-use super::delivery::MAX_PASSES;
 
 pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Failure> {
     match model {
@@ -20,35 +17,8 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             passes,
             report,
         } => {
-            let device = kb.device(&device).map_err(|e| InputError {
-                field: "--device".into(),
-                ..e
-            })?;
-            let site = kb.site(&site).map_err(|e| InputError {
-                field: "--site".into(),
-                ..e
-            })?;
-            let length_mm = device
-                .check_length(length_mm.unwrap_or(device.default_length_mm))
-                .map_err(|e| InputError {
-                    field: "--length-mm".into(),
-                    ..e
-                })?;
-            let passes = passes.unwrap_or(device.default_passes);
-            if passes == 0 || passes > MAX_PASSES {
-                return Err(InputError::new(
-                    "--passes",
-                    passes,
-                    format!("1 to {MAX_PASSES} passes"),
-                )
-                .into());
-            }
-            let skin = SkinProfile::new(site, sex(person.sex), person.age, &kb.age_model).map_err(
-                |e| InputError {
-                    field: "--age".into(),
-                    ..e
-                },
-            )?;
+            let (device, length_mm, passes, skin) =
+                super::setting(kb, &device, length_mm, &site, &person, passes)?;
             let result = kb.penetration.simulate(device, length_mm, &skin, passes);
             if let Some(path) = report {
                 let mut r = microneedling_report::Report::new(
