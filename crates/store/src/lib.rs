@@ -236,6 +236,33 @@ impl Store {
         self.patient(&code)
     }
 
+    /// Runs `insert` for patient `code` in one immediate transaction and appends its audit row
+    /// (`entity`, the detail `insert` returns): all or nothing. Returns the new row's id.
+    fn insert_for_patient(
+        &mut self,
+        code: &str,
+        entity: &str,
+        insert: impl FnOnce(&rusqlite::Transaction<'_>, &PatientRecord) -> Result<String>,
+    ) -> Result<i64> {
+        let actor = self.actor.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let patient = Self::patient_row(&tx, code)?;
+        let detail = insert(&tx, &patient)?;
+        let id = tx.last_insert_rowid();
+        Self::audit(
+            &tx,
+            &actor,
+            "create",
+            entity,
+            Some(id),
+            &format!("{code}: {detail}"),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
     /// Records a screening (inputs as given, verdict, findings, knowledge-base version).
     pub fn record_screening(
         &mut self,
@@ -244,34 +271,21 @@ impl Store {
         screening: &Screening,
         at: NaiveDate,
     ) -> Result<i64> {
-        let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let patient = Self::patient_row(&tx, code)?;
-        Self::check_date("screened_at", at, &patient)?;
-        tx.execute(
-            "INSERT INTO screening (patient_id, screened_at, inputs, verdict, findings, knowledge_base_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                patient.id,
-                at.to_string(),
-                inputs.to_string(),
-                screening.verdict.as_str(),
-                serde_json::to_string(&screening.findings)?,
-                screening.knowledge_base_version
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        Self::audit(
-            &tx,
-            &actor,
-            "create",
-            "screening",
-            Some(id),
-            &format!("{code}: {}", screening.verdict.as_str()),
-        )?;
-        tx.commit()?;
-        Ok(id)
+        self.insert_for_patient(code, "screening", |tx, patient| {
+            Self::check_date("screened_at", at, patient)?;
+            tx.execute(
+                "INSERT INTO screening (patient_id, screened_at, inputs, verdict, findings, knowledge_base_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    patient.id,
+                    at.to_string(),
+                    inputs.to_string(),
+                    screening.verdict.as_str(),
+                    serde_json::to_string(&screening.findings)?,
+                    screening.knowledge_base_version
+                ],
+            )?;
+            Ok(screening.verdict.as_str().to_string())
+        })
     }
 
     pub fn record_consent(
@@ -285,60 +299,39 @@ impl Store {
         if text.trim().is_empty() {
             return Err(InputError::new("text", "", "the consent text the patient signed").into());
         }
-        let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let patient = Self::patient_row(&tx, code)?;
-        Self::check_date("signed_at", signed_at, &patient)?;
-        let hash = sha256_hex(text.as_bytes());
-        tx.execute(
-            "INSERT INTO consent (patient_id, version, text_sha256, signed_at) VALUES (?1, ?2, ?3, ?4)",
-            params![patient.id, version, hash, signed_at.to_string()],
-        )?;
-        let id = tx.last_insert_rowid();
-        Self::audit(
-            &tx,
-            &actor,
-            "create",
-            "consent",
-            Some(id),
-            &format!("{code}: version {version}"),
-        )?;
-        tx.commit()?;
-        Ok(id)
+        self.insert_for_patient(code, "consent", |tx, patient| {
+            Self::check_date("signed_at", signed_at, patient)?;
+            tx.execute(
+                "INSERT INTO consent (patient_id, version, text_sha256, signed_at) VALUES (?1, ?2, ?3, ?4)",
+                params![patient.id, version, sha256_hex(text.as_bytes()), signed_at.to_string()],
+            )?;
+            Ok(format!("version {version}"))
+        })
     }
 
     /// Records a plan (with its override, if any).
     pub fn record_plan(&mut self, code: &str, plan: &Plan, created: NaiveDate) -> Result<i64> {
-        let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let patient = Self::patient_row(&tx, code)?;
-        Self::check_date("created_at", created, &patient)?;
-        tx.execute(
-            "INSERT INTO plan (patient_id, created_at, indication, device, sessions, interval_weeks, verdict, override_reason, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                patient.id,
-                created.to_string(),
-                plan.indication,
-                plan.device.id,
-                plan.sessions,
-                plan.interval_weeks,
-                plan.verdict.as_str(),
-                plan.override_.as_ref().map(|o| o.reason.clone()),
-                serde_json::to_string(plan)?
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        let detail = match &plan.override_ {
-            Some(o) => format!("{code}: {} with override: {}", plan.indication, o.reason),
-            None => format!("{code}: {}", plan.indication),
-        };
-        Self::audit(&tx, &actor, "create", "plan", Some(id), &detail)?;
-        tx.commit()?;
-        Ok(id)
+        self.insert_for_patient(code, "plan", |tx, patient| {
+            Self::check_date("created_at", created, patient)?;
+            tx.execute(
+                "INSERT INTO plan (patient_id, created_at, indication, device, sessions, interval_weeks, verdict, override_reason, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    patient.id,
+                    created.to_string(),
+                    plan.indication,
+                    plan.device.id,
+                    plan.sessions,
+                    plan.interval_weeks,
+                    plan.verdict.as_str(),
+                    plan.override_.as_ref().map(|o| o.reason.clone()),
+                    serde_json::to_string(plan)?
+                ],
+            )?;
+            Ok(match &plan.override_ {
+                Some(o) => format!("{} with override: {}", plan.indication, o.reason),
+                None => plan.indication.clone(),
+            })
+        })
     }
 
     /// Records a session after checking the device, the zones and the record's rules.
@@ -493,53 +486,30 @@ impl Store {
             return Err(InputError::new("severity", &e.severity, SEVERITIES.join(", ")).into());
         }
         let action = text_field("action", &e.action, 1000)?;
-        let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let patient = Self::patient_row(&tx, &e.code)?;
-        Self::check_date("onset", e.onset, &patient)?;
-        if let Some(resolved) = e.resolved {
-            Self::check_date("resolved", resolved, &patient)?;
-            if resolved < e.onset {
-                return Err(InputError::new(
-                    "resolved",
-                    resolved,
-                    format!("a date on or after the onset {}", e.onset),
-                )
-                .into());
+        self.insert_for_patient(&e.code, "adverse_event", |tx, patient| {
+            Self::check_date("onset", e.onset, patient)?;
+            if let Some(resolved) = e.resolved {
+                Self::check_date("resolved", resolved, patient)?;
+                if resolved < e.onset {
+                    return Err(InputError::new("resolved", resolved, format!("a date on or after the onset {}", e.onset)).into());
+                }
             }
-        }
-        if let Some(session) = e.session_id {
-            let ok: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM session WHERE id = ?1 AND patient_id = ?2)",
-                params![session, patient.id],
-                |r| r.get(0),
+            if let Some(session) = e.session_id {
+                let ok: bool = tx.query_row(
+                    "SELECT EXISTS(SELECT 1 FROM session WHERE id = ?1 AND patient_id = ?2)",
+                    params![session, patient.id],
+                    |r| r.get(0),
+                )?;
+                if !ok {
+                    return Err(InputError::new("session_id", session, format!("a session of {}", e.code)).into());
+                }
+            }
+            tx.execute(
+                "INSERT INTO adverse_event (patient_id, session_id, effect, severity, onset, resolved, action) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![patient.id, e.session_id, e.effect, e.severity, e.onset.to_string(), e.resolved.map(|d| d.to_string()), action],
             )?;
-            if !ok {
-                return Err(InputError::new(
-                    "session_id",
-                    session,
-                    format!("a session of {}", e.code),
-                )
-                .into());
-            }
-        }
-        tx.execute(
-            "INSERT INTO adverse_event (patient_id, session_id, effect, severity, onset, resolved, action) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![patient.id, e.session_id, e.effect, e.severity, e.onset.to_string(), e.resolved.map(|d| d.to_string()), action],
-        )?;
-        let id = tx.last_insert_rowid();
-        Self::audit(
-            &tx,
-            &actor,
-            "create",
-            "adverse_event",
-            Some(id),
-            &format!("{}: {} ({})", e.code, e.effect, e.severity),
-        )?;
-        tx.commit()?;
-        Ok(id)
+            Ok(format!("{} ({})", e.effect, e.severity))
+        })
     }
 
     pub fn add_outcome(&mut self, o: &NewOutcome) -> Result<i64> {
@@ -548,27 +518,14 @@ impl Store {
         if !o.score.is_finite() || o.score.abs() > 1e6 {
             return Err(InputError::new("score", o.score, "a finite number on the scale").into());
         }
-        let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let patient = Self::patient_row(&tx, &o.code)?;
-        Self::check_date("assessed_at", o.assessed_at, &patient)?;
-        tx.execute(
-            "INSERT INTO outcome (patient_id, assessed_at, scale, score, assessor) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![patient.id, o.assessed_at.to_string(), scale, o.score, assessor],
-        )?;
-        let id = tx.last_insert_rowid();
-        Self::audit(
-            &tx,
-            &actor,
-            "create",
-            "outcome",
-            Some(id),
-            &format!("{}: {scale} {}", o.code, o.score),
-        )?;
-        tx.commit()?;
-        Ok(id)
+        self.insert_for_patient(&o.code, "outcome", |tx, patient| {
+            Self::check_date("assessed_at", o.assessed_at, patient)?;
+            tx.execute(
+                "INSERT INTO outcome (patient_id, assessed_at, scale, score, assessor) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![patient.id, o.assessed_at.to_string(), scale, o.score, assessor],
+            )?;
+            Ok(format!("{scale} {}", o.score))
+        })
     }
 
     pub fn add_photo(&mut self, p: &NewPhoto) -> Result<i64> {
@@ -581,27 +538,14 @@ impl Store {
             )
             .into());
         }
-        let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let patient = Self::patient_row(&tx, &p.code)?;
-        Self::check_date("taken_at", p.taken_at, &patient)?;
-        tx.execute(
-            "INSERT INTO photo (patient_id, taken_at, view, file_sha256, photo_consent) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![patient.id, p.taken_at.to_string(), view, p.file_sha256, p.photo_consent],
-        )?;
-        let id = tx.last_insert_rowid();
-        Self::audit(
-            &tx,
-            &actor,
-            "create",
-            "photo",
-            Some(id),
-            &format!("{}: {view}", p.code),
-        )?;
-        tx.commit()?;
-        Ok(id)
+        self.insert_for_patient(&p.code, "photo", |tx, patient| {
+            Self::check_date("taken_at", p.taken_at, patient)?;
+            tx.execute(
+                "INSERT INTO photo (patient_id, taken_at, view, file_sha256, photo_consent) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![patient.id, p.taken_at.to_string(), view, p.file_sha256, p.photo_consent],
+            )?;
+            Ok(view.clone())
+        })
     }
 
     /// Every record of one patient, in time order, with the outcome trend per scale.
