@@ -92,23 +92,7 @@ fn catalog_ids_are_the_ones_other_issues_use() {
 fn seed_article_side_effects_are_all_in_the_catalog() {
     let kb = kb();
     let listed = ids(&kb.adverse_effects, |e| &e.id);
-    for id in [
-        "dryness",
-        "flaking",
-        "bruising",
-        "swelling",
-        "redness",
-        "discomfort",
-        "bleeding",
-        "infection",
-        "pigment-change",
-        "topical-reaction",
-        "burns",
-        "pih",
-        "tram-track-scarring",
-        "granulomas",
-        "herpes-reactivation",
-    ] {
+    for id in common::ARTICLE_EFFECTS.iter().chain(&common::ADDED_EFFECTS) {
         assert!(
             listed.contains(&id.to_string()),
             "missing adverse effect {id}"

@@ -163,19 +163,7 @@ fn home_devices_get_the_hygiene_caution_and_a_higher_infection_risk() {
 #[test]
 fn every_article_side_effect_is_in_the_profile_with_its_drivers() {
     let s = screen("");
-    for id in [
-        "dryness",
-        "flaking",
-        "bruising",
-        "swelling",
-        "redness",
-        "discomfort",
-        "bleeding",
-        "infection",
-        "pigment-change",
-        "topical-reaction",
-        "burns",
-    ] {
+    for id in common::ARTICLE_EFFECTS {
         let e = effect(&s, id);
         assert!(
             e.article_listed && !e.drivers.is_empty() && !e.source.is_empty(),

@@ -29,3 +29,27 @@ pub fn patient(fitzpatrick: u8, history: &str, treatment: &str) -> Patient {
     )
     .expect("test patient is valid")
 }
+
+/// The side effects the seed article lists (its six common ones, bleeding, three severe ones and
+/// burns from energy devices).
+pub const ARTICLE_EFFECTS: [&str; 11] = [
+    "dryness",
+    "flaking",
+    "bruising",
+    "swelling",
+    "redness",
+    "discomfort",
+    "bleeding",
+    "infection",
+    "pigment-change",
+    "topical-reaction",
+    "burns",
+];
+
+/// The effects DESIGN.md adds to the article's.
+pub const ADDED_EFFECTS: [&str; 4] = [
+    "pih",
+    "tram-track-scarring",
+    "granulomas",
+    "herpes-reactivation",
+];
