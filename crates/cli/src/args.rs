@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "microneedling",
     version,
     about = "Screen, plan and simulate microneedling (percutaneous collagen induction). Decision support, not a prescription.",
-    after_help = "Exit codes: 0 done (whatever the verdict), 2 invalid input, 3 plan refused (contraindicated, no --override)."
+    after_help = "Exit codes: 0 done (whatever the verdict), 1 a validation case failed or an internal error, 2 invalid input, 3 plan refused (contraindicated, no --override), 4 a record rule refused the write, 5 the records database stayed busy (retry)."
 )]
 pub struct Cli {
     /// Print JSON instead of text.

@@ -329,6 +329,32 @@ pub async fn simulate_healing(
     Ok(Json(value))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompareBody {
+    pub site: String,
+    /// 2 to 8 device ids.
+    pub devices: Vec<String>,
+    pub sex: Option<String>,
+    pub age: Option<f64>,
+}
+
+#[utoipa::path(post, path = "/api/compare-devices", request_body = CompareBody,
+    responses((status = 200, description = "The devices side by side at the site"), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn compare_devices(
+    State(state): State<AppState>,
+    Json(b): Json<CompareBody>,
+) -> ApiResult<Json<Value>> {
+    let comparison = microneedling_core::compare::compare_devices(
+        state.kb,
+        &b.site,
+        &b.devices,
+        sex_of(b.sex.as_deref())?,
+        b.age.unwrap_or(35.0),
+    )?;
+    Ok(Json(json!(comparison)))
+}
+
 #[utoipa::path(get, path = "/api/validate", responses((status = 200, description = "Every validation case"), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn validate(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     let kb = state.kb;

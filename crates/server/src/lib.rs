@@ -85,6 +85,7 @@ impl AppState {
     info(title = "microneedling", description = "Screening, planning, simulation and treatment records for microneedling. Decision support, not a prescription."),
     paths(
         api::catalog, api::screen, api::plan, api::simulate_penetration, api::simulate_delivery, api::simulate_healing, api::validate,
+        api::compare_devices,
         api::add_patient, api::add_screening, api::add_plan, api::add_session, api::add_adverse_event, api::add_outcome, api::add_consent,
         api::add_photo,
         api::history, api::export
@@ -92,7 +93,8 @@ impl AppState {
     components(schemas(error::ErrorBody, api::ScreenBody, api::PlanBody, api::PenetrationBody, api::DeliveryBody, api::HealingBody,
         api::NewPatientBody, api::RecordScreeningBody, api::RecordPlanBody, api::SessionBody, api::ZoneBody, api::TopicalBody,
         api::AdverseEventBody,
-        api::PhotoBody, api::OutcomeBody, api::ConsentBody)),
+        api::PhotoBody, api::OutcomeBody, api::ConsentBody,
+        api::CompareBody)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -160,6 +162,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/simulate/delivery", post(api::simulate_delivery))
         .route("/api/simulate/healing", post(api::simulate_healing))
         .route("/api/validate", get(api::validate))
+        .route("/api/compare-devices", post(api::compare_devices))
         .route("/api/records/patients", post(api::add_patient))
         .route(
             "/api/records/patients/{code}/screenings",

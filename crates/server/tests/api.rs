@@ -164,6 +164,19 @@ fn catalog_screen_plan_simulations_and_validate() {
         &json!({ "device": "skinpen", "site": "cheek", "sessions": 0, "interval_weeks": 4 }),
     );
     assert_json_error(status, &body, 422);
+    let (status, body) = post(
+        "/api/compare-devices",
+        None,
+        &json!({ "site": "cheek", "devices": ["home-roller", "skinpen"] }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["rows"].as_array().map(Vec::len), Some(2));
+    let (status, body) = post(
+        "/api/compare-devices",
+        None,
+        &json!({ "site": "cheek", "devices": ["skinpen"] }),
+    );
+    assert_json_error(status, &body, 422);
     let (status, body) = get("/api/validate", None);
     assert_eq!(status, 200);
     assert!(
