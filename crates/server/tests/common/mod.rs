@@ -19,11 +19,7 @@ pub struct Server {
 pub fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
-        let db = std::env::temp_dir().join(format!(
-            "mn-api-{}-{}.db",
-            std::process::id(),
-            std::thread::current().name().unwrap_or("t").len()
-        ));
+        let db = std::env::temp_dir().join(format!("mn-api-{}.db", std::process::id()));
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
         }
