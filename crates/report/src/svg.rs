@@ -442,7 +442,7 @@ impl HeatMap {
                 };
                 let _ = writeln!(
                     svg,
-                    "<rect class=\"cell\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
+                    "<rect class=\"cell\" shape-rendering=\"crispEdges\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
                     n(f.x(left)),
                     n(f.y(top)),
                     n((f.x(right) - f.x(left)).max(0.5)),
