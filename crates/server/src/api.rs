@@ -37,11 +37,7 @@ fn patient_of(kb: &KnowledgeBase, value: &Value, today: NaiveDate) -> ApiResult<
 }
 
 fn date_or_today(field: &str, text: Option<&str>) -> ApiResult<NaiveDate> {
-    match text {
-        None => Ok(Utc::now().date_naive()),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map_err(|_| InputError::new(field, t, "a date YYYY-MM-DD").into()),
-    }
+    Ok(microneedling_store::parse_date_or_today(field, text)?)
 }
 
 fn sex_of(text: Option<&str>) -> ApiResult<Sex> {
@@ -519,13 +515,7 @@ pub struct SessionBody {
 }
 
 fn date_time(field: &str, text: &str) -> ApiResult<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .or_else(|_| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
-        })
-        .map_err(|_| InputError::new(field, text, "YYYY-MM-DD or YYYY-MM-DDTHH:MM").into())
+    Ok(microneedling_store::parse_date_time(field, text)?)
 }
 
 #[utoipa::path(post, path = "/api/records/patients/{code}/sessions", request_body = SessionBody, security(("bearer" = [])),

@@ -43,6 +43,27 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// A date `YYYY-MM-DD`, or today when none is given.
+pub fn parse_date_or_today(field: &str, text: Option<&str>) -> Result<NaiveDate, InputError> {
+    match text {
+        None => Ok(Utc::now().date_naive()),
+        Some(t) => NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+            .map_err(|_| InputError::new(field, t, "a date YYYY-MM-DD")),
+    }
+}
+
+/// A session time: `YYYY-MM-DDTHH:MM[:SS]`, or a date at midnight.
+pub fn parse_date_time(field: &str, text: &str) -> Result<NaiveDateTime, InputError> {
+    let t = text.trim();
+    NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        })
+        .map_err(|_| InputError::new(field, text, "YYYY-MM-DD or YYYY-MM-DDTHH:MM"))
+}
+
 /// The default database file: `$XDG_DATA_HOME/microneedling/records.db`, else
 /// `~/.local/share/microneedling/records.db`, else `./microneedling-records.db`.
 pub fn default_path() -> std::path::PathBuf {

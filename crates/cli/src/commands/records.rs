@@ -20,22 +20,11 @@ use crate::failure::{EXIT_PLAN_REFUSED, Failure};
 use crate::render;
 
 fn date(field: &str, text: Option<&str>) -> Result<NaiveDate, Failure> {
-    match text {
-        None => Ok(Utc::now().date_naive()),
-        Some(t) => NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
-            .map_err(|_| InputError::new(field, t, "a date YYYY-MM-DD").into()),
-    }
+    Ok(microneedling_store::parse_date_or_today(field, text)?)
 }
 
 fn date_time(field: &str, text: &str) -> Result<NaiveDateTime, Failure> {
-    let t = text.trim();
-    NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
-        .or_else(|_| {
-            NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
-        })
-        .map_err(|_| InputError::new(field, text, "YYYY-MM-DD or YYYY-MM-DDTHH:MM").into())
+    Ok(microneedling_store::parse_date_time(field, text)?)
 }
 
 fn zone(text: &str) -> Result<ZoneRecord, Failure> {
