@@ -21,34 +21,34 @@ mod checks;
 
 /// The data files, by name, as embedded in the binary.
 pub const DATA_FILES: [(&str, &str); 11] = [
-    ("meta.toml", include_str!("../../../../data/meta.toml")),
-    ("sites.toml", include_str!("../../../../data/sites.toml")),
+    ("meta.toml", include_str!("../../data/meta.toml")),
+    ("sites.toml", include_str!("../../data/sites.toml")),
     (
         "devices.toml",
-        include_str!("../../../../data/devices.toml"),
+        include_str!("../../data/devices.toml"),
     ),
-    ("agents.toml", include_str!("../../../../data/agents.toml")),
+    ("agents.toml", include_str!("../../data/agents.toml")),
     (
         "indications.toml",
-        include_str!("../../../../data/indications.toml"),
+        include_str!("../../data/indications.toml"),
     ),
-    ("rules.toml", include_str!("../../../../data/rules.toml")),
+    ("rules.toml", include_str!("../../data/rules.toml")),
     (
         "adverse_effects.toml",
-        include_str!("../../../../data/adverse_effects.toml"),
+        include_str!("../../data/adverse_effects.toml"),
     ),
     (
         "penetration.toml",
-        include_str!("../../../../data/penetration.toml"),
+        include_str!("../../data/penetration.toml"),
     ),
-    ("care.toml", include_str!("../../../../data/care.toml")),
+    ("care.toml", include_str!("../../data/care.toml")),
     (
         "transport.toml",
-        include_str!("../../../../data/transport.toml"),
+        include_str!("../../data/transport.toml"),
     ),
     (
         "healing.toml",
-        include_str!("../../../../data/healing.toml"),
+        include_str!("../../data/healing.toml"),
     ),
 ];
 
