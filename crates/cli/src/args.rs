@@ -99,18 +99,8 @@ pub enum Model {
     /// How deep a device really goes at a site, and what the channels do.
     #[command(allow_negative_numbers = true)]
     Penetration {
-        #[arg(long)]
-        device: String,
-        /// Needle length in mm (else the device's default).
-        #[arg(long, value_name = "L")]
-        length_mm: Option<f64>,
-        #[arg(long)]
-        site: String,
         #[command(flatten)]
-        person: PersonArgs,
-        /// Passes over the area (else the device's default).
-        #[arg(long, value_name = "N")]
-        passes: Option<u32>,
+        setting: SettingArgs,
         /// Also write a self-contained HTML report with figures to this file.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
@@ -118,18 +108,8 @@ pub enum Model {
     /// Healing and new collagen over months for a series of sessions, and the expected outcome.
     #[command(allow_negative_numbers = true)]
     Healing {
-        #[arg(long)]
-        device: String,
-        /// Needle length in mm (else the device's default).
-        #[arg(long, value_name = "L")]
-        length_mm: Option<f64>,
-        #[arg(long)]
-        site: String,
         #[command(flatten)]
-        person: PersonArgs,
-        /// Passes over the area per session (else the device's default).
-        #[arg(long, value_name = "N")]
-        passes: Option<u32>,
+        setting: SettingArgs,
         /// Number of sessions, 1 to 52.
         #[arg(long, value_name = "N")]
         sessions: u32,
@@ -137,16 +117,16 @@ pub enum Model {
         #[arg(long, value_name = "W")]
         interval_weeks: u32,
         /// Months to simulate from the first session, 1 to 60.
-        #[arg(long, value_name = "M", default_value_t = 12)]
+        #[arg(long, value_name = "M", default_value_t = microneedling_core::healing::DEFAULT_MONTHS)]
         months: u32,
         /// Indication whose clinical scale to report (and whose minimum interval to check).
         #[arg(long)]
         indication: Option<String>,
         /// Seed of the prior sampling (same seed, same band).
-        #[arg(long, value_name = "S", default_value_t = 1)]
+        #[arg(long, value_name = "S", default_value_t = microneedling_core::healing::DEFAULT_SEED)]
         seed: u64,
         /// Prior samples behind the band, 1 to 100000.
-        #[arg(long, value_name = "N", default_value_t = 2000)]
+        #[arg(long, value_name = "N", default_value_t = microneedling_core::healing::DEFAULT_SAMPLES)]
         samples: usize,
         /// Also write the weekly series as CSV to this file.
         #[arg(long, value_name = "FILE")]
@@ -167,18 +147,8 @@ pub enum Model {
         /// Custom agent: log10 of the octanol/water partition coefficient.
         #[arg(long, value_name = "LOGKOW", requires = "agent_mw")]
         agent_logkow: Option<f64>,
-        #[arg(long)]
-        device: String,
-        /// Needle length in mm (else the device's default).
-        #[arg(long, value_name = "L")]
-        length_mm: Option<f64>,
-        #[arg(long)]
-        site: String,
         #[command(flatten)]
-        person: PersonArgs,
-        /// Passes over the area (else the device's default).
-        #[arg(long, value_name = "N")]
-        passes: Option<u32>,
+        setting: SettingArgs,
         /// Simulated time, hours.
         #[arg(long, value_name = "H", default_value_t = 24.0)]
         hours: f64,
@@ -206,12 +176,31 @@ pub enum Model {
     },
 }
 
+/// A device setting on one person's skin: the options every simulation shares.
+#[derive(Debug, Args)]
+pub struct SettingArgs {
+    /// Device id (catalog or --device-file).
+    #[arg(long)]
+    pub device: String,
+    /// Needle length in mm (else the device's default).
+    #[arg(long, value_name = "L")]
+    pub length_mm: Option<f64>,
+    /// Site id (catalog sites: cheek, forehead, scalp, ...).
+    #[arg(long)]
+    pub site: String,
+    #[command(flatten)]
+    pub person: PersonArgs,
+    /// Passes over the area per session (else the device's default).
+    #[arg(long, value_name = "N")]
+    pub passes: Option<u32>,
+}
+
 #[derive(Debug, Args)]
 pub struct PersonArgs {
     #[arg(long, value_enum, default_value = "female")]
     pub sex: SexArg,
     /// Age in years, 0 to 120.
-    #[arg(long, value_name = "A", default_value_t = 35.0)]
+    #[arg(long, value_name = "A", default_value_t = microneedling_core::setting::DEFAULT_AGE_YEARS)]
     pub age: f64,
 }
 

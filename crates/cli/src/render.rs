@@ -74,7 +74,7 @@ pub fn screening(s: &Screening) -> String {
     let _ = write!(
         text,
         "\nKnowledge base {}. {}\n",
-        s.knowledge_base_version, s.disclaimer
+        s.edition.knowledge_base_version, s.edition.disclaimer
     );
     text
 }
@@ -180,18 +180,19 @@ pub fn plan(p: &Plan) -> String {
     }
     text.push_str("\nZones\n");
     for z in &p.zones {
+        let zp = &z.penetration;
         let _ = writeln!(
             text,
             "  {:<12} {} mm x {} passes -> {:.0} um, reaches {}; endpoint: {}; ~{:.0} channels/cm2",
-            z.site,
+            zp.site,
             z.depth_mm,
-            z.passes,
-            z.effective_depth_um,
-            z.layers_reached.last().map_or("no layer", |l| l.name()),
+            zp.passes,
+            zp.effective_depth_um,
+            zp.layers_reached.last().map_or("no layer", |l| l.name()),
             z.endpoint,
-            z.channels_per_cm2
+            zp.channels_per_cm2
         );
-        for note in z.notes.iter().chain(&z.warnings) {
+        for note in z.notes.iter().chain(&zp.warnings) {
             let _ = writeln!(text, "               note: {note}");
         }
     }
@@ -224,7 +225,7 @@ pub fn plan(p: &Plan) -> String {
         let _ = writeln!(
             text,
             "\nExpected course ({} at {} mm on the {}, the plan's series)",
-            p.device.id, e.depth_mm, e.site
+            p.device.id, e.depth_mm, e.healing.site
         );
         for (month, pct) in &e.new_collagen_pct_at_months {
             let _ = writeln!(
@@ -232,7 +233,7 @@ pub fn plan(p: &Plan) -> String {
                 "  month {month:>2}: new collagen {pct:.0} % of baseline"
             );
         }
-        match (&e.outcome, &e.outcome_note) {
+        match (&e.healing.outcome, &e.healing.outcome_note) {
             (Some(o), _) => {
                 let _ = writeln!(text, "  {}:", o.scale);
                 for m in &o.at_months {
@@ -250,20 +251,20 @@ pub fn plan(p: &Plan) -> String {
         }
     }
     for d in &p.delivery {
-        let ratio = d.enhancement_ratio.map_or(
+        let ratio = d.delivery.enhancement_ratio.map_or(
             "channel-only (intact skin: next to nothing)".to_string(),
             |r| format!("{r:.1}x intact skin"),
         );
         let _ = writeln!(
             text,
             "  delivery of {} at the {} ({} mm, {} mg/mL, {} h): {:.2} ug/cm2 past the stratum corneum, {ratio}; channels close with t1/2 {:.1} h",
-            d.agent,
-            d.site,
+            d.delivery.agent,
+            d.delivery.site,
             d.depth_mm,
             d.dose_mg_per_ml,
-            d.hours,
+            d.delivery.hours,
             d.absorbed_ug_per_cm2,
-            d.channel_half_life_h
+            d.delivery.channel_half_life_h
         );
     }
     text.push_str("\nBefore\n");
@@ -299,7 +300,7 @@ pub fn plan(p: &Plan) -> String {
     let _ = write!(
         text,
         "\nKnowledge base {}. {}\n",
-        p.knowledge_base_version, p.disclaimer
+        p.edition.knowledge_base_version, p.edition.disclaimer
     );
     text
 }

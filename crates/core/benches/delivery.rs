@@ -7,7 +7,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use microneedling_core::KnowledgeBase;
 use microneedling_core::skin::{Sex, SkinProfile};
 use microneedling_core::transport::solver::{Stepping, solve};
-use microneedling_core::transport::{DeliveryRequest, Dose, Solute, simulate, unit_cell};
+use microneedling_core::transport::{DeliveryRequest, Dose, simulate, unit_cell};
 
 fn benches(c: &mut Criterion) {
     let kb = KnowledgeBase::embedded().expect("embedded knowledge base");
@@ -20,27 +20,22 @@ fn benches(c: &mut Criterion) {
     .expect("skin");
     let agent = kb.agent("ascorbic-acid").expect("agent");
     let device = kb.device("dermapen").expect("device");
-    let request = DeliveryRequest::new(
-        kb,
-        &agent.id,
-        Solute::of_agent(agent).expect("solute"),
-        device,
-        1.0,
-        device.default_passes,
-        skin,
-        24.0,
-        false,
-        Dose::Infinite { mg_per_ml: 100.0 },
-    )
-    .expect("request");
-    let (cell, _) = unit_cell(kb, &request, true);
+    let penetration = kb
+        .penetration
+        .simulate(device, 1.0, &skin, device.default_passes);
+    let solute = agent.solute().expect("solute");
+    let request = DeliveryRequest::builder(&agent.id, solute, penetration, skin)
+        .dose(Dose::Infinite { mg_per_ml: 100.0 })
+        .build()
+        .expect("request");
+    let (cell, _) = unit_cell(&kb.transport, &request, true);
     let end = 24.0 * 3600.0;
     c.bench_function("delivery 24 h, channel unit cell, default grid", |b| {
         b.iter(|| solve(black_box(&cell), Stepping::default(), end, &[end], &[]))
     });
     c.bench_function(
         "delivery 24 h with intact baseline and report (simulate)",
-        |b| b.iter(|| simulate(kb, black_box(&request))),
+        |b| b.iter(|| simulate(&kb.transport, black_box(&request))),
     );
 }
 

@@ -37,7 +37,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("10,000 prior samples, 12 months (rayon)", |b| {
         b.iter(|| {
             sample_scale(
-                kb,
+                &kb.healing,
                 map,
                 microneedling_core::indication::Mechanism::Collagen,
                 black_box(&course),

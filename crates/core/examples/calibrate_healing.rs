@@ -3,7 +3,7 @@
 //! Run: `cargo run --release -p microneedling-core --example calibrate_healing`
 
 use microneedling_core::KnowledgeBase;
-use microneedling_core::healing::calibration::{self, CALIBRATION_SAMPLES, CALIBRATION_SEED};
+use microneedling_core::calibration::{self, CALIBRATION_SAMPLES, CALIBRATION_SEED};
 use microneedling_core::healing::{Rates, sample_scale};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -60,7 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let mut trial = map.clone();
                 trial.per_unit = mid;
                 let v = &sample_scale(
-                    &kb,
+                    &kb.healing,
                     &trial,
                     mechanism,
                     &course,

@@ -3,7 +3,7 @@
 
 use microneedling_core::KnowledgeBase;
 use microneedling_core::skin::{Sex, SkinProfile};
-use microneedling_core::transport::{DeliveryRequest, Dose, Solute, simulate};
+use microneedling_core::transport::{DeliveryRequest, Dose, simulate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let kb = KnowledgeBase::embedded()?;
@@ -11,20 +11,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let device = kb.device("dermaroller-192")?;
     let skin = SkinProfile::new(kb.site("cheek")?, Sex::Female, 35.0, &kb.age_model)?;
     for (length, occluded) in [(0.5, false), (0.5, true), (1.5, false), (1.5, true)] {
-        let request = DeliveryRequest::new(
-            kb,
-            &agent.id,
-            Solute::of_agent(agent)?,
-            device,
-            length,
-            device.default_passes,
-            skin.clone(),
-            24.0,
-            occluded,
-            Dose::Infinite { mg_per_ml: 100.0 },
-        )?;
+        let penetration = kb
+            .penetration
+            .simulate(device, length, &skin, device.default_passes);
+        let request =
+            DeliveryRequest::builder(&agent.id, agent.solute()?, penetration, skin.clone())
+                .occluded(occluded)
+                .dose(Dose::Infinite { mg_per_ml: 100.0 })
+                .build()?;
         let start = std::time::Instant::now();
-        let result = simulate(kb, &request);
+        let result = simulate(&kb.transport, &request);
         let elapsed = start.elapsed();
         let end = result.delivered_ug_per_cm2.last().ok_or("no output")?;
         let intact = result.intact_ug_per_cm2.last().ok_or("no output")?;

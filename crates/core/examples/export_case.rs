@@ -8,26 +8,20 @@ use std::time::Instant;
 use microneedling_core::KnowledgeBase;
 use microneedling_core::skin::{Sex, SkinProfile};
 use microneedling_core::transport::solver::{DoseSpec, Scheme, Stepping, discretization, solve};
-use microneedling_core::transport::{DeliveryRequest, Dose, Solute, unit_cell};
+use microneedling_core::transport::{DeliveryRequest, Dose, unit_cell};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let kb = KnowledgeBase::embedded()?;
     let agent = kb.agent("minoxidil")?;
     let device = kb.device("dermapen")?;
     let skin = SkinProfile::new(kb.site("cheek")?, Sex::Female, 35.0, &kb.age_model)?;
-    let request = DeliveryRequest::new(
-        kb,
-        &agent.id,
-        Solute::of_agent(agent)?,
-        device,
-        1.0,
-        device.default_passes,
-        skin,
-        24.0,
-        false,
-        Dose::Infinite { mg_per_ml: 10.0 },
-    )?;
-    let (cell, _) = unit_cell(kb, &request, true);
+    let penetration = kb
+        .penetration
+        .simulate(device, 1.0, &skin, device.default_passes);
+    let request = DeliveryRequest::builder(&agent.id, agent.solute()?, penetration, skin)
+        .dose(Dose::Infinite { mg_per_ml: 10.0 })
+        .build()?;
+    let (cell, _) = unit_cell(&kb.transport, &request, true);
     let end = 24.0 * 3600.0;
     let stepping = Stepping {
         scheme: Scheme::BackwardEuler,

@@ -4,7 +4,7 @@
 use microneedling_core::KnowledgeBase;
 use microneedling_core::skin::{Sex, SkinProfile};
 use microneedling_core::transport::solver::{Stepping, UnitCell, solve};
-use microneedling_core::transport::{DeliveryRequest, Dose, Solute, unit_cell};
+use microneedling_core::transport::{DeliveryRequest, Dose, unit_cell};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let kb = KnowledgeBase::embedded()?;
@@ -14,19 +14,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for device_id in ["dermapen", "dermaroller-192"] {
             let agent = kb.agent(agent_id)?;
             let device = kb.device(device_id)?;
-            let r = DeliveryRequest::new(
-                kb,
-                agent_id,
-                Solute::of_agent(agent)?,
-                device,
-                1.0,
-                device.default_passes,
-                skin.clone(),
-                24.0,
-                false,
-                Dose::Infinite { mg_per_ml: 20.0 },
-            )?;
-            let (cell, _) = unit_cell(kb, &r, true);
+            let penetration = kb
+                .penetration
+                .simulate(device, 1.0, &skin, device.default_passes);
+            let r = DeliveryRequest::builder(agent_id, agent.solute()?, penetration, skin.clone())
+                .dose(Dose::Infinite { mg_per_ml: 20.0 })
+                .build()?;
+            let (cell, _) = unit_cell(&kb.transport, &r, true);
             let run = |cell: &UnitCell| {
                 let p = solve(cell, Stepping::default(), end, &[end], &[])
                     .snapshots

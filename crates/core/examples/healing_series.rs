@@ -15,21 +15,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("skinpen", 1.0, 4),
     ] {
         let d = kb.device(device)?;
-        let h = simulate(
-            kb,
-            &HealingRequest::new(
-                d,
-                length,
-                d.default_passes,
-                skin.clone(),
-                sessions,
-                4,
-                12,
-                None,
-                1,
-                10,
-            )?,
-        );
+        let penetration = kb.penetration.simulate(d, length, &skin, d.default_passes);
+        let request = HealingRequest::builder(d, &penetration)
+            .sessions(sessions)
+            .interval_weeks(4)
+            .samples(10)
+            .build()?;
+        let h = simulate(&kb.healing, &request);
         let weeks: Vec<String> = h
             .series
             .iter()

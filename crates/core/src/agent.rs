@@ -68,6 +68,25 @@ pub struct Agent {
     pub assumption: Option<String>,
 }
 
+impl Agent {
+    /// What transport needs of this agent; biologics and macromolecules without a log Kow count
+    /// as 0 (they cross by the channels, not the lipids).
+    pub fn solute(&self) -> Result<Solute, InputError> {
+        let log_kow = match (self.log_kow, self.class) {
+            (Some(k), _) => k,
+            (None, AgentClass::Macromolecule | AgentClass::Biologic) => 0.0,
+            (None, AgentClass::SmallMolecule) => {
+                return Err(InputError::new(
+                    "agent.log_kow",
+                    "missing",
+                    "a log Kow for a small molecule",
+                ));
+            }
+        };
+        Solute::new(self.mw_g_per_mol, log_kow)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AgentFile {
@@ -90,7 +109,7 @@ pub fn agents_from_toml(document_name: &str, text: &str) -> Result<Vec<Agent>, E
             ))
             .into());
         }
-        Solute::of_agent(agent).map_err(|e| {
+        agent.solute().map_err(|e| {
             within(InputError {
                 field: e.field.replace("agent.", ""),
                 ..e

@@ -48,6 +48,8 @@
 #![forbid(unsafe_code)]
 
 pub mod agent;
+pub mod calibration;
+pub mod catalog;
 pub mod compare;
 pub mod device;
 pub mod error;
@@ -59,6 +61,7 @@ pub mod penetration;
 pub mod plan;
 pub mod provenance;
 pub mod screening;
+pub mod setting;
 pub mod skin;
 pub mod transport;
 pub mod validation;

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::Catalog;
 use crate::error::{Error, InputError, check_range};
-use crate::knowledge::KnowledgeBase;
 use crate::skin::{MAX_AGE_YEARS, Sex};
 
 /// A yes/no item of the history; absent means no.
@@ -269,7 +269,7 @@ fn parse_history(table: &toml::Table, treatment_date: NaiveDate) -> Result<Histo
                         "isotretinoin_last_dose, recent_procedures, {}",
                         known.join(", ")
                     );
-                    if let Some(near) = crate::knowledge::nearest(key, known.iter().copied()) {
+                    if let Some(near) = crate::catalog::nearest(key, known.iter().copied()) {
                         accepted = format!("did you mean {near}? Known keys: {accepted}");
                     }
                     InputError::new("history", key, accepted)
@@ -331,14 +331,14 @@ impl Patient {
     pub fn from_toml(
         document_name: &str,
         text: &str,
-        kb: &KnowledgeBase,
+        catalog: &impl Catalog,
         today: NaiveDate,
     ) -> Result<Self, Error> {
         let raw: RawFile = toml::from_str(text).map_err(|e| Error::parse(document_name, e))?;
-        Ok(Self::validate(raw, kb, today)?)
+        Ok(Self::validate(raw, catalog, today)?)
     }
 
-    fn validate(raw: RawFile, kb: &KnowledgeBase, today: NaiveDate) -> Result<Self, InputError> {
+    fn validate(raw: RawFile, kb: &impl Catalog, today: NaiveDate) -> Result<Self, InputError> {
         let age_years = number(
             "patient.age",
             &raw.patient.age,

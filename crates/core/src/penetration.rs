@@ -121,6 +121,9 @@ pub struct Penetration {
     pub deepest_layer: Option<Layer>,
     pub pinpoint_bleeding_expected: bool,
     pub channel_surface_diameter_um: f64,
+    /// The needle's own hole at the surface, before the skin tears beyond it, µm: the fluid
+    /// path of delivery (the torn rim recoils).
+    pub needle_hole_diameter_um: f64,
     pub channel_volume_nl: f64,
     pub channels_per_cm2_per_pass: f64,
     pub passes: u32,
@@ -256,6 +259,11 @@ impl PenetrationParams {
             layers_reached,
             pinpoint_bleeding_expected: reaches_dermis,
             channel_surface_diameter_um: surface_diameter_um,
+            needle_hole_diameter_um: if depth_um > 0.0 {
+                device.needle_width_at_um(depth_um)
+            } else {
+                0.0
+            },
             channel_volume_nl: channel_volume_um3 / 1e6,
             channels_per_cm2_per_pass: per_pass,
             passes,

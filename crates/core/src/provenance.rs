@@ -36,6 +36,16 @@ impl Provenance {
     }
 }
 
+/// What every output of a knowledge base carries: which version of the data produced it, and
+/// that it is decision support.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edition {
+    /// The knowledge base's version (data/meta.toml).
+    pub knowledge_base_version: String,
+    /// Decision support, not a prescription.
+    pub disclaimer: String,
+}
+
 /// A number with its provenance, as written in data/ (`{ value = 0.2, source = "…" }`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cited {

@@ -3,7 +3,7 @@
 mod common;
 
 use common::kb;
-use microneedling_core::healing::calibration;
+use microneedling_core::calibration;
 use microneedling_core::healing::{
     Course, HealingRequest, Rates, STEP_DAYS, State, integrate, simulate,
 };
@@ -25,19 +25,19 @@ fn request(
         &kb.age_model,
     )
     .expect("skin");
-    HealingRequest::new(
-        device,
-        length_mm,
-        device.default_passes,
-        skin,
-        sessions,
-        interval_weeks,
-        12,
-        indication.map(String::from),
-        7,
-        400,
-    )
-    .expect("valid request")
+    let penetration = kb
+        .penetration
+        .simulate(device, length_mm, &skin, device.default_passes);
+    let indication = indication.map(|id| kb.indication(id).expect("indication"));
+    HealingRequest::builder(device, &penetration)
+        .sessions(sessions)
+        .interval_weeks(interval_weeks)
+        .months(12)
+        .indication(indication)
+        .seed(7)
+        .samples(400)
+        .build()
+        .expect("valid request")
 }
 
 fn collagen_at_week(h: &microneedling_core::healing::Healing, week: u32) -> f64 {
@@ -50,7 +50,7 @@ fn collagen_at_week(h: &microneedling_core::healing::Healing, week: u32) -> f64 
 
 #[test]
 fn phases_follow_the_wound_healing_timeline() {
-    let h = simulate(kb(), &request("dermapen", 1.5, 1, 4, None));
+    let h = simulate(&kb().healing, &request("dermapen", 1.5, 1, 4, None));
     assert!(
         h.peaks.inflammation_day <= 4,
         "inflammation peaks within days: {:?}",
@@ -74,7 +74,10 @@ fn phases_follow_the_wound_healing_timeline() {
 fn more_sessions_give_more_collagen_with_diminishing_returns() {
     let at_6_months = |sessions| {
         collagen_at_week(
-            &simulate(kb(), &request("dermaroller-192", 1.5, sessions, 4, None)),
+            &simulate(
+                &kb().healing,
+                &request("dermaroller-192", 1.5, sessions, 4, None),
+            ),
             26,
         )
     };
@@ -92,11 +95,11 @@ fn more_sessions_give_more_collagen_with_diminishing_returns() {
 #[test]
 fn a_home_roller_gives_next_to_no_collagen() {
     let home = simulate(
-        kb(),
+        &kb().healing,
         &request("home-roller", 0.25, 6, 4, Some("rejuvenation")),
     );
     let pro = simulate(
-        kb(),
+        &kb().healing,
         &request("dermaroller-192", 1.5, 6, 4, Some("rejuvenation")),
     );
     assert!(collagen_at_week(&home, 26) < 0.01 * collagen_at_week(&pro, 26));
@@ -109,17 +112,23 @@ fn a_home_roller_gives_next_to_no_collagen() {
 
 #[test]
 fn rf_adds_thermal_injury() {
-    let pen = simulate(kb(), &request("dermapen", 1.5, 3, 4, None));
-    let rf = simulate(kb(), &request("rf-insulated", 1.5, 3, 4, None));
+    let pen = simulate(&kb().healing, &request("dermapen", 1.5, 3, 4, None));
+    let rf = simulate(&kb().healing, &request("rf-insulated", 1.5, 3, 4, None));
     assert!(rf.injury_per_session > rf.injured_dermis_fraction);
     assert!(pen.injury_per_session == pen.injured_dermis_fraction);
 }
 
 #[test]
 fn intervals_shorter_than_the_plans_minimum_are_flagged() {
-    let too_close = simulate(kb(), &request("dermapen", 1.5, 3, 1, Some("acne-scars")));
+    let too_close = simulate(
+        &kb().healing,
+        &request("dermapen", 1.5, 3, 1, Some("acne-scars")),
+    );
     assert!(too_close.warnings.iter().any(|w| w.contains("closer than")));
-    let fine = simulate(kb(), &request("dermapen", 1.5, 3, 4, Some("acne-scars")));
+    let fine = simulate(
+        &kb().healing,
+        &request("dermapen", 1.5, 3, 4, Some("acne-scars")),
+    );
     assert!(!fine.warnings.iter().any(|w| w.contains("closer than")));
 }
 
@@ -138,7 +147,10 @@ fn the_calibration_table_holds_within_its_tolerances() {
 
 #[test]
 fn outcomes_have_a_band_or_say_there_is_no_data() {
-    let h = simulate(kb(), &request("skinpen", 1.0, 4, 4, Some("wrinkles")));
+    let h = simulate(
+        &kb().healing,
+        &request("skinpen", 1.0, 4, 4, Some("wrinkles")),
+    );
     let outcome = h.outcome.expect("wrinkles have trial data");
     assert_eq!(
         outcome
@@ -155,7 +167,10 @@ fn outcomes_have_a_band_or_say_there_is_no_data() {
         outcome.at_months[2].median > outcome.at_months[0].median,
         "better at 6 months than at 1"
     );
-    let melasma = simulate(kb(), &request("skinpen", 0.5, 3, 4, Some("pigmentation")));
+    let melasma = simulate(
+        &kb().healing,
+        &request("skinpen", 0.5, 3, 4, Some("pigmentation")),
+    );
     assert!(melasma.outcome.is_none());
     assert!(
         melasma
@@ -167,8 +182,14 @@ fn outcomes_have_a_band_or_say_there_is_no_data() {
 
 #[test]
 fn the_same_seed_gives_the_same_band() {
-    let a = simulate(kb(), &request("skinpen", 1.0, 4, 4, Some("rejuvenation")));
-    let b = simulate(kb(), &request("skinpen", 1.0, 4, 4, Some("rejuvenation")));
+    let a = simulate(
+        &kb().healing,
+        &request("skinpen", 1.0, 4, 4, Some("rejuvenation")),
+    );
+    let b = simulate(
+        &kb().healing,
+        &request("skinpen", 1.0, 4, 4, Some("rejuvenation")),
+    );
     assert_eq!(a.outcome, b.outcome);
 }
 
@@ -218,19 +239,14 @@ fn bad_requests_are_rejected() {
         &kb.age_model,
     )
     .expect("skin");
+    let penetration = kb.penetration.simulate(device, 1.0, &skin, 3);
     let make = |sessions, interval, months| {
-        HealingRequest::new(
-            device,
-            1.0,
-            3,
-            skin.clone(),
-            sessions,
-            interval,
-            months,
-            None,
-            1,
-            100,
-        )
+        HealingRequest::builder(device, &penetration)
+            .sessions(sessions)
+            .interval_weeks(interval)
+            .months(months)
+            .samples(100)
+            .build()
     };
     assert_eq!(make(0, 4, 12).expect_err("zero sessions").field, "sessions");
     assert_eq!(

@@ -44,7 +44,7 @@ fn every_indication_plans_on_its_default_zones_with_every_device() {
             assert!(p.interval_weeks >= p.min_interval_weeks);
             assert!(!p.aftercare.is_empty() && !p.precare.is_empty() && !p.sources.is_empty());
             assert!(!p.evidence.key_trials.is_empty());
-            assert!(p.disclaimer.contains("Decision support"));
+            assert!(p.edition.disclaimer.contains("Decision support"));
             for zone in &p.zones {
                 assert!(
                     device.check_length(zone.depth_mm).is_ok(),
@@ -53,7 +53,7 @@ fn every_indication_plans_on_its_default_zones_with_every_device() {
                     device.id,
                     zone.depth_mm
                 );
-                let site = kb.site(&zone.site).expect("site");
+                let site = kb.site(&zone.penetration.site).expect("site");
                 assert!(
                     zone.depth_mm <= site.depth_guide_mm.max + 1e-9
                         || device.nearest_length_at_most(0.0) >= zone.depth_mm,
@@ -80,7 +80,7 @@ fn acne_scars_follow_harris_2015() {
         "median 3 sessions, 4 weeks apart"
     );
     assert_eq!(p.zones[0].depth_mm, 1.5);
-    assert!(p.zones[0].pinpoint_bleeding_expected);
+    assert!(p.zones[0].penetration.pinpoint_bleeding_expected);
     assert_eq!(p.schedule[2].date, day("2027-01-26"));
 }
 
@@ -91,7 +91,7 @@ fn alopecia_uses_its_scalp_depth_and_home_minoxidil() {
         "indication = \"alopecia\"\ndevice = \"rf-insulated\"",
         None,
     ));
-    assert_eq!(p.zones[0].site, "scalp");
+    assert_eq!(p.zones[0].penetration.site, "scalp");
     assert!(
         (p.zones[0].depth_mm - 0.6).abs() < 1e-9,
         "PubMed 32897622: 0.6 mm"
@@ -171,7 +171,9 @@ fn a_home_roller_plan_goes_shallower_than_a_professional_one() {
     };
     let home = planned(plan_for("", &treatment("home-roller"), None));
     let pro = planned(plan_for("", &treatment("dermapen"), None));
-    assert!(home.zones[0].effective_depth_um < pro.zones[0].effective_depth_um);
+    assert!(
+        home.zones[0].penetration.effective_depth_um < pro.zones[0].penetration.effective_depth_um
+    );
     assert!(
         home.findings
             .iter()

@@ -53,7 +53,7 @@ fn mass_balance_closes_for_finite_and_infinite_doses() {
         Dose::Finite { ug_per_cm2: 500.0 },
     )
     .expect("request");
-    let d = simulate(kb(), &r);
+    let d = simulate(&kb().transport, &r);
     let end = d.delivered_ug_per_cm2.last().expect("end");
     let total = end.donor
         + end.stratum_corneum
@@ -110,7 +110,7 @@ fn macromolecules_have_no_intact_baseline() {
         Dose::Infinite { mg_per_ml: 10.0 },
     )
     .expect("request");
-    let d = simulate(kb(), &r);
+    let d = simulate(&kb().transport, &r);
     assert!(d.enhancement_ratio.is_none());
     assert!(absorbed(&d) > 0.0);
     assert!(d.warnings.iter().any(|w| w.contains("channel-only")));
@@ -145,11 +145,13 @@ proptest! {
         let length = [0.5, 1.0, 1.5, 2.0, 2.5][length_index];
         let skin = SkinProfile::new(kb.site("forehead").expect("site"), Sex::Male, 50.0, &kb.age_model).expect("skin");
         let dose = if finite { Dose::Finite { ug_per_cm2: amount } } else { Dose::Infinite { mg_per_ml: amount } };
-        let r = DeliveryRequest::new(kb, "custom", Solute::new(mw, log_kow).expect("solute"), device, length, 15, skin, hours, occluded, dose).expect("request");
-        let (cell, _) = microneedling_core::transport::unit_cell(kb, &r, true);
-        let s = solve(&cell, r.stepping, hours * 3600.0, &[hours * 3600.0], &[]);
+        let penetration = kb.penetration.simulate(device, length, &skin, 15);
+        let solute = Solute::new(mw, log_kow).expect("solute");
+        let r = DeliveryRequest::builder("custom", solute, penetration, skin).hours(hours).occluded(occluded).dose(dose).build().expect("request");
+        let (cell, _) = microneedling_core::transport::unit_cell(&kb.transport, &r, true);
+        let s = solve(&cell, r.stepping(), hours * 3600.0, &[hours * 3600.0], &[]);
         prop_assert!(s.min_potential >= 0.0, "min potential {}", s.min_potential);
-        let d = simulate(kb, &r);
+        let d = simulate(&kb.transport, &r);
         // serde_json writes a non-finite number as null: only the optional fields may be null.
         let json = serde_json::to_value(&d).expect("json");
         prop_assert!(nulls(&json, "").iter().all(|path| path.ends_with("enhancement_ratio") || path.ends_with("time_to_steady_state_h")), "{:?}", nulls(&json, ""));

@@ -278,19 +278,13 @@ impl Report {
 }
 
 /// The report of a plan, with the figures of its first zone, its first in-session topical and
-/// its series.
-pub fn plan_report(
-    plan: &Plan,
-    screening: &Screening,
-    penetration: Option<&Penetration>,
-    delivery: Option<&Delivery>,
-    healing: Option<&Healing>,
-) -> Report {
+/// its series: it draws what the plan computed and runs no model.
+pub fn plan_report(plan: &Plan) -> Report {
     let mut r = Report::new(
         format!("Treatment plan: {}", plan.indication_name),
-        plan.disclaimer.clone(),
+        plan.edition.disclaimer.clone(),
     );
-    r.screening(screening);
+    r.screening(&plan.screening());
     if let Some(o) = &plan.override_ {
         r.add(
             "Override",
@@ -306,11 +300,11 @@ pub fn plan_report(
         .iter()
         .map(|z| {
             vec![
-                z.site.clone(),
-                z.device.clone(),
+                z.penetration.site.clone(),
+                z.penetration.device.clone(),
                 format!("{}", z.depth_mm),
-                z.passes.to_string(),
-                format!("{:.0}", z.effective_depth_um),
+                z.penetration.passes.to_string(),
+                format!("{:.0}", z.penetration.effective_depth_um),
                 z.endpoint.into(),
             ]
         })
@@ -329,8 +323,8 @@ pub fn plan_report(
             &zones,
         ),
     );
-    if let Some(p) = penetration {
-        r.penetration(p);
+    if let Some(zone) = plan.zones.first() {
+        r.penetration(&zone.penetration);
     }
     let schedule: Vec<Vec<String>> = plan
         .schedule
@@ -366,11 +360,11 @@ pub fn plan_report(
         )
         .collect();
     r.add("Topicals", list(&topicals));
-    if let Some(d) = delivery {
-        r.delivery(d);
+    if let Some(summary) = plan.delivery.first() {
+        r.delivery(&summary.delivery);
     }
-    if let Some(h) = healing {
-        r.healing(h);
+    if let Some(course) = &plan.expected {
+        r.healing(&course.healing);
     }
     let mut care = String::from("<p>Before</p>\n");
     care.push_str(&list(&plan.precare));
@@ -386,80 +380,4 @@ pub fn plan_report(
     r.add("Evidence", evidence);
     r.add("Sources", list(&plan.sources));
     r
-}
-
-/// The plan's report: its first zone's penetration, its first in-session topical's delivery and
-/// the expected course of its series.
-pub fn full_plan_report(
-    kb: &microneedling_core::KnowledgeBase,
-    patient: &microneedling_core::patient::Patient,
-    plan: &microneedling_core::plan::Plan,
-    policy: &microneedling_core::screening::IsotretinoinPolicy,
-) -> Result<Report, microneedling_core::InputError> {
-    use microneedling_core::healing::HealingRequest;
-    use microneedling_core::skin::SkinProfile;
-    use microneedling_core::transport::{DeliveryRequest, Dose, Solute};
-    let assessment = microneedling_core::plan::assess(kb, patient, None, policy)?;
-    let device = kb.device(&plan.device.id)?;
-    let zone = plan.zones.first();
-    let skin = match zone {
-        Some(z) => Some(SkinProfile::new(
-            kb.site(&z.site)?,
-            patient.sex,
-            patient.age_years,
-            &kb.age_model,
-        )?),
-        None => None,
-    };
-    let penetration = zone
-        .zip(skin.as_ref())
-        .map(|(z, skin)| kb.penetration.simulate(device, z.depth_mm, skin, z.passes));
-    let delivery = match (zone, skin.as_ref(), plan.topicals.first()) {
-        (Some(z), Some(skin), Some(t)) => {
-            let agent = kb.agent(&t.id)?;
-            let request = DeliveryRequest::new(
-                kb,
-                &agent.id,
-                Solute::of_agent(agent)?,
-                device,
-                z.depth_mm,
-                z.passes,
-                skin.clone(),
-                24.0,
-                false,
-                Dose::Infinite {
-                    mg_per_ml: kb.transport.dose.default_infinite_mg_per_ml.value,
-                },
-            )?;
-            let times = request.report_hours.clone();
-            let request = request.with_times(times.clone(), times)?;
-            Some(microneedling_core::transport::simulate(kb, &request))
-        }
-        _ => None,
-    };
-    let healing = match (zone, skin) {
-        (Some(z), Some(skin)) => {
-            let request = HealingRequest::new(
-                device,
-                z.depth_mm,
-                z.passes,
-                skin,
-                plan.sessions,
-                plan.interval_weeks,
-                12,
-                Some(plan.indication.clone()),
-                1,
-                500,
-            )?;
-            Some(microneedling_core::healing::simulate(kb, &request))
-        }
-        _ => None,
-    };
-    Ok(plan_report(
-        plan,
-        &assessment.screening,
-        penetration.as_ref(),
-        delivery.as_ref(),
-        healing.as_ref(),
-    ))
 }

@@ -3,11 +3,8 @@
 
 use chrono::NaiveDate;
 use microneedling_core::KnowledgeBase;
-use microneedling_core::healing::{HealingRequest, simulate as heal};
 use microneedling_core::patient::Patient;
-use microneedling_core::plan::{PlanOutcome, assess, plan};
-use microneedling_core::skin::{Sex, SkinProfile};
-use microneedling_core::transport::{DeliveryRequest, Dose, Solute, simulate as deliver};
+use microneedling_core::plan::{PlanOutcome, plan};
 use microneedling_report::{Report, plan_report};
 
 fn kb() -> &'static KnowledgeBase {
@@ -29,62 +26,8 @@ fn full_report() -> String {
     else {
         panic!("refused")
     };
-    let screening = assess(kb, &patient, None, &kb.isotretinoin_policy)
-        .expect("assess")
-        .screening;
-    let device = kb.device(&p.device.id).expect("device");
-    let zone = &p.zones[0];
-    let skin = SkinProfile::new(
-        kb.site(&zone.site).expect("site"),
-        Sex::Female,
-        34.0,
-        &kb.age_model,
-    )
-    .expect("skin");
-    let penetration = kb
-        .penetration
-        .simulate(device, zone.depth_mm, &skin, zone.passes);
-    let agent = kb.agent("hyaluronic-acid").expect("agent");
-    let request = DeliveryRequest::new(
-        kb,
-        &agent.id,
-        Solute::of_agent(agent).expect("solute"),
-        device,
-        zone.depth_mm,
-        zone.passes,
-        skin.clone(),
-        24.0,
-        false,
-        Dose::Infinite { mg_per_ml: 10.0 },
-    )
-    .expect("request");
-    let times = request.report_hours.clone();
-    let request = request.with_times(times.clone(), times).expect("times");
-    let delivery = deliver(kb, &request);
-    let healing = heal(
-        kb,
-        &HealingRequest::new(
-            device,
-            zone.depth_mm,
-            zone.passes,
-            skin,
-            p.sessions,
-            p.interval_weeks,
-            12,
-            Some(p.indication.clone()),
-            1,
-            200,
-        )
-        .expect("healing"),
-    );
-    plan_report(
-        &p,
-        &screening,
-        Some(&penetration),
-        Some(&delivery),
-        Some(&healing),
-    )
-    .to_html()
+    // The plan carries every simulation its report draws: no model runs here.
+    plan_report(&p).to_html()
 }
 
 /// The `<svg class="figure" …>…</svg>` blocks of a page.

@@ -5,11 +5,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
-use microneedling_core::healing::HealingRequest;
 use microneedling_core::patient::Patient;
 use microneedling_core::plan::{PlanOutcome, assess};
-use microneedling_core::skin::{Sex, SkinProfile};
-use microneedling_core::transport::{DeliveryRequest, Dose, Solute};
+use microneedling_core::setting::{Setting, SettingQuery};
+use microneedling_core::skin::Sex;
+use microneedling_core::transport::Dose;
 use microneedling_core::{InputError, KnowledgeBase};
 use microneedling_store::{
     NewAdverseEvent, NewOutcome, NewPatient, NewSession, Store, TopicalRecord, ZoneRecord,
@@ -124,13 +124,7 @@ fn plan_value(
         PlanOutcome::Planned(plan) => {
             let mut value = json!(plan);
             if report {
-                let html = microneedling_report::full_plan_report(
-                    kb,
-                    patient,
-                    &plan,
-                    &kb.isotretinoin_policy,
-                )?
-                .to_html();
+                let html = microneedling_report::plan_report(&plan).to_html();
                 value["report_html"] = Value::String(html);
             }
             Ok((StatusCode::OK, value))
@@ -167,28 +161,24 @@ pub struct PenetrationBody {
     pub passes: Option<u32>,
 }
 
-fn setting(
-    kb: &KnowledgeBase,
+fn setting<'a>(
+    kb: &'a KnowledgeBase,
     device: &str,
     length_mm: Option<f64>,
     site: &str,
     sex: Option<&str>,
     age: Option<f64>,
     passes: Option<u32>,
-) -> ApiResult<(microneedling_core::device::Device, f64, SkinProfile, u32)> {
-    let device = kb.device(device)?.clone();
-    let length = device.check_length(length_mm.unwrap_or(device.default_length_mm))?;
-    let skin = SkinProfile::new(
-        kb.site(site)?,
-        sex_of(sex)?,
-        age.unwrap_or(35.0),
-        &kb.age_model,
-    )?;
-    let passes = passes.unwrap_or(device.default_passes);
-    if !(1..=100).contains(&passes) {
-        return Err(InputError::new("passes", passes, "1 to 100 passes").into());
-    }
-    Ok((device, length, skin, passes))
+) -> ApiResult<Setting<'a>> {
+    let query = SettingQuery {
+        device,
+        length_mm,
+        site,
+        sex: sex_of(sex)?,
+        age_years: age,
+        passes,
+    };
+    Ok(Setting::resolve(kb, &query)?)
 }
 
 #[utoipa::path(post, path = "/api/simulate/penetration", request_body = PenetrationBody,
@@ -198,7 +188,7 @@ pub async fn simulate_penetration(
     Json(b): Json<PenetrationBody>,
 ) -> ApiResult<Json<Value>> {
     let kb = state.kb;
-    let (device, length, skin, passes) = setting(
+    let setting = setting(
         kb,
         &b.device,
         b.length_mm,
@@ -207,9 +197,7 @@ pub async fn simulate_penetration(
         b.age,
         b.passes,
     )?;
-    Ok(Json(json!(
-        kb.penetration.simulate(&device, length, &skin, passes)
-    )))
+    Ok(Json(json!(setting.penetration(kb))))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -237,8 +225,8 @@ pub async fn simulate_delivery(
 ) -> ApiResult<Json<Value>> {
     let kb = state.kb;
     let agent = kb.agent(&b.agent)?;
-    let solute = Solute::of_agent(agent)?;
-    let (device, length, skin, passes) = setting(
+    let solute = agent.solute()?;
+    let setting = setting(
         kb,
         &b.device,
         b.length_mm,
@@ -248,20 +236,19 @@ pub async fn simulate_delivery(
         b.passes,
     )?;
     let dose = Dose::parse("dose", b.dose.as_deref().unwrap_or("infinite:10"))?;
-    let request = DeliveryRequest::new(
-        kb,
-        &agent.id,
-        solute,
-        &device,
-        length,
-        passes,
-        skin,
-        b.hours.unwrap_or(24.0),
-        b.occluded,
-        dose,
-    )?;
+    let request = setting
+        .delivery(kb, &agent.id, solute)
+        .hours(b.hours.unwrap_or(24.0))
+        .occluded(b.occluded)
+        .dose(dose)
+        .build()?;
     let value = state
-        .heavy(move || Ok(json!(microneedling_core::transport::simulate(kb, &request))))
+        .heavy(move || {
+            Ok(json!(microneedling_core::transport::simulate(
+                &kb.transport,
+                &request
+            )))
+        })
         .await?;
     Ok(Json(value))
 }
@@ -290,7 +277,7 @@ pub async fn simulate_healing(
     Json(b): Json<HealingBody>,
 ) -> ApiResult<Json<Value>> {
     let kb = state.kb;
-    let (device, length, skin, passes) = setting(
+    let setting = setting(
         kb,
         &b.device,
         b.length_mm,
@@ -299,28 +286,37 @@ pub async fn simulate_healing(
         b.age,
         b.passes,
     )?;
-    let indication = match &b.indication {
-        Some(id) => Some(kb.indication(id)?.id.clone()),
-        None => None,
-    };
-    let samples = b.samples.unwrap_or(1000);
+    let indication = b
+        .indication
+        .as_deref()
+        .map(|id| kb.indication(id))
+        .transpose()?;
+    let samples = b
+        .samples
+        .unwrap_or(microneedling_core::healing::DEFAULT_SAMPLES);
     if samples > 20_000 {
         return Err(InputError::new("samples", samples, "1 to 20000 samples over HTTP").into());
     }
-    let request = HealingRequest::new(
-        &device,
-        length,
-        passes,
-        skin,
-        b.sessions,
-        b.interval_weeks,
-        b.months.unwrap_or(12),
-        indication,
-        b.seed.unwrap_or(1),
-        samples,
-    )?;
+    let mut request = setting
+        .healing(kb)
+        .sessions(b.sessions)
+        .interval_weeks(b.interval_weeks)
+        .indication(indication)
+        .samples(samples);
+    if let Some(months) = b.months {
+        request = request.months(months);
+    }
+    if let Some(seed) = b.seed {
+        request = request.seed(seed);
+    }
+    let request = request.build()?;
     let value = state
-        .heavy(move || Ok(json!(microneedling_core::healing::simulate(kb, &request))))
+        .heavy(move || {
+            Ok(json!(microneedling_core::healing::simulate(
+                &kb.healing,
+                &request
+            )))
+        })
         .await?;
     Ok(Json(value))
 }

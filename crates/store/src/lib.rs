@@ -302,7 +302,7 @@ impl Store {
                     inputs.to_string(),
                     screening.verdict.as_str(),
                     serde_json::to_string(&screening.findings)?,
-                    screening.knowledge_base_version
+                    screening.edition.knowledge_base_version
                 ],
             )?;
             Ok(screening.verdict.as_str().to_string())

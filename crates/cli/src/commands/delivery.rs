@@ -2,11 +2,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
+use microneedling_core::transport::DeliveryRequestBuilder;
 use microneedling_core::transport::{Delivery, DeliveryRequest, Dose, Solute, simulate};
 use microneedling_core::{InputError, KnowledgeBase};
 
 use super::Output;
-use crate::args::PersonArgs;
+use crate::args::SettingArgs;
 use crate::failure::Failure;
 use crate::render;
 
@@ -16,11 +17,7 @@ pub struct DeliveryArgs<'a> {
     pub agent: Option<&'a str>,
     pub agent_mw: Option<f64>,
     pub agent_logkow: Option<f64>,
-    pub device: &'a str,
-    pub length_mm: Option<f64>,
-    pub site: &'a str,
-    pub person: &'a PersonArgs,
-    pub passes: Option<u32>,
+    pub setting: &'a SettingArgs,
     pub hours: f64,
     pub occluded: bool,
     pub dose: &'a str,
@@ -38,21 +35,20 @@ fn rename(field: &str) -> impl Fn(InputError) -> InputError + '_ {
     }
 }
 
-pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<ExitCode, Failure> {
-    let (agent_id, solute) = match (args.agent, args.agent_mw, args.agent_logkow) {
-        (Some(_), Some(_), _) => {
-            return Err(InputError::new(
-                "--agent",
-                args.agent.unwrap_or_default(),
-                "either --agent ID or --agent-mw with --agent-logkow, not both",
-            )
-            .into());
-        }
+/// The agent by catalog id, or a custom one by its properties: (name, solute).
+fn solute(kb: &KnowledgeBase, args: &DeliveryArgs<'_>) -> Result<(String, Solute), Failure> {
+    match (args.agent, args.agent_mw, args.agent_logkow) {
+        (Some(_), Some(_), _) => Err(InputError::new(
+            "--agent",
+            args.agent.unwrap_or_default(),
+            "either --agent ID or --agent-mw with --agent-logkow, not both",
+        )
+        .into()),
         (Some(id), None, None) => {
             let agent = kb.agent(id).map_err(rename("--agent"))?;
-            (agent.id.clone(), Solute::of_agent(agent)?)
+            Ok((agent.id.clone(), agent.solute()?))
         }
-        (None, Some(mw), Some(log_kow)) => (
+        (None, Some(mw), Some(log_kow)) => Ok((
             String::from("custom"),
             Solute::new(mw, log_kow).map_err(|e| InputError {
                 field: e
@@ -61,81 +57,53 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
                     .replace("agent.log_kow", "--agent-logkow"),
                 ..e
             })?,
-        ),
-        _ => {
-            return Err(InputError::new(
-                "--agent",
-                "missing",
-                "an agent id, or --agent-mw with --agent-logkow",
-            )
-            .into());
-        }
-    };
-    let (device, length_mm, passes, skin) = super::setting(
-        kb,
-        args.device,
-        args.length_mm,
-        args.site,
-        args.person,
-        args.passes,
-    )?;
+        )),
+        _ => Err(InputError::new(
+            "--agent",
+            "missing",
+            "an agent id, or --agent-mw with --agent-logkow",
+        )
+        .into()),
+    }
+}
+
+/// The reporting and profile times of the options: a report wants a depth profile at every
+/// reported time (its depth × time map).
+fn with_times(builder: DeliveryRequestBuilder, args: &DeliveryArgs<'_>) -> DeliveryRequestBuilder {
+    let mut builder = builder;
+    if !args.report_hours.is_empty() {
+        builder = builder.report_hours(args.report_hours.clone());
+    }
+    if !args.profile_hours.is_empty() {
+        builder = builder.profile_hours(args.profile_hours.clone());
+    } else if args.report.is_some() {
+        builder = builder.profiles_at_report_times();
+    } else if !args.report_hours.is_empty() {
+        builder = builder.profile_hours(vec![args.hours]);
+    }
+    builder
+}
+
+pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<ExitCode, Failure> {
+    let (agent_id, solute) = solute(kb, &args)?;
+    let setting = super::setting(kb, args.setting)?;
     let dose = Dose::parse("--dose", args.dose)?;
-    let mut request = DeliveryRequest::new(
-        kb,
-        &agent_id,
-        solute,
-        device,
-        length_mm,
-        passes,
-        skin,
-        args.hours,
-        args.occluded,
-        dose,
-    )
-    .map_err(|e| {
-        if e.field == "hours" {
-            InputError {
-                field: "--hours".into(),
-                ..e
-            }
-        } else {
-            e
+    let mut builder = setting
+        .delivery(kb, &agent_id, solute)
+        .hours(args.hours)
+        .occluded(args.occluded)
+        .dose(dose);
+    if let Some(hours) = args.closure_half_life_h {
+        builder = builder.closure_half_life_h(hours);
+    }
+    let request: DeliveryRequest = with_times(builder, &args).build().map_err(|e| {
+        let field = e.field.split('[').next().unwrap_or_default().to_string();
+        InputError {
+            field: super::flag(&field),
+            ..e
         }
     })?;
-    if let Some(hours) = args.closure_half_life_h {
-        request = request
-            .with_closure_half_life_h(hours)
-            .map_err(rename("--closure-half-life-h"))?;
-    }
-    if !args.report_hours.is_empty() || !args.profile_hours.is_empty() {
-        let report = if args.report_hours.is_empty() {
-            request.report_hours.clone()
-        } else {
-            args.report_hours.clone()
-        };
-        let profile = if args.profile_hours.is_empty() {
-            vec![request.hours]
-        } else {
-            args.profile_hours.clone()
-        };
-        request = request.with_times(report, profile).map_err(|e| {
-            let field = if e.field.starts_with("report") {
-                "--report-hours"
-            } else {
-                "--profile-hours"
-            };
-            InputError {
-                field: field.into(),
-                ..e
-            }
-        })?;
-    }
-    if args.report.is_some() && args.profile_hours.is_empty() {
-        // The report's depth x time map wants a profile at every reported time.
-        let times = request.report_hours.clone();
-        request = request.with_times(times.clone(), times)?;
-    }
-    let delivery = simulate(kb, &request);
+    let delivery = simulate(&kb.transport, &request);
     if let Some(path) = args.csv {
         super::write_csv(path, &csv(&delivery))?;
     }
@@ -147,7 +115,7 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
             ),
             kb.disclaimer.clone(),
         );
-        r.penetration(&request.penetration);
+        r.penetration(request.penetration());
         r.delivery(&delivery);
         super::write_report(path, &r)?;
     }

@@ -2,22 +2,18 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use microneedling_core::healing::{Healing, HealingRequest, simulate};
+use microneedling_core::healing::{Healing, simulate};
 use microneedling_core::{InputError, KnowledgeBase};
 
 use super::Output;
-use crate::args::PersonArgs;
+use crate::args::SettingArgs;
 use crate::failure::Failure;
 use crate::render;
 
 /// The arguments of `simulate healing`, as parsed.
 #[derive(Debug)]
 pub struct HealingArgs<'a> {
-    pub device: &'a str,
-    pub length_mm: Option<f64>,
-    pub site: &'a str,
-    pub person: &'a PersonArgs,
-    pub passes: Option<u32>,
+    pub setting: &'a SettingArgs,
     pub sessions: u32,
     pub interval_weeks: u32,
     pub months: u32,
@@ -28,10 +24,6 @@ pub struct HealingArgs<'a> {
     pub report: Option<&'a Path>,
 }
 
-fn flag(field: &str) -> String {
-    format!("--{}", field.replace('_', "-"))
-}
-
 pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<ExitCode, Failure> {
     let rename = |field: &'static str| {
         move |e: InputError| InputError {
@@ -39,40 +31,22 @@ pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<Exi
             ..e
         }
     };
-    let (device, length_mm, passes, skin) = super::setting(
-        kb,
-        args.device,
-        args.length_mm,
-        args.site,
-        args.person,
-        args.passes,
-    )?;
-    let indication = match args.indication {
-        Some(id) => Some(
-            kb.indication(id)
-                .map_err(rename("--indication"))?
-                .id
-                .clone(),
-        ),
-        None => None,
-    };
-    let request = HealingRequest::new(
-        device,
-        length_mm,
-        passes,
-        skin,
-        args.sessions,
-        args.interval_weeks,
-        args.months,
-        indication,
-        args.seed,
-        args.samples,
-    )
-    .map_err(|e| InputError {
-        field: flag(&e.field),
-        ..e
-    })?;
-    let healing = simulate(kb, &request);
+    let setting = super::setting(kb, args.setting)?;
+    let indication = args
+        .indication
+        .map(|id| kb.indication(id).map_err(rename("--indication")))
+        .transpose()?;
+    let request = setting
+        .healing(kb)
+        .sessions(args.sessions)
+        .interval_weeks(args.interval_weeks)
+        .months(args.months)
+        .indication(indication)
+        .seed(args.seed)
+        .samples(args.samples)
+        .build()
+        .map_err(super::as_option)?;
+    let healing = simulate(&kb.healing, &request);
     if let Some(path) = args.csv {
         super::write_csv(path, &csv(&healing))?;
     }

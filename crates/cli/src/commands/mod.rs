@@ -5,15 +5,17 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
+use microneedling_core::InputError;
 use microneedling_core::KnowledgeBase;
 use microneedling_core::agent::agents_from_toml;
 use microneedling_core::device::devices_from_toml;
 use microneedling_core::patient::Patient;
 use microneedling_core::screening::{IsotretinoinPolicy, Tier};
+use microneedling_core::setting::{Setting, SettingQuery};
 use microneedling_core::skin::Sex;
 use serde::Serialize;
 
-use crate::args::{Cli, Command, PolicyArgs, SexArg};
+use crate::args::{Cli, Command, PolicyArgs, SettingArgs, SexArg};
 use crate::failure::Failure;
 
 mod catalog;
@@ -189,53 +191,30 @@ pub fn write_report(path: &Path, report: &microneedling_report::Report) -> Resul
     })
 }
 
-/// Most passes accepted over one area in one session.
-pub const MAX_PASSES: u32 = 100;
+/// The option that sets a field of a core request: `length_mm` → `--length-mm`.
+pub fn flag(field: &str) -> String {
+    format!("--{}", field.replace('_', "-"))
+}
 
-/// A device setting on one person's skin, from the options every simulation shares; errors name
-/// the option.
-pub fn setting<'a>(
-    kb: &'a KnowledgeBase,
-    device: &str,
-    length_mm: Option<f64>,
-    site: &str,
-    person: &crate::args::PersonArgs,
-    passes: Option<u32>,
-) -> Result<
-    (
-        &'a microneedling_core::device::Device,
-        f64,
-        u32,
-        microneedling_core::skin::SkinProfile,
-    ),
-    Failure,
-> {
-    use microneedling_core::InputError;
-    let rename = |field: &'static str| {
-        move |e: InputError| InputError {
-            field: field.into(),
-            ..e
-        }
-    };
-    let device = kb.device(device).map_err(rename("--device"))?;
-    let site = kb.site(site).map_err(rename("--site"))?;
-    let length_mm = device
-        .check_length(length_mm.unwrap_or(device.default_length_mm))
-        .map_err(rename("--length-mm"))?;
-    let passes = passes.unwrap_or(device.default_passes);
-    if passes == 0 || passes > MAX_PASSES {
-        return Err(
-            InputError::new("--passes", passes, format!("1 to {MAX_PASSES} passes")).into(),
-        );
+/// An input error of a core request, renamed to the command line's option.
+pub fn as_option(e: InputError) -> InputError {
+    InputError {
+        field: flag(&e.field),
+        ..e
     }
-    let skin = microneedling_core::skin::SkinProfile::new(
-        site,
-        sex(person.sex),
-        person.age,
-        &kb.age_model,
-    )
-    .map_err(rename("--age"))?;
-    Ok((device, length_mm, passes, skin))
+}
+
+/// The device setting of the shared simulation options; errors name the option.
+pub fn setting<'a>(kb: &'a KnowledgeBase, args: &SettingArgs) -> Result<Setting<'a>, Failure> {
+    let query = SettingQuery {
+        device: &args.device,
+        length_mm: args.length_mm,
+        site: &args.site,
+        sex: sex(args.person.sex),
+        age_years: Some(args.person.age),
+        passes: args.passes,
+    };
+    Ok(Setting::resolve(kb, &query).map_err(as_option)?)
 }
 
 /// Writes a CSV file, naming the option on failure.

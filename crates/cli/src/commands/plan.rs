@@ -22,10 +22,7 @@ pub fn run(
     match plan(kb, &patient, override_reason, &policy)? {
         PlanOutcome::Planned(plan) => {
             if let Some(path) = report {
-                super::write_report(
-                    path,
-                    &microneedling_report::full_plan_report(kb, &patient, &plan, &policy)?,
-                )?;
+                super::write_report(path, &microneedling_report::plan_report(&plan))?;
             }
             out.emit(plan.as_ref(), render::plan)?;
             Ok(ExitCode::SUCCESS)

@@ -9,17 +9,8 @@ use crate::render;
 
 pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Failure> {
     match model {
-        Model::Penetration {
-            device,
-            length_mm,
-            site,
-            person,
-            passes,
-            report,
-        } => {
-            let (device, length_mm, passes, skin) =
-                super::setting(kb, &device, length_mm, &site, &person, passes)?;
-            let result = kb.penetration.simulate(device, length_mm, &skin, passes);
+        Model::Penetration { setting, report } => {
+            let result = super::setting(kb, &setting)?.penetration(kb);
             if let Some(path) = report {
                 let mut r = microneedling_report::Report::new(
                     format!("Penetration: {} on the {}", result.device, result.site),
@@ -31,11 +22,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             out.emit(&result, render::penetration)?;
         }
         Model::Healing {
-            device,
-            length_mm,
-            site,
-            person,
-            passes,
+            setting,
             sessions,
             interval_weeks,
             months,
@@ -46,11 +33,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             report,
         } => {
             let args = super::healing::HealingArgs {
-                device: &device,
-                length_mm,
-                site: &site,
-                person: &person,
-                passes,
+                setting: &setting,
                 sessions,
                 interval_weeks,
                 months,
@@ -66,11 +49,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             agent,
             agent_mw,
             agent_logkow,
-            device,
-            length_mm,
-            site,
-            person,
-            passes,
+            setting,
             hours,
             occluded,
             dose,
@@ -84,11 +63,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
                 agent: agent.as_deref(),
                 agent_mw,
                 agent_logkow,
-                device: &device,
-                length_mm,
-                site: &site,
-                person: &person,
-                passes,
+                setting: &setting,
                 hours,
                 occluded,
                 dose: &dose,

@@ -6,12 +6,13 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use crate::agent::Agent;
+use crate::catalog::{Catalog, Identified, find};
 use crate::device::{Device, is_id};
 use crate::error::{Error, InputError};
 use crate::healing::HealingParams;
 use crate::indication::Indication;
 use crate::penetration::PenetrationParams;
-use crate::provenance::{Provenance, uncited_in};
+use crate::provenance::{Edition, Provenance, uncited_in};
 use crate::screening::adverse::AdverseEffect;
 use crate::screening::{IsotretinoinPolicy, Rule};
 use crate::skin::{AgeModel, Site};
@@ -23,10 +24,7 @@ mod checks;
 pub const DATA_FILES: [(&str, &str); 11] = [
     ("meta.toml", include_str!("../../data/meta.toml")),
     ("sites.toml", include_str!("../../data/sites.toml")),
-    (
-        "devices.toml",
-        include_str!("../../data/devices.toml"),
-    ),
+    ("devices.toml", include_str!("../../data/devices.toml")),
     ("agents.toml", include_str!("../../data/agents.toml")),
     (
         "indications.toml",
@@ -42,14 +40,8 @@ pub const DATA_FILES: [(&str, &str); 11] = [
         include_str!("../../data/penetration.toml"),
     ),
     ("care.toml", include_str!("../../data/care.toml")),
-    (
-        "transport.toml",
-        include_str!("../../data/transport.toml"),
-    ),
-    (
-        "healing.toml",
-        include_str!("../../data/healing.toml"),
-    ),
+    ("transport.toml", include_str!("../../data/transport.toml")),
+    ("healing.toml", include_str!("../../data/healing.toml")),
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,44 +131,18 @@ fn parse<T: for<'de> Deserialize<'de>>(files: &[(&str, &str)], name: &str) -> Re
         .map_err(|e| Error::Knowledge(format!("{name}: {e}")))
 }
 
-/// Something with a catalog id.
-pub trait Identified {
-    fn id(&self) -> &str;
-}
-
-macro_rules! identified {
-    ($($type:ty),*) => {$(
-        impl Identified for $type {
-            fn id(&self) -> &str {
-                &self.id
-            }
-        }
-    )*};
-}
-identified!(Site, Device, Agent, Indication, Rule, AdverseEffect);
-
-/// The known name closest to `wanted`, if any is close enough to be a likely typo.
-pub fn nearest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted = wanted.trim().to_ascii_lowercase();
-    known
-        .map(|name| (strsim::jaro_winkler(&wanted, name), name))
-        .filter(|(score, _)| *score >= 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, name)| name)
-}
-
-/// Finds `id` in `items`, or an error that lists the ids and suggests the nearest.
-pub fn find<'a, T: Identified>(items: &'a [T], field: &str, id: &str) -> Result<&'a T, InputError> {
-    if let Some(item) = items.iter().find(|item| item.id() == id) {
-        return Ok(item);
+// Rules and adverse effects are identified too, for the uniqueness checks; the catalog module
+// sits below screening, so their impls live here.
+impl Identified for Rule {
+    fn id(&self) -> &str {
+        &self.id
     }
-    let known: Vec<&str> = items.iter().map(Identified::id).collect();
-    let list = known.join(", ");
-    let accepted = match nearest(id, known.iter().copied()) {
-        Some(near) => format!("did you mean {near}? Known: {list}"),
-        None => format!("one of {list}"),
-    };
-    Err(InputError::new(field, id, accepted))
+}
+
+impl Identified for AdverseEffect {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 impl KnowledgeBase {
@@ -244,20 +210,50 @@ impl KnowledgeBase {
         Ok(kb)
     }
 
+    /// The site `id`, or an error that lists the known ones.
     pub fn site(&self, id: &str) -> Result<&Site, InputError> {
         find(&self.sites, "site", id)
     }
 
+    /// The device `id`, or an error that lists the known ones.
     pub fn device(&self, id: &str) -> Result<&Device, InputError> {
         find(&self.devices, "device", id)
     }
 
+    /// The agent `id`, or an error that lists the known ones.
     pub fn agent(&self, id: &str) -> Result<&Agent, InputError> {
         find(&self.agents, "agent", id)
     }
 
+    /// The indication `id`, or an error that lists the known ones.
     pub fn indication(&self, id: &str) -> Result<&Indication, InputError> {
         find(&self.indications, "indication", id)
+    }
+
+    /// The version and disclaimer every output of this knowledge base carries.
+    pub fn edition(&self) -> Edition {
+        Edition {
+            knowledge_base_version: self.version.clone(),
+            disclaimer: self.disclaimer.clone(),
+        }
+    }
+}
+
+impl Catalog for KnowledgeBase {
+    fn site(&self, id: &str) -> Result<&Site, InputError> {
+        KnowledgeBase::site(self, id)
+    }
+
+    fn device(&self, id: &str) -> Result<&Device, InputError> {
+        KnowledgeBase::device(self, id)
+    }
+
+    fn agent(&self, id: &str) -> Result<&Agent, InputError> {
+        KnowledgeBase::agent(self, id)
+    }
+
+    fn indication(&self, id: &str) -> Result<&Indication, InputError> {
+        KnowledgeBase::indication(self, id)
     }
 }
 

@@ -12,10 +12,11 @@ use crate::device::{Device, DeviceKind, DeviceUse};
 use crate::error::InputError;
 use crate::patient::{HistoryFlag, Patient, ProcedureKind};
 use crate::penetration::Penetration;
+use crate::provenance::Edition;
 
 pub mod adverse;
 
-use adverse::{AdverseRisk, Exposure as DriverExposure};
+use adverse::{AdverseEffect, AdverseRisk, Exposure as DriverExposure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -158,8 +159,9 @@ pub struct Screening {
     /// Every required action of the findings, once, in finding order.
     pub actions: Vec<String>,
     pub adverse_effects: Vec<AdverseRisk>,
-    pub knowledge_base_version: String,
-    pub disclaimer: String,
+    /// The knowledge base's version and the disclaimer.
+    #[serde(flatten)]
+    pub edition: Edition,
 }
 
 fn days_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
@@ -211,15 +213,17 @@ impl Rule {
     }
 }
 
-/// Judges `patient` for `exposure` with `rules`; the isotretinoin rule takes its tier from `policy`.
+/// Judges `patient` for `exposure` with `rules`; the isotretinoin rule takes its tier from
+/// `policy`; `effects` give the adverse-effect profile, `edition` labels the result.
 pub fn screen(
-    kb: &crate::knowledge::KnowledgeBase,
+    rules: &[Rule],
+    effects: &[AdverseEffect],
+    edition: Edition,
     patient: &Patient,
     exposure: &Exposure<'_>,
     policy: &IsotretinoinPolicy,
 ) -> Screening {
-    let mut findings: Vec<Finding> = kb
-        .rules
+    let mut findings: Vec<Finding> = rules
         .iter()
         .filter(|rule| rule.applies(patient, exposure, policy))
         .map(|rule| {
@@ -264,10 +268,9 @@ pub fn screen(
     Screening {
         verdict,
         device: exposure.device.id.clone(),
-        adverse_effects: adverse::profile(&kb.adverse_effects, &driver_exposure),
+        adverse_effects: adverse::profile(effects, &driver_exposure),
         findings,
         actions,
-        knowledge_base_version: kb.version.clone(),
-        disclaimer: kb.disclaimer.clone(),
+        edition,
     }
 }

@@ -19,76 +19,21 @@
 
 use serde::Serialize;
 
-use crate::agent::{Agent, AgentClass};
-use crate::device::Device;
-use crate::error::{InputError, check_range};
-use crate::knowledge::KnowledgeBase;
-use crate::penetration::Penetration;
 use crate::skin::{Layer, SkinProfile};
 
 pub mod banded;
 pub mod grid;
 pub mod params;
+mod request;
 pub mod solver;
 
 use grid::{ChannelSpec, LayerSpec};
 pub use params::{Solute, SoluteProperties, TransportParams};
-use solver::{DoseSpec, Solution, Stepping, UnitCell};
-
-/// Longest simulated time, hours (30 days).
-pub const MAX_HOURS: f64 = 720.0;
-/// Highest vehicle concentration accepted, mg/mL.
-pub const MAX_CONCENTRATION_MG_PER_ML: f64 = 2000.0;
-/// Largest finite dose accepted, µg/cm².
-pub const MAX_DOSE_UG_PER_CM2: f64 = 100_000.0;
-
-/// How the formulation is applied.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Dose {
-    /// The surface concentration stays fixed (a large reservoir), mg/mL.
-    Infinite { mg_per_ml: f64 },
-    /// A film of this many µg/cm² that depletes.
-    Finite { ug_per_cm2: f64 },
-}
-
-impl Dose {
-    /// Parses `infinite:MG_PER_ML` or `finite:UG_PER_CM2`.
-    pub fn parse(field: &str, text: &str) -> Result<Self, InputError> {
-        let accepted = format!(
-            "infinite:MG_PER_ML (0 to {MAX_CONCENTRATION_MG_PER_ML}) or finite:UG_PER_CM2 (0 to {MAX_DOSE_UG_PER_CM2})"
-        );
-        let (kind, number) = text
-            .split_once(':')
-            .ok_or_else(|| InputError::new(field, text, accepted.clone()))?;
-        let value: f64 = number
-            .trim()
-            .parse()
-            .map_err(|_| InputError::new(field, text, accepted.clone()))?;
-        let dose = match kind.trim() {
-            "infinite" => Dose::Infinite { mg_per_ml: value },
-            "finite" => Dose::Finite { ug_per_cm2: value },
-            _ => return Err(InputError::new(field, text, accepted)),
-        };
-        dose.validate(field)
-    }
-
-    pub fn validate(self, field: &str) -> Result<Self, InputError> {
-        let (value, max, unit) = match self {
-            Dose::Infinite { mg_per_ml } => (mg_per_ml, MAX_CONCENTRATION_MG_PER_ML, "mg/mL"),
-            Dose::Finite { ug_per_cm2 } => (ug_per_cm2, MAX_DOSE_UG_PER_CM2, "ug/cm2"),
-        };
-        if value.is_finite() && value > 0.0 && value <= max {
-            Ok(self)
-        } else {
-            Err(InputError::new(
-                field,
-                value,
-                format!("more than 0 and at most {max} {unit}"),
-            ))
-        }
-    }
-}
+pub use request::{
+    DeliveryRequest, DeliveryRequestBuilder, Dose, GridResolution, MAX_CONCENTRATION_MG_PER_ML,
+    MAX_DOSE_UG_PER_CM2, MAX_HOURS,
+};
+use solver::{DoseSpec, Solution, UnitCell};
 
 /// Layers of the transport stack, top down.
 pub const STACK: [Layer; 4] = [
@@ -97,50 +42,6 @@ pub const STACK: [Layer; 4] = [
     Layer::PapillaryDermis,
     Layer::ReticularDermis,
 ];
-
-/// Cells per layer of the default grid, and radial cells; `refine` multiplies them all.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GridResolution {
-    pub layer_cells: [usize; 4],
-    pub radial_cells: usize,
-}
-
-impl Default for GridResolution {
-    fn default() -> Self {
-        Self {
-            layer_cells: [6, 8, 8, 18],
-            radial_cells: 14,
-        }
-    }
-}
-
-impl GridResolution {
-    pub fn refined(self, factor: usize) -> Self {
-        Self {
-            layer_cells: self.layer_cells.map(|n| n * factor),
-            radial_cells: self.radial_cells * factor,
-        }
-    }
-}
-
-/// Everything a delivery simulation needs, validated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeliveryRequest {
-    pub agent_id: String,
-    pub solute: Solute,
-    pub macromolecule: bool,
-    pub penetration: Penetration,
-    pub skin: SkinProfile,
-    pub hours: f64,
-    pub occluded: bool,
-    pub dose: Dose,
-    pub report_hours: Vec<f64>,
-    pub profile_hours: Vec<f64>,
-    pub resolution: GridResolution,
-    pub stepping: Stepping,
-    /// Replaces the closure half-life of `data/transport.toml`, hours.
-    pub closure_half_life_h: Option<f64>,
-}
 
 /// Amounts at one time, µg/cm².
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -206,133 +107,6 @@ pub struct Delivery {
 
 /// Absorbed amounts below this, µg/cm², count as nothing for the enhancement ratio.
 const NEGLIGIBLE_UG_PER_CM2: f64 = 1e-9;
-
-impl Solute {
-    /// The transport properties of a catalog agent.
-    pub fn of_agent(agent: &Agent) -> Result<Self, InputError> {
-        let log_kow = match (agent.log_kow, agent.class) {
-            (Some(k), _) => k,
-            (None, AgentClass::Macromolecule | AgentClass::Biologic) => 0.0,
-            (None, AgentClass::SmallMolecule) => {
-                return Err(InputError::new(
-                    "agent.log_kow",
-                    "missing",
-                    "a log Kow for a small molecule",
-                ));
-            }
-        };
-        Self::new(agent.mw_g_per_mol, log_kow)
-    }
-
-    pub fn new(mw_g_per_mol: f64, log_kow: f64) -> Result<Self, InputError> {
-        Ok(Self {
-            mw_g_per_mol: check_range("agent.mw_g_per_mol", mw_g_per_mol, 30.0, 5e6, "g/mol")?,
-            log_kow: check_range("agent.log_kow", log_kow, -8.0, 10.0, "")?,
-        })
-    }
-}
-
-impl DeliveryRequest {
-    /// Default report times: 1, 2, 4, 8, 12, 24 h and so on up to `hours`, and `hours` itself.
-    pub fn default_report_hours(hours: f64) -> Vec<f64> {
-        let mut times: Vec<f64> = [
-            0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 48.0, 72.0, 168.0, 336.0, 720.0,
-        ]
-        .into_iter()
-        .filter(|t| *t < hours)
-        .collect();
-        times.push(hours);
-        times
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        kb: &KnowledgeBase,
-        agent_id: &str,
-        solute: Solute,
-        device: &Device,
-        length_mm: f64,
-        passes: u32,
-        skin: SkinProfile,
-        hours: f64,
-        occluded: bool,
-        dose: Dose,
-    ) -> Result<Self, InputError> {
-        let hours = check_range("hours", hours, 1e-3, MAX_HOURS, "hours")?;
-        let dose = dose.validate("dose")?;
-        let penetration = kb.penetration.simulate(device, length_mm, &skin, passes);
-        let report_hours = Self::default_report_hours(hours);
-        let profile_hours = report_hours
-            .iter()
-            .copied()
-            .filter(|t| [1.0, 4.0, hours].contains(t))
-            .collect();
-        Ok(Self {
-            agent_id: agent_id.to_string(),
-            macromolecule: kb.transport.is_macromolecule(solute),
-            solute,
-            penetration,
-            skin,
-            hours,
-            occluded,
-            dose,
-            report_hours,
-            profile_hours,
-            resolution: GridResolution::default(),
-            stepping: Stepping::default(),
-            closure_half_life_h: None,
-        })
-    }
-
-    /// Sets the channel closure half-life, hours (more than 0, at most 10 000).
-    pub fn with_closure_half_life_h(mut self, hours: f64) -> Result<Self, InputError> {
-        self.closure_half_life_h = Some(check_range(
-            "closure_half_life_h",
-            hours,
-            1e-3,
-            1e4,
-            "hours",
-        )?);
-        Ok(self)
-    }
-
-    /// Sets the reporting times (hours, each in (0, hours]) and the times with depth profiles
-    /// (each one of the reporting times).
-    pub fn with_times(
-        mut self,
-        report_hours: Vec<f64>,
-        profile_hours: Vec<f64>,
-    ) -> Result<Self, InputError> {
-        let mut report = report_hours;
-        for (i, t) in report.iter().enumerate() {
-            check_range(
-                &format!("report_hours[{i}]"),
-                *t,
-                1e-3,
-                self.hours,
-                "hours (up to the simulated time)",
-            )?;
-        }
-        report.push(self.hours);
-        report.sort_by(f64::total_cmp);
-        report.dedup();
-        for (i, t) in profile_hours.iter().enumerate() {
-            check_range(
-                &format!("profile_hours[{i}]"),
-                *t,
-                1e-3,
-                self.hours,
-                "hours (up to the simulated time)",
-            )?;
-        }
-        report.extend(profile_hours.iter().copied());
-        report.sort_by(f64::total_cmp);
-        report.dedup();
-        self.report_hours = report;
-        self.profile_hours = profile_hours;
-        Ok(self)
-    }
-}
 
 fn layer_specs(
     skin: &SkinProfile,
@@ -402,22 +176,22 @@ fn steady_state_h(uptake: &[(f64, f64)]) -> Option<f64> {
 
 /// Unit-cell description of a request, with or without its channel.
 pub fn unit_cell(
-    kb: &KnowledgeBase,
+    params: &TransportParams,
     request: &DeliveryRequest,
     with_channel: bool,
 ) -> (UnitCell, f64) {
-    let props = kb.transport.solute_properties(request.solute);
-    let layers = layer_specs(&request.skin, &props, request.resolution);
-    let p = &request.penetration;
-    let half_life_h = kb
-        .transport
-        .closure_half_life_h(request.occluded, p.nominal_length_um);
-    let dose = match request.dose {
+    let props = params.solute_properties(request.solute());
+    let layers = layer_specs(request.skin(), &props, request.resolution());
+    let p = request.penetration();
+    let half_life_h = request
+        .closure_half_life_h()
+        .unwrap_or_else(|| params.closure_half_life_h(request.occluded(), p.nominal_length_um));
+    let dose = match request.dose() {
         Dose::Infinite { mg_per_ml } => DoseSpec::Infinite {
             concentration_ug_per_ml: mg_per_ml * 1000.0,
         },
         Dose::Finite { ug_per_cm2 } => {
-            let film_um = kb.transport.dose.film_thickness_um.value;
+            let film_um = params.dose.film_thickness_um.value;
             // µg/cm² over a film of h µm: µg / (cm² · h·1e-4 cm) = µg/mL.
             DoseSpec::Finite {
                 concentration_ug_per_ml: ug_per_cm2 / (film_um * 1e-4),
@@ -440,17 +214,13 @@ pub fn unit_cell(
         depth_um: p.effective_depth_um.min(0.98 * total_depth),
         // The fluid path is the needle's own hole (the torn rim that stains around it recoils),
         // as the cylinder of the cone's depth and volume.
-        radius_um: (p.channel_surface_diameter_um
-            / kb.penetration.channel.tear_factor.value
-            / 2.0
-            / 3f64.sqrt())
-        .min(0.8 * radius_um),
+        radius_um: (p.needle_hole_diameter_um / 2.0 / 3f64.sqrt()).min(0.8 * radius_um),
         vehicle_diffusivity_um2_per_s: props.vehicle_diffusivity_um2_per_s,
         half_life_s: Some(half_life_h * 3600.0),
-        barrier_open_fraction: kb.transport.channel.barrier_open_fraction.value,
+        barrier_open_fraction: params.channel.barrier_open_fraction.value,
     });
     let radial_cells = if channel.is_some() {
-        request.resolution.radial_cells
+        request.resolution().radial_cells
     } else {
         1
     };
@@ -468,14 +238,14 @@ pub fn unit_cell(
 }
 
 /// Runs the request with its channels and through intact skin.
-pub fn simulate(kb: &KnowledgeBase, request: &DeliveryRequest) -> Delivery {
-    let end_s = request.hours * 3600.0;
-    let report_s: Vec<f64> = request.report_hours.iter().map(|h| h * 3600.0).collect();
-    let profile_s: Vec<f64> = request.profile_hours.iter().map(|h| h * 3600.0).collect();
-    let (cell, half_life_h) = unit_cell(kb, request, true);
-    let (intact_cell, _) = unit_cell(kb, request, false);
-    let with_channels = solver::solve(&cell, request.stepping, end_s, &report_s, &profile_s);
-    let intact = solver::solve(&intact_cell, request.stepping, end_s, &report_s, &[]);
+pub fn simulate(params: &TransportParams, request: &DeliveryRequest) -> Delivery {
+    let end_s = request.hours() * 3600.0;
+    let report_s: Vec<f64> = request.report_hours().iter().map(|h| h * 3600.0).collect();
+    let profile_s: Vec<f64> = request.profile_hours().iter().map(|h| h * 3600.0).collect();
+    let (cell, half_life_h) = unit_cell(params, request, true);
+    let (intact_cell, _) = unit_cell(params, request, false);
+    let with_channels = solver::solve(&cell, request.stepping(), end_s, &report_s, &profile_s);
+    let intact = solver::solve(&intact_cell, request.stepping(), end_s, &report_s, &[]);
     let delivered = points(&with_channels);
     let intact_points = points(&intact);
     let end_mn = delivered.last().map_or(0.0, |p| p.absorbed);
@@ -494,7 +264,7 @@ pub fn simulate(kb: &KnowledgeBase, request: &DeliveryRequest) -> Delivery {
             "The needles do not puncture at this setting: delivery is through intact skin only.",
         ));
     }
-    let p = &request.penetration;
+    let p = request.penetration();
     let profiles = with_channels
         .snapshots
         .iter()
@@ -512,12 +282,12 @@ pub fn simulate(kb: &KnowledgeBase, request: &DeliveryRequest) -> Delivery {
         })
         .collect();
     Delivery {
-        agent: request.agent_id.clone(),
+        agent: request.agent_id().to_string(),
         device: p.device.clone(),
         site: p.site.clone(),
-        hours: request.hours,
-        occluded: request.occluded,
-        dose: request.dose,
+        hours: request.hours(),
+        occluded: request.occluded(),
+        dose: request.dose(),
         nominal_length_um: p.nominal_length_um,
         effective_depth_um: p.effective_depth_um,
         channel_surface_diameter_um: p.channel_surface_diameter_um,
@@ -525,14 +295,14 @@ pub fn simulate(kb: &KnowledgeBase, request: &DeliveryRequest) -> Delivery {
         unit_cell_radius_um: cell.radius_um,
         channel_half_life_h: half_life_h,
         enhancement_ratio,
-        time_to_steady_state_h: match request.dose {
+        time_to_steady_state_h: match request.dose() {
             Dose::Infinite { .. } => steady_state_h(&with_channels.uptake_rate),
             Dose::Finite { .. } => None,
         },
         delivered_ug_per_cm2: delivered,
         intact_ug_per_cm2: intact_points,
         profiles,
-        properties: kb.transport.solute_properties(request.solute),
+        properties: params.solute_properties(request.solute()),
         numerics: Numerics {
             unknowns: with_channels.unknowns,
             steps: with_channels.steps,

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{InputError, check_range};
 use crate::provenance::{Cited, Provenance};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,6 +113,16 @@ pub struct TransportParams {
 pub struct Solute {
     pub mw_g_per_mol: f64,
     pub log_kow: f64,
+}
+
+impl Solute {
+    /// A solute of `mw_g_per_mol` (30 to 5e6) and `log_kow` (−8 to 10), checked.
+    pub fn new(mw_g_per_mol: f64, log_kow: f64) -> Result<Self, InputError> {
+        Ok(Self {
+            mw_g_per_mol: check_range("agent.mw_g_per_mol", mw_g_per_mol, 30.0, 5e6, "g/mol")?,
+            log_kow: check_range("agent.log_kow", log_kow, -8.0, 10.0, "")?,
+        })
+    }
 }
 
 /// Diffusivity and partition coefficient (layer / water) of one layer.

@@ -1,18 +1,18 @@
-//! The calibration table: each declared point of `data/healing.toml`, the model's value there,
+//! The healing calibration table: each declared point of `data/healing.toml`, the model's value there,
 //! and whether it falls within the point's tolerance.
 
 use serde::Serialize;
 
-use super::params::CalibrationPoint;
-use super::{
-    Course, DAYS_PER_MONTH, Rates, STEP_DAYS, State, injury_per_session, integrate, sample_scale,
-    scale_value,
+use crate::healing::params::CalibrationPoint;
+use crate::healing::{
+    Course, HealingRequest, Rates, STEP_DAYS, State, integrate, sample_scale, scale_value,
 };
 use crate::knowledge::KnowledgeBase;
 use crate::skin::{Sex, SkinProfile};
 
 /// Samples and seed behind responder-share calibrations.
 pub const CALIBRATION_SAMPLES: usize = 2000;
+/// Seed behind responder-share calibrations.
 pub const CALIBRATION_SEED: u64 = 2026;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,7 +31,11 @@ pub fn course(kb: &KnowledgeBase, point: &CalibrationPoint) -> Option<Course> {
     let device = kb.device(&point.device).ok()?;
     let skin =
         SkinProfile::new(kb.site(&point.site).ok()?, Sex::Female, 35.0, &kb.age_model).ok()?;
-    let (_, injury) = injury_per_session(kb, device, point.length_mm, device.default_passes, &skin);
+    let penetration =
+        kb.penetration
+            .simulate(device, point.length_mm, &skin, device.default_passes);
+    let request = HealingRequest::builder(device, &penetration).build().ok()?;
+    let (_, injury) = request.injury(&kb.healing);
     Some(Course {
         injury_per_session: injury,
         sessions: point.sessions,
@@ -72,7 +76,7 @@ pub fn table(kb: &KnowledgeBase) -> Vec<CalibrationRow> {
             let threshold = map.responder_threshold.unwrap_or(map.maximum);
             course(kb, point).map_or(f64::NAN, |course| {
                 let values = sample_scale(
-                    kb,
+                    &kb.healing,
                     map,
                     indication.mechanism,
                     &course,
@@ -115,9 +119,4 @@ fn row(
         passed: model.is_finite() && (model - point.expected).abs() <= point.tolerance,
         source: source.to_string(),
     }
-}
-
-/// Months → days, as the outcome table reads them.
-pub fn month_day(month: u32) -> u32 {
-    (f64::from(month) * DAYS_PER_MONTH).round() as u32
 }

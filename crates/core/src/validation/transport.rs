@@ -1,194 +1,14 @@
-//! Validation cases: each model against an analytic solution or a published figure, with the
-//! source, the expected and computed values, the tolerance and the verdict. The tests assert every
-//! case passes; `microneedling validate` (issue 5) will list them.
+//! Transport against analytic solutions (Crank's membrane, series resistance), its own numerics
+//! (mass balance, grid convergence, closure limit) and published rankings.
 
-use serde::Serialize;
-
+use super::{ValidationCase, bound_case, claim_case, relative_case};
 use crate::KnowledgeBase;
-use crate::skin::{Layer, Region, Sex, SkinProfile};
+use crate::skin::{Sex, SkinProfile};
 use crate::transport::grid::LayerSpec;
 use crate::transport::solver::{DoseSpec, Solution, Stepping, UnitCell, solve};
 use crate::transport::{
-    Delivery, DeliveryRequest, Dose, GridResolution, Solute, simulate, unit_cell,
+    Delivery, DeliveryRequest, DeliveryRequestBuilder, Dose, GridResolution, simulate, unit_cell,
 };
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ValidationCase {
-    pub id: String,
-    pub model: &'static str,
-    pub description: &'static str,
-    pub source: String,
-    pub expected: f64,
-    pub computed: f64,
-    /// What "within tolerance" means for this case.
-    pub tolerance: String,
-    pub passed: bool,
-}
-
-fn relative_case(
-    id: &str,
-    model: &'static str,
-    description: &'static str,
-    source: &'static str,
-    expected: f64,
-    computed: f64,
-    relative: f64,
-) -> ValidationCase {
-    ValidationCase {
-        id: id.to_string(),
-        model,
-        description,
-        source: source.to_string(),
-        expected,
-        computed,
-        tolerance: format!("within {} %", relative * 100.0),
-        passed: ((computed - expected) / expected).abs() <= relative,
-    }
-}
-
-/// A number short enough for a tolerance line.
-fn short(x: f64) -> String {
-    if x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e5) {
-        format!("{x:.1e}")
-    } else {
-        format!("{}", (x * 1e4).round() / 1e4)
-    }
-}
-
-fn bound_case(
-    id: &'static str,
-    model: &'static str,
-    description: &'static str,
-    source: &'static str,
-    computed: f64,
-    low: f64,
-    high: f64,
-) -> ValidationCase {
-    ValidationCase {
-        id: id.to_string(),
-        model,
-        description,
-        source: source.to_string(),
-        expected: 0.5 * (low + high),
-        computed,
-        tolerance: format!("between {} and {}", short(low), short(high)),
-        passed: computed.is_finite() && (low..=high).contains(&computed),
-    }
-}
-
-fn claim_case(
-    id: &'static str,
-    model: &'static str,
-    description: &'static str,
-    source: &'static str,
-    holds: bool,
-) -> ValidationCase {
-    ValidationCase {
-        id: id.to_string(),
-        model,
-        description,
-        source: source.to_string(),
-        expected: 1.0,
-        computed: if holds { 1.0 } else { 0.0 },
-        tolerance: String::from("holds (1) or not (0)"),
-        passed: holds,
-    }
-}
-
-// ---- penetration ------------------------------------------------------------------------------
-
-/// Kalluri, Kolli & Banga 2011: depth and width of 770 µm roller channels.
-pub fn kalluri_2011(kb: &KnowledgeBase) -> Vec<ValidationCase> {
-    let Ok(base) = kb.device("dermaroller-192") else {
-        return Vec::new();
-    };
-    let mut device = base.clone();
-    device.needle_diameter_um = 140.0;
-    device.tip_length_um = 770.0;
-    device.lengths_mm = Some(vec![0.77]);
-    let Ok(skin) = kb
-        .site("upper-arm")
-        .and_then(|s| SkinProfile::new(s, Sex::Female, 35.0, &kb.age_model))
-    else {
-        return Vec::new();
-    };
-    let r = kb.penetration.simulate(&device, 0.77, &skin, 1);
-    let source = "Kalluri, Kolli & Banga, AAPS J 2011;13:473";
-    vec![
-        bound_case(
-            "penetration-kalluri-depth",
-            "penetration",
-            "770 um roller needles: channel depth, um",
-            source,
-            r.effective_depth_um,
-            152.5 - 9.6,
-            152.5 + 9.6,
-        ),
-        bound_case(
-            "penetration-kalluri-width",
-            "penetration",
-            "770 um roller needles: channel width at the surface, um",
-            source,
-            r.channel_surface_diameter_um,
-            70.7 - 9.9,
-            70.7 + 9.9,
-        ),
-    ]
-}
-
-/// Lima, Lima & Takano 2013: 0.5 mm rollers reach the papillary dermis on the face.
-pub fn lima_2013(kb: &KnowledgeBase) -> ValidationCase {
-    let holds = kb.device("dermaroller-192").is_ok_and(|roller| {
-        kb.sites
-            .iter()
-            .filter(|s| s.region == Region::Face)
-            .all(|site| {
-                [Sex::Female, Sex::Male].into_iter().all(|sex| {
-                    SkinProfile::new(site, sex, 35.0, &kb.age_model).is_ok_and(|skin| {
-                        kb.penetration
-                            .simulate(roller, 0.5, &skin, 15)
-                            .layers_reached
-                            .contains(&Layer::PapillaryDermis)
-                    })
-                })
-            })
-    });
-    claim_case(
-        "penetration-lima-papillary",
-        "penetration",
-        "0.5 mm professional roller reaches the papillary dermis on every face site",
-        "Lima, Lima & Takano, Surg Cosmet Dermatol 2013;5:110",
-        holds,
-    )
-}
-
-/// Fernandes: 15 roller passes give about 230-250 channels per cm².
-pub fn fernandes_density(kb: &KnowledgeBase) -> ValidationCase {
-    let computed = kb
-        .device("dermaroller-192")
-        .ok()
-        .zip(
-            kb.site("cheek")
-                .ok()
-                .and_then(|s| SkinProfile::new(s, Sex::Female, 35.0, &kb.age_model).ok()),
-        )
-        .map_or(f64::NAN, |(roller, skin)| {
-            kb.penetration
-                .simulate(roller, 1.5, &skin, 15)
-                .channels_per_cm2
-        });
-    bound_case(
-        "penetration-fernandes-density",
-        "penetration",
-        "192-needle roller, 15 passes: channels per cm2",
-        "Fernandes (REFERENCES.md section 2)",
-        computed,
-        225.0,
-        250.0,
-    )
-}
-
-// ---- transport --------------------------------------------------------------------------------
 
 const C0: f64 = 1000.0;
 /// µg/cm² → µg/mL·µm.
@@ -317,7 +137,8 @@ pub fn two_layers() -> ValidationCase {
     )
 }
 
-/// The request every default transport case uses: an agent through a device at the cheek.
+/// The request every default transport case uses: an agent through a device at the cheek of a
+/// 35-year-old woman, 24 h; the builder lets a case change the grid or the stepping.
 pub fn cheek_request(
     kb: &KnowledgeBase,
     agent: &str,
@@ -327,22 +148,30 @@ pub fn cheek_request(
     occluded: bool,
     dose: Dose,
 ) -> Option<DeliveryRequest> {
+    cheek_builder(kb, agent, device, length_mm, passes, occluded, dose)?
+        .build()
+        .ok()
+}
+
+fn cheek_builder(
+    kb: &KnowledgeBase,
+    agent: &str,
+    device: &str,
+    length_mm: f64,
+    passes: Option<u32>,
+    occluded: bool,
+    dose: Dose,
+) -> Option<DeliveryRequestBuilder> {
     let agent = kb.agent(agent).ok()?;
     let device = kb.device(device).ok()?;
     let skin = SkinProfile::new(kb.site("cheek").ok()?, Sex::Female, 35.0, &kb.age_model).ok()?;
-    DeliveryRequest::new(
-        kb,
-        &agent.id,
-        Solute::of_agent(agent).ok()?,
-        device,
-        length_mm,
-        passes.unwrap_or(device.default_passes),
-        skin,
-        24.0,
-        occluded,
-        dose,
+    let passes = passes.unwrap_or(device.default_passes);
+    let penetration = kb.penetration.simulate(device, length_mm, &skin, passes);
+    Some(
+        DeliveryRequest::builder(&agent.id, agent.solute().ok()?, penetration, skin)
+            .occluded(occluded)
+            .dose(dose),
     )
-    .ok()
 }
 
 fn absorbed(d: &Delivery) -> f64 {
@@ -368,7 +197,7 @@ pub fn delivery_mass_balance(kb: &KnowledgeBase) -> ValidationCase {
             worst = worst.max(
                 cheek_request(kb, agent, "dermapen", 1.0, None, false, dose)
                     .map_or(f64::NAN, |r| {
-                        simulate(kb, &r).numerics.max_mass_balance_error
+                        simulate(&kb.transport, &r).numerics.max_mass_balance_error
                     }),
             );
         }
@@ -387,7 +216,7 @@ pub fn delivery_mass_balance(kb: &KnowledgeBase) -> ValidationCase {
 /// Grid convergence: observed order over 1x, 2x, 4x grids, and the default grid's error.
 pub fn grid_convergence(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     let at = |resolution: GridResolution| {
-        cheek_request(
+        cheek_builder(
             kb,
             "ascorbic-acid",
             "dermaroller-192",
@@ -396,10 +225,8 @@ pub fn grid_convergence(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             false,
             Dose::Infinite { mg_per_ml: 100.0 },
         )
-        .map_or(f64::NAN, |mut r| {
-            r.resolution = resolution;
-            absorbed(&simulate(kb, &r))
-        })
+        .and_then(|b| b.resolution(resolution).build().ok())
+        .map_or(f64::NAN, |r| absorbed(&simulate(&kb.transport, &r)))
     };
     let base = GridResolution::default();
     let (q1, q2, q4) = (at(base), at(base.refined(2)), at(base.refined(4)));
@@ -444,8 +271,8 @@ pub fn closed_channel(kb: &KnowledgeBase) -> ValidationCase {
             false,
         );
     };
-    let (mut cell, _) = unit_cell(kb, &r, true);
-    let (intact, _) = unit_cell(kb, &r, false);
+    let (mut cell, _) = unit_cell(&kb.transport, &r, true);
+    let (intact, _) = unit_cell(&kb.transport, &r, false);
     if let Some(channel) = cell.channel.as_mut() {
         channel.half_life_s = Some(1e-6);
     }
@@ -477,7 +304,7 @@ pub fn closure_and_length(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             occluded,
             dose,
         )
-        .map(|r| simulate(kb, &r))
+        .map(|r| simulate(&kb.transport, &r))
     };
     let (open, occluded) = (run(1.0, false), run(1.0, true));
     let occlusion = open.zip(occluded).is_some_and(|(o, c)| {
@@ -525,7 +352,7 @@ pub fn davidson_ranking(kb: &KnowledgeBase) -> ValidationCase {
             false,
         );
     };
-    let (mut cell, _) = unit_cell(kb, &r, true);
+    let (mut cell, _) = unit_cell(&kb.transport, &r, true);
     let tissue = cell.layers[2].diffusivity_um2_per_s * cell.layers[2].partition;
     if let Some(c) = cell.channel.as_mut() {
         // Their drug lines the whole channel: a fluid 1e5 times more conductive than tissue holds
@@ -574,7 +401,7 @@ pub fn ascorbic_acid(kb: &KnowledgeBase) -> ValidationCase {
         false,
         Dose::Infinite { mg_per_ml: 100.0 },
     )
-    .and_then(|r| simulate(kb, &r).enhancement_ratio)
+    .and_then(|r| simulate(&kb.transport, &r).enhancement_ratio)
     .unwrap_or(f64::NAN);
     let mut case = bound_case(
         "transport-ascorbic-acid",
@@ -599,58 +426,5 @@ pub fn transport_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     cases.extend(closure_and_length(kb));
     cases.push(davidson_ranking(kb));
     cases.push(ascorbic_acid(kb));
-    cases
-}
-
-/// Every penetration case.
-pub fn penetration_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
-    let mut cases = kalluri_2011(kb);
-    cases.push(lima_2013(kb));
-    cases.push(fernandes_density(kb));
-    cases
-}
-
-// ---- healing ----------------------------------------------------------------------------------
-
-/// The healing calibration table and the phase timing of one session.
-pub fn healing_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
-    use crate::healing::{HealingRequest, calibration, simulate};
-    let mut cases: Vec<ValidationCase> = calibration::table(kb)
-        .into_iter()
-        .map(|row| ValidationCase {
-            id: format!("healing-{}", row.id),
-            model: "healing",
-            description: "calibration point of data/healing.toml (the model's central rates)",
-            source: row.source,
-            expected: row.expected,
-            computed: row.model,
-            tolerance: format!("within ±{}", row.tolerance),
-            passed: row.passed,
-        })
-        .collect();
-    let phases = kb
-        .device("dermaroller-192")
-        .ok()
-        .zip(
-            kb.site("cheek")
-                .ok()
-                .and_then(|s| SkinProfile::new(s, Sex::Female, 35.0, &kb.age_model).ok()),
-        )
-        .and_then(|(device, skin)| {
-            HealingRequest::new(device, 1.5, 15, skin, 1, 4, 12, None, 1, 1).ok()
-        })
-        .map(|request| simulate(kb, &request).peaks);
-    let timing = phases.is_some_and(|p| {
-        p.inflammation_day <= 4
-            && (7..=14).contains(&p.fibroblasts_day)
-            && p.collagen_iii_day < p.collagen_i_day
-    });
-    cases.push(claim_case(
-        "healing-phase-timing",
-        "healing",
-        "One session: inflammation peaks within days, fibroblasts in 1-2 weeks, collagen III before collagen I",
-        "Wound-healing timeline (REFERENCES.md section 4; Segal et al. 2012)",
-        timing,
-    ));
     cases
 }

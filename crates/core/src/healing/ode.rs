@@ -1,0 +1,93 @@
+//! The healing ODE: state, right-hand side, classical RK4 and the course of sessions.
+
+use serde::Serialize;
+
+use super::rates::Rates;
+
+/// The model state: damage, inflammation, fibroblasts, collagen III and I, and the running
+/// integral of inflammation (the hair mechanism's signal).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct State {
+    pub damage: f64,
+    pub inflammation: f64,
+    pub fibroblasts: f64,
+    pub collagen_iii: f64,
+    pub collagen_i: f64,
+    pub inflammation_integral: f64,
+}
+
+impl State {
+    pub fn new_collagen_pct(&self) -> f64 {
+        100.0 * (self.collagen_i + self.collagen_iii)
+    }
+
+    fn from_array(y: [f64; 6]) -> Self {
+        Self {
+            damage: y[0],
+            inflammation: y[1],
+            fibroblasts: y[2],
+            collagen_iii: y[3],
+            collagen_i: y[4],
+            inflammation_integral: y[5],
+        }
+    }
+}
+
+fn derivative(r: &Rates, y: &[f64; 6]) -> [f64; 6] {
+    let [d, i, f, c3, c1, _] = *y;
+    let room = (1.0 - (c1 + c3) / r.c_max).max(0.0);
+    let synthesis = f / (1.0 + f / r.f_half) * room;
+    [
+        -r.k_d * d,
+        r.k_d * d - r.k_i * i,
+        r.r_f * i - r.k_f * f,
+        r.s_3 * synthesis - r.k_31 * c3,
+        r.s_1 * synthesis + r.k_31 * c3 - r.k_1 * c1,
+        i,
+    ]
+}
+
+fn rk4(r: &Rates, y: [f64; 6], h: f64) -> [f64; 6] {
+    let add = |a: &[f64; 6], b: &[f64; 6], s: f64| std::array::from_fn(|k| a[k] + s * b[k]);
+    let k1 = derivative(r, &y);
+    let k2 = derivative(r, &add(&y, &k1, h / 2.0));
+    let k3 = derivative(r, &add(&y, &k2, h / 2.0));
+    let k4 = derivative(r, &add(&y, &k3, h));
+    std::array::from_fn(|k| y[k] + h / 6.0 * (k1[k] + 2.0 * k2[k] + 2.0 * k3[k] + k4[k]))
+}
+
+/// A series of sessions: the injury each delivers and when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Course {
+    /// Injured dermal fraction per session (thermal injury included).
+    pub injury_per_session: f64,
+    pub sessions: u32,
+    pub interval_weeks: u32,
+    pub horizon_days: f64,
+}
+
+/// Integrates `course` with `rates`, calling `observe(day, state)` at every whole day.
+pub fn integrate(
+    rates: &Rates,
+    course: &Course,
+    step_days: f64,
+    mut observe: impl FnMut(u32, &State),
+) {
+    let steps_per_day = (1.0 / step_days).round().max(1.0) as u32;
+    let h = 1.0 / f64::from(steps_per_day);
+    let interval_days = course.interval_weeks * 7;
+    let last_day = course.horizon_days.ceil() as u32;
+    let mut y = [0.0; 6];
+    for day in 0..=last_day {
+        if day % interval_days.max(1) == 0 && day / interval_days.max(1) < course.sessions {
+            y[0] += rates.gain * course.injury_per_session;
+        }
+        observe(day, &State::from_array(y));
+        if day == last_day {
+            break;
+        }
+        for _ in 0..steps_per_day {
+            y = rk4(rates, y, h);
+        }
+    }
+}

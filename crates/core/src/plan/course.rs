@@ -1,0 +1,84 @@
+//! What the plan simulates on its first zone: each in-session topical through the channels, and
+//! the expected course of the series. The plan keeps the whole results, so its report and every
+//! renderer draw them without running a model again.
+
+use crate::agent::Agent;
+use crate::device::Device;
+use crate::error::InputError;
+use crate::healing::{self, HealingRequest, OUTCOME_MONTHS, month_day};
+use crate::indication::Indication;
+use crate::knowledge::KnowledgeBase;
+use crate::patient::Patient;
+use crate::skin::SkinProfile;
+use crate::transport::{self, DeliveryPoint, DeliveryRequest, Dose};
+
+use super::{DeliverySummary, ExpectedCourse, ZonePlan};
+
+/// Hours of the plan's delivery summaries: one day of the default dose, not occluded.
+pub const SUMMARY_HOURS: f64 = 24.0;
+
+fn skin(kb: &KnowledgeBase, patient: &Patient, zone: &ZonePlan) -> Result<SkinProfile, InputError> {
+    let site = kb.site(&zone.penetration.site)?;
+    SkinProfile::new(site, patient.sex, patient.age_years, &kb.age_model)
+}
+
+/// One in-session topical through `zone`'s channels for [`SUMMARY_HOURS`], vs intact skin.
+pub fn delivery_summary(
+    kb: &KnowledgeBase,
+    patient: &Patient,
+    agent: &Agent,
+    zone: &ZonePlan,
+) -> Result<DeliverySummary, InputError> {
+    let mg_per_ml = kb.transport.dose.default_infinite_mg_per_ml.value;
+    let request = DeliveryRequest::builder(
+        &agent.id,
+        agent.solute()?,
+        zone.penetration.clone(),
+        skin(kb, patient, zone)?,
+    )
+    .hours(SUMMARY_HOURS)
+    .dose(Dose::Infinite { mg_per_ml })
+    .profiles_at_report_times()
+    .build()?;
+    let delivery = transport::simulate(&kb.transport, &request);
+    let end = |points: &[DeliveryPoint]| points.last().map_or(0.0, |p| p.absorbed);
+    Ok(DeliverySummary {
+        depth_mm: zone.depth_mm,
+        dose_mg_per_ml: mg_per_ml,
+        absorbed_ug_per_cm2: end(&delivery.delivered_ug_per_cm2),
+        intact_absorbed_ug_per_cm2: end(&delivery.intact_ug_per_cm2),
+        delivery,
+    })
+}
+
+/// The series of `indication` with `device` on `zone`, over [`healing::DEFAULT_MONTHS`], with
+/// the default sampling.
+pub fn expected_course(
+    kb: &KnowledgeBase,
+    indication: &Indication,
+    device: &Device,
+    zone: &ZonePlan,
+) -> Result<ExpectedCourse, InputError> {
+    let request = HealingRequest::builder(device, &zone.penetration)
+        .sessions(indication.sessions)
+        .interval_weeks(indication.interval_weeks)
+        .indication(Some(indication))
+        .build()?;
+    let healing = healing::simulate(&kb.healing, &request);
+    let new_collagen_pct_at_months = OUTCOME_MONTHS
+        .iter()
+        .filter_map(|m| {
+            let week = month_day(*m) / 7;
+            healing
+                .series
+                .iter()
+                .find(|p| p.week == week)
+                .map(|p| (*m, p.new_collagen_pct))
+        })
+        .collect();
+    Ok(ExpectedCourse {
+        depth_mm: zone.depth_mm,
+        new_collagen_pct_at_months,
+        healing,
+    })
+}

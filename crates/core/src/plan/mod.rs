@@ -1,0 +1,350 @@
+//! Planning: device and depth per zone, passes, sessions, interval, topicals, care, reassessment
+//! and the expected timeline, with the screening verdict on top.
+//!
+//! Depth per zone: the indication's own figure for the site where the evidence names one, else
+//! the site's depth guide at the indication's intensity, capped at the site's maximum; then the
+//! device's nearest setting at or below it, and never above the device's labelled maximum.
+//! A contraindicated patient gets no plan unless an override reason is given; the plan carries it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::agent::{Agent, Timing};
+use crate::device::{DeviceKind, DeviceUse};
+use crate::error::InputError;
+use crate::healing::Healing;
+use crate::indication::{EvidenceLevel, Indication, Mechanism};
+use crate::knowledge::KnowledgeBase;
+use crate::patient::Patient;
+use crate::penetration::Penetration;
+use crate::provenance::Edition;
+use crate::screening::adverse::AdverseRisk;
+use crate::screening::{Finding, IsotretinoinPolicy, Screening, Tier, Verdict};
+use crate::transport::Delivery;
+
+mod assess;
+mod course;
+mod timeline;
+
+pub use assess::{Assessment, assess};
+pub use course::SUMMARY_HOURS;
+
+/// Longest override reason kept, characters.
+pub const MAX_OVERRIDE_CHARS: usize = 1000;
+
+/// One zone's setting and what it does: the penetration result at the zone's depth, with the
+/// plan's reasoning about that depth. In JSON the penetration fields sit beside the others
+/// (`site`, `device`, `passes`, `effective_depth_um`, `skin_layers`, …).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZonePlan {
+    /// The site's name for people.
+    pub site_name: String,
+    /// The device setting, mm.
+    pub depth_mm: f64,
+    /// What the evidence asked for before the device's settings were applied.
+    pub target_depth_mm: f64,
+    /// The clinical endpoint to watch for at this setting.
+    pub endpoint: &'static str,
+    /// How the depth was chosen.
+    pub notes: Vec<String>,
+    /// What the setting does to this person's skin at the site.
+    #[serde(flatten)]
+    pub penetration: Penetration,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Override {
+    pub reason: String,
+    /// The contraindicated rules the override sets aside.
+    pub rules: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScheduledSession {
+    pub number: u32,
+    pub week: u32,
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedTopical {
+    pub id: String,
+    pub name: String,
+    pub timing: &'static str,
+    pub note: String,
+}
+
+/// What an in-session topical does through the plan's first zone in [`SUMMARY_HOURS`]
+/// (docs/transport.md): the whole simulation, with the end amounts picked out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliverySummary {
+    /// The zone's device setting, mm.
+    pub depth_mm: f64,
+    /// Vehicle concentration, mg/mL.
+    pub dose_mg_per_ml: f64,
+    /// Past the stratum corneum (viable tissue and blood) at the end, µg/cm².
+    pub absorbed_ug_per_cm2: f64,
+    /// The same through intact skin, µg/cm².
+    pub intact_absorbed_ug_per_cm2: f64,
+    /// The simulation: series, depth profiles, properties and numerics.
+    #[serde(flatten)]
+    pub delivery: Delivery,
+}
+
+/// The series' expected course on its first zone (docs/healing.md): the whole healing run, with
+/// the collagen read at the reporting months.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpectedCourse {
+    /// The zone's device setting, mm.
+    pub depth_mm: f64,
+    /// (month after the first session, new collagen % of baseline) of the central rates.
+    pub new_collagen_pct_at_months: Vec<(u32, f64)>,
+    /// The simulation: weekly series, peaks, outcome band.
+    #[serde(flatten)]
+    pub healing: Healing,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExcludedTopical {
+    pub id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub level: EvidenceLevel,
+    pub outcome_scale: String,
+    pub key_trials: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Milestone {
+    pub week: u32,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeviceSummary {
+    pub id: String,
+    pub name: String,
+    pub kind: DeviceKind,
+    #[serde(rename = "use")]
+    pub device_use: DeviceUse,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub actions: Vec<String>,
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    pub override_: Option<Override>,
+    pub indication: String,
+    pub indication_name: String,
+    pub mechanism: Mechanism,
+    pub device: DeviceSummary,
+    pub zones: Vec<ZonePlan>,
+    pub sessions: u32,
+    pub interval_weeks: u32,
+    pub min_interval_weeks: u32,
+    pub schedule: Vec<ScheduledSession>,
+    /// In-session topicals: only agents suited to intradermal use.
+    pub topicals: Vec<PlannedTopical>,
+    /// Adjuncts used at home between sessions, never into open channels.
+    pub home_topicals: Vec<PlannedTopical>,
+    pub excluded_topicals: Vec<ExcludedTopical>,
+    /// The in-session topicals through the first zone's channels, vs intact skin.
+    pub delivery: Vec<DeliverySummary>,
+    /// The expected course of the series on the first zone.
+    pub expected: Option<ExpectedCourse>,
+    pub precare: Vec<String>,
+    pub aftercare: Vec<String>,
+    pub reassess_weeks: u32,
+    pub reassess_date: NaiveDate,
+    pub evidence: Evidence,
+    pub timeline: Vec<Milestone>,
+    pub adverse_effects: Vec<AdverseRisk>,
+    pub sources: Vec<String>,
+    /// The knowledge base's version and the disclaimer.
+    #[serde(flatten)]
+    pub edition: Edition,
+}
+
+/// A plan, or the screening that stopped it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanOutcome {
+    Planned(Box<Plan>),
+    Refused(Screening),
+}
+
+impl Plan {
+    /// The screening the plan was built on (verdict, findings, actions, adverse effects).
+    pub fn screening(&self) -> Screening {
+        Screening {
+            verdict: self.verdict,
+            device: self.device.id.clone(),
+            findings: self.findings.clone(),
+            actions: self.actions.clone(),
+            adverse_effects: self.adverse_effects.clone(),
+            edition: self.edition.clone(),
+        }
+    }
+}
+
+/// The override reason, trimmed, if it is a reason at all.
+fn checked_reason(reason: Option<&str>) -> Result<Option<&str>, InputError> {
+    match reason.map(str::trim) {
+        Some(reason) if reason.is_empty() || reason.chars().count() > MAX_OVERRIDE_CHARS => {
+            Err(InputError::new(
+                "--override",
+                reason,
+                format!("a reason of 1 to {MAX_OVERRIDE_CHARS} characters"),
+            ))
+        }
+        other => Ok(other),
+    }
+}
+
+fn planned(agent: &Agent) -> PlannedTopical {
+    PlannedTopical {
+        id: agent.id.clone(),
+        name: agent.name.clone(),
+        timing: agent.timing.describe(),
+        note: agent.note.clone(),
+    }
+}
+
+/// The patient's topical and the indication's adjuncts, sorted into in-session, home and
+/// excluded.
+#[derive(Debug, Default)]
+struct Topicals {
+    in_session: Vec<PlannedTopical>,
+    home: Vec<PlannedTopical>,
+    excluded: Vec<ExcludedTopical>,
+}
+
+fn topicals(
+    kb: &KnowledgeBase,
+    patient_topical: Option<&Agent>,
+    indication: &Indication,
+) -> Result<Topicals, InputError> {
+    let mut candidates: Vec<&Agent> = Vec::new();
+    for id in patient_topical
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(indication.adjunct_topicals.iter().map(String::as_str))
+    {
+        let agent = kb.agent(id)?;
+        if !candidates.iter().any(|a| a.id == agent.id) {
+            candidates.push(agent);
+        }
+    }
+    let mut sorted = Topicals::default();
+    for agent in candidates {
+        match agent.timing {
+            _ if agent.intradermal_suited => sorted.in_session.push(planned(agent)),
+            Timing::HomeFrom24h => sorted.home.push(planned(agent)),
+            _ => sorted.excluded.push(ExcludedTopical {
+                id: agent.id.clone(),
+                reason: format!("not suited to intradermal use: {}", agent.note),
+            }),
+        }
+    }
+    Ok(sorted)
+}
+
+/// Builds the plan for a patient file; refuses a contraindicated patient without an override.
+/// The plan carries every simulation its report draws.
+pub fn plan(
+    kb: &KnowledgeBase,
+    patient: &Patient,
+    override_reason: Option<&str>,
+    policy: &IsotretinoinPolicy,
+) -> Result<PlanOutcome, InputError> {
+    let reason = checked_reason(override_reason)?;
+    let assessment = assess(kb, patient, None, policy)?;
+    let screening = assessment.screening;
+    let override_ = match (screening.verdict, reason) {
+        (Verdict::Contraindicated, None) => return Ok(PlanOutcome::Refused(screening)),
+        (_, Some(reason)) => Some(Override {
+            reason: reason.to_string(),
+            rules: screening
+                .findings
+                .iter()
+                .filter(|f| f.tier == Tier::Contraindicated)
+                .map(|f| f.rule.clone())
+                .collect(),
+        }),
+        (_, None) => None,
+    };
+    let indication = assessment.indication;
+    let device = assessment.device;
+    let zones = assessment.zones;
+    let topicals = topicals(kb, assessment.topical, indication)?;
+    let delivery = match zones.first() {
+        Some(zone) => topicals
+            .in_session
+            .iter()
+            .map(|t| course::delivery_summary(kb, patient, kb.agent(&t.id)?, zone))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    let expected = zones
+        .first()
+        .map(|zone| course::expected_course(kb, indication, device, zone))
+        .transpose()?;
+    let date = patient.treatment.date;
+    let schedule = timeline::schedule(indication, date);
+    let timeline = timeline::milestones(indication, &schedule, &zones);
+    let sources = timeline::sources(kb, indication, device, &zones, &screening.findings);
+    Ok(PlanOutcome::Planned(Box::new(Plan {
+        verdict: screening.verdict,
+        findings: screening.findings,
+        actions: screening.actions,
+        override_,
+        indication: indication.id.clone(),
+        indication_name: indication.name.clone(),
+        mechanism: indication.mechanism,
+        device: DeviceSummary {
+            id: device.id.clone(),
+            name: device.name.clone(),
+            kind: device.kind,
+            device_use: device.device_use,
+        },
+        zones,
+        sessions: indication.sessions,
+        interval_weeks: indication.interval_weeks,
+        min_interval_weeks: indication.min_interval_weeks,
+        schedule,
+        topicals: topicals.in_session,
+        home_topicals: topicals.home,
+        excluded_topicals: topicals.excluded,
+        delivery,
+        expected,
+        precare: kb
+            .precare
+            .items
+            .iter()
+            .chain(&indication.precare)
+            .cloned()
+            .collect(),
+        aftercare: kb
+            .aftercare
+            .items
+            .iter()
+            .chain(&indication.aftercare)
+            .cloned()
+            .collect(),
+        reassess_weeks: indication.reassess_weeks,
+        reassess_date: timeline::add_weeks(date, timeline::reassess_week(indication)),
+        evidence: Evidence {
+            level: indication.evidence,
+            outcome_scale: indication.outcome_scale.clone(),
+            key_trials: indication.key_trials.clone(),
+        },
+        timeline,
+        adverse_effects: screening.adverse_effects,
+        sources,
+        edition: screening.edition,
+    })))
+}

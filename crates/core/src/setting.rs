@@ -1,0 +1,112 @@
+//! A device setting on one person's skin: the question every simulation starts from, resolved
+//! once here for every door (CLI, API, plan) so that they accept and reject the same inputs.
+
+use crate::device::Device;
+use crate::error::InputError;
+use crate::healing::{HealingRequest, HealingRequestBuilder};
+use crate::knowledge::KnowledgeBase;
+use crate::penetration::Penetration;
+use crate::skin::{Sex, Site, SkinProfile};
+use crate::transport::{DeliveryRequest, DeliveryRequestBuilder, Solute};
+
+/// Most passes accepted over one area in one session.
+pub const MAX_PASSES: u32 = 100;
+/// Age used when the caller gives none, years: the trials' typical patient.
+pub const DEFAULT_AGE_YEARS: f64 = 35.0;
+
+/// What a caller asks for, by catalog ids; `None` takes the device's or the default value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SettingQuery<'q> {
+    /// Device id.
+    pub device: &'q str,
+    /// Needle length, mm (else the device's default length).
+    pub length_mm: Option<f64>,
+    /// Site id.
+    pub site: &'q str,
+    /// The person's sex (layer thicknesses differ).
+    pub sex: Sex,
+    /// The person's age, years (else [`DEFAULT_AGE_YEARS`]).
+    pub age_years: Option<f64>,
+    /// Passes over the area (else the device's default).
+    pub passes: Option<u32>,
+}
+
+/// A resolved, valid setting: a catalog device at one of its lengths, passes in range, and the
+/// person's skin at the site. Errors name the query's fields: `device`, `site`, `length_mm`,
+/// `passes`, `age`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<'a> {
+    device: &'a Device,
+    site: &'a Site,
+    length_mm: f64,
+    passes: u32,
+    skin: SkinProfile,
+}
+
+impl<'a> Setting<'a> {
+    /// Looks up and checks every part of `query` in `kb`.
+    pub fn resolve(kb: &'a KnowledgeBase, query: &SettingQuery<'_>) -> Result<Self, InputError> {
+        let device = kb.device(query.device)?;
+        let site = kb.site(query.site)?;
+        let length_mm = device.check_length(query.length_mm.unwrap_or(device.default_length_mm))?;
+        let passes = query.passes.unwrap_or(device.default_passes);
+        if passes == 0 || passes > MAX_PASSES {
+            return Err(InputError::new(
+                "passes",
+                passes,
+                format!("1 to {MAX_PASSES} passes"),
+            ));
+        }
+        let age = query.age_years.unwrap_or(DEFAULT_AGE_YEARS);
+        let skin = SkinProfile::new(site, query.sex, age, &kb.age_model)?;
+        Ok(Self {
+            device,
+            site,
+            length_mm,
+            passes,
+            skin,
+        })
+    }
+
+    /// The device.
+    pub fn device(&self) -> &'a Device {
+        self.device
+    }
+    /// The site.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+    /// Needle length, mm: one of the device's settings.
+    pub fn length_mm(&self) -> f64 {
+        self.length_mm
+    }
+    /// Passes over the area in one session.
+    pub fn passes(&self) -> u32 {
+        self.passes
+    }
+    /// The person's layered skin at the site.
+    pub fn skin(&self) -> &SkinProfile {
+        &self.skin
+    }
+
+    /// What this setting does to the skin (the penetration model with `kb`'s parameters).
+    pub fn penetration(&self, kb: &KnowledgeBase) -> Penetration {
+        kb.penetration
+            .simulate(self.device, self.length_mm, &self.skin, self.passes)
+    }
+
+    /// A delivery request for `solute` (named `agent_id`) through this setting's channels.
+    pub fn delivery(
+        &self,
+        kb: &KnowledgeBase,
+        agent_id: &str,
+        solute: Solute,
+    ) -> DeliveryRequestBuilder {
+        DeliveryRequest::builder(agent_id, solute, self.penetration(kb), self.skin.clone())
+    }
+
+    /// A healing request for a series of sessions at this setting.
+    pub fn healing(&self, kb: &KnowledgeBase) -> HealingRequestBuilder {
+        HealingRequest::builder(self.device, &self.penetration(kb))
+    }
+}

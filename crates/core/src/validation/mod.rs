@@ -1,0 +1,110 @@
+//! Validation cases: each model against an analytic solution or a published figure, with the
+//! source, the expected and computed values, the tolerance and the verdict. The tests assert every
+//! case passes; `microneedling validate` (issue 5) will list them.
+
+use serde::Serialize;
+
+use crate::KnowledgeBase;
+
+mod healing;
+mod penetration;
+mod transport;
+
+pub use healing::healing_cases;
+pub use penetration::{fernandes_density, kalluri_2011, lima_2013, penetration_cases};
+pub use transport::{
+    ascorbic_acid, cheek_request, closed_channel, closure_and_length, crank_cumulative,
+    crank_membrane, davidson_ranking, delivery_mass_balance, grid_convergence, transport_cases,
+    two_layers,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidationCase {
+    pub id: String,
+    pub model: &'static str,
+    pub description: &'static str,
+    pub source: String,
+    pub expected: f64,
+    pub computed: f64,
+    /// What "within tolerance" means for this case.
+    pub tolerance: String,
+    pub passed: bool,
+}
+
+pub(crate) fn relative_case(
+    id: &str,
+    model: &'static str,
+    description: &'static str,
+    source: &'static str,
+    expected: f64,
+    computed: f64,
+    relative: f64,
+) -> ValidationCase {
+    ValidationCase {
+        id: id.to_string(),
+        model,
+        description,
+        source: source.to_string(),
+        expected,
+        computed,
+        tolerance: format!("within {} %", relative * 100.0),
+        passed: ((computed - expected) / expected).abs() <= relative,
+    }
+}
+
+/// A number short enough for a tolerance line.
+pub(crate) fn short(x: f64) -> String {
+    if x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e5) {
+        format!("{x:.1e}")
+    } else {
+        format!("{}", (x * 1e4).round() / 1e4)
+    }
+}
+
+pub(crate) fn bound_case(
+    id: &'static str,
+    model: &'static str,
+    description: &'static str,
+    source: &'static str,
+    computed: f64,
+    low: f64,
+    high: f64,
+) -> ValidationCase {
+    ValidationCase {
+        id: id.to_string(),
+        model,
+        description,
+        source: source.to_string(),
+        expected: 0.5 * (low + high),
+        computed,
+        tolerance: format!("between {} and {}", short(low), short(high)),
+        passed: computed.is_finite() && (low..=high).contains(&computed),
+    }
+}
+
+pub(crate) fn claim_case(
+    id: &'static str,
+    model: &'static str,
+    description: &'static str,
+    source: &'static str,
+    holds: bool,
+) -> ValidationCase {
+    ValidationCase {
+        id: id.to_string(),
+        model,
+        description,
+        source: source.to_string(),
+        expected: 1.0,
+        computed: if holds { 1.0 } else { 0.0 },
+        tolerance: String::from("holds (1) or not (0)"),
+        passed: holds,
+    }
+}
+
+/// Every case: penetration, transport, healing.
+pub fn all_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
+    let mut cases = penetration_cases(kb);
+    cases.extend(transport_cases(kb));
+    cases.extend(healing_cases(kb));
+    cases
+}
