@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use microneedling_core::plan::{PlanOutcome, assess, plan};
 use microneedling_core::{InputError, KnowledgeBase};
 use microneedling_store::{
@@ -353,50 +353,7 @@ pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCod
             }
             Ok(ExitCode::SUCCESS)
         }
-        RecordsCommand::StressWriter { code, count } => stress_writer(kb, &mut store, code, *count),
     }
-}
-
-/// Writes `count` sessions, one transaction each, printing each committed id at once.
-fn stress_writer(
-    kb: &KnowledgeBase,
-    store: &mut Store,
-    code: &str,
-    count: u32,
-) -> Result<ExitCode, Failure> {
-    use std::io::Write;
-    // Sessions a second apart from two days ago: never in the future for up to 172,800 writes.
-    let start = (Utc::now().date_naive() - chrono::Duration::days(2))
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default();
-    if count > 172_800 {
-        return Err(InputError::new("--count", count, "1 to 172800").into());
-    }
-    let mut stdout = std::io::stdout();
-    for i in 0..count {
-        let session = NewSession {
-            code: code.to_string(),
-            performed_at: start + chrono::Duration::seconds(i64::from(i)),
-            device: "dermapen".into(),
-            device_serial: format!("SN-{}", std::process::id()),
-            cartridge_lot: format!("LOT-{i}"),
-            zones: vec![ZoneRecord {
-                site: "cheek".into(),
-                depth_mm: 1.0,
-                passes: 3,
-            }],
-            topicals: Vec::new(),
-            endpoint: "erythema".into(),
-            operator: "stress".into(),
-        };
-        let record = store.add_session(kb, &session)?;
-        writeln!(stdout, "committed {}", record.id)
-            .map_err(|e| Failure::Internal(e.to_string()))?;
-        stdout
-            .flush()
-            .map_err(|e| Failure::Internal(e.to_string()))?;
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn history_text(h: &History) -> String {

@@ -23,10 +23,7 @@ mod checks;
 pub const DATA_FILES: [(&str, &str); 11] = [
     ("meta.toml", include_str!("../../data/meta.toml")),
     ("sites.toml", include_str!("../../data/sites.toml")),
-    (
-        "devices.toml",
-        include_str!("../../data/devices.toml"),
-    ),
+    ("devices.toml", include_str!("../../data/devices.toml")),
     ("agents.toml", include_str!("../../data/agents.toml")),
     (
         "indications.toml",
@@ -42,14 +39,8 @@ pub const DATA_FILES: [(&str, &str); 11] = [
         include_str!("../../data/penetration.toml"),
     ),
     ("care.toml", include_str!("../../data/care.toml")),
-    (
-        "transport.toml",
-        include_str!("../../data/transport.toml"),
-    ),
-    (
-        "healing.toml",
-        include_str!("../../data/healing.toml"),
-    ),
+    ("transport.toml", include_str!("../../data/transport.toml")),
+    ("healing.toml", include_str!("../../data/healing.toml")),
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
