@@ -314,14 +314,6 @@ pub enum RecordsCommand {
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
     },
-    /// Writes sessions in a loop, printing each committed id (crash and concurrency tests).
-    #[command(hide = true)]
-    StressWriter {
-        #[arg(long)]
-        code: String,
-        #[arg(long)]
-        count: u32,
-    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,95 +1,16 @@
-//! The records through the real binary: the command set, crashes at random points, and two
-//! writers at once.
+//! The record commands through the real binary, end to end: a patient's whole record written,
+//! then read back as history and export. (Rules and bad input: records_rules.rs; crashes and
+//! concurrent writers are tested on the store itself: crates/store/tests/processes.rs.)
 
 mod harness;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use harness::records::{db, ready, records};
+use harness::{Run, temp_file};
 
-use harness::{assert_invalid, example, run, temp_file};
-use microneedling_store::Store;
-
-fn db(name: &str) -> String {
-    let path = std::env::temp_dir().join(format!("mn-records-{}-{name}.db", std::process::id()));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    path.display().to_string()
-}
-
-fn records(db: &str, args: &[&str]) -> harness::Run {
-    let mut all = vec!["records", "--db", db];
-    all.extend_from_slice(args);
-    run(&all)
-}
-
-/// A patient screened and planned (acne-scars example), ready for sessions.
-fn ready(db: &str, code: &str) {
-    assert_eq!(
-        records(
-            db,
-            &[
-                "patient",
-                "add",
-                code,
-                "--birth-year",
-                "1992",
-                "--sex",
-                "female",
-                "--fitzpatrick",
-                "4"
-            ]
-        )
-        .code,
-        0
-    );
-    let screened = records(
+/// P-1's first session: a skinpen with a topical, as JSON.
+fn first_session(db: &str) -> Run {
+    records(
         db,
-        &[
-            "screen",
-            code,
-            &example("acne-scars.toml"),
-            "--date",
-            "2026-10-01",
-        ],
-    );
-    assert_eq!(screened.code, 0, "{}", screened.stderr);
-    let planned = records(
-        db,
-        &[
-            "plan",
-            code,
-            &example("acne-scars.toml"),
-            "--date",
-            "2026-10-01",
-        ],
-    );
-    assert_eq!(planned.code, 0, "{}", planned.stderr);
-}
-
-#[test]
-fn the_record_commands_work_end_to_end() {
-    let db = db("e2e");
-    assert_eq!(
-        records(&db, &["init", "--json"]).json()["schema_version"],
-        3
-    );
-    ready(&db, "P-1");
-    let consent = temp_file(
-        "consent.txt",
-        "I consent to microneedling of the cheeks. Version 3.",
-    );
-    assert_eq!(
-        records(
-            &db,
-            &["consent", "P-1", "--version", "v3", "--text-file", &consent]
-        )
-        .code,
-        0
-    );
-    let first = records(
-        &db,
         &[
             "session",
             "add",
@@ -112,10 +33,13 @@ fn the_record_commands_work_end_to_end() {
             "Dr A",
             "--json",
         ],
-    );
-    assert_eq!(first.code, 0, "{}", first.stderr);
-    let second = records(
-        &db,
+    )
+}
+
+/// P-1's second session, eight days after the first: sooner than the plan's four weeks.
+fn second_session(db: &str) -> Run {
+    records(
+        db,
         &[
             "session",
             "add",
@@ -135,13 +59,50 @@ fn the_record_commands_work_end_to_end() {
             "--operator",
             "Dr A",
         ],
+    )
+}
+
+/// An outcome of P-1 on the Goodman & Baron scale.
+fn outcome(db: &str, score: &str, date: &str) -> Run {
+    records(
+        db,
+        &[
+            "outcome",
+            "add",
+            "P-1",
+            "--scale",
+            "Goodman & Baron",
+            "--score",
+            score,
+            "--assessor",
+            "Dr A",
+            "--date",
+            date,
+        ],
+    )
+}
+
+/// A database where P-1 has every kind of record: consent, two sessions, an adverse event, two
+/// outcomes a point apart and a photo. Every write must succeed.
+fn full_record(name: &str) -> String {
+    let db = db(name);
+    ready(&db, "P-1");
+    // Files named after the database: tests run in parallel in one process, one temp folder.
+    let consent = temp_file(
+        &format!("{name}-consent.txt"),
+        "I consent to microneedling of the cheeks. Version 3.",
     );
-    assert_eq!(second.code, 0);
-    assert!(
-        second.stdout.contains("sooner than the plan's 4 weeks"),
-        "{}",
-        second.stdout
+    assert_eq!(
+        records(
+            &db,
+            &["consent", "P-1", "--version", "v3", "--text-file", &consent]
+        )
+        .code,
+        0
     );
+    let first = first_session(&db);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(second_session(&db).code, 0);
     assert_eq!(
         records(
             &db,
@@ -162,47 +123,9 @@ fn the_record_commands_work_end_to_end() {
         .code,
         0
     );
-    assert_eq!(
-        records(
-            &db,
-            &[
-                "outcome",
-                "add",
-                "P-1",
-                "--scale",
-                "Goodman & Baron",
-                "--score",
-                "3",
-                "--assessor",
-                "Dr A",
-                "--date",
-                "2026-11-02"
-            ]
-        )
-        .code,
-        0
-    );
-    assert_eq!(
-        records(
-            &db,
-            &[
-                "outcome",
-                "add",
-                "P-1",
-                "--scale",
-                "Goodman & Baron",
-                "--score",
-                "2",
-                "--assessor",
-                "Dr A",
-                "--date",
-                "2026-11-20"
-            ]
-        )
-        .code,
-        0
-    );
-    let photo = temp_file("before.jpg", "not really a jpeg");
+    assert_eq!(outcome(&db, "3", "2026-11-02").code, 0);
+    assert_eq!(outcome(&db, "2", "2026-11-20").code, 0);
+    let photo = temp_file(&format!("{name}-before.jpg"), "not really a jpeg");
     assert_eq!(
         records(
             &db,
@@ -222,6 +145,36 @@ fn the_record_commands_work_end_to_end() {
         .code,
         0
     );
+    db
+}
+
+#[test]
+fn init_creates_the_database_at_the_latest_schema_version() {
+    let db = db("init");
+    assert_eq!(
+        records(&db, &["init", "--json"]).json()["schema_version"],
+        3
+    );
+}
+
+#[test]
+fn a_session_sooner_than_the_plans_interval_is_recorded_with_a_warning() {
+    let db = db("sooner");
+    ready(&db, "P-1");
+    let first = first_session(&db);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let second = second_session(&db);
+    assert_eq!(second.code, 0);
+    assert!(
+        second.stdout.contains("sooner than the plan's 4 weeks"),
+        "{}",
+        second.stdout
+    );
+}
+
+#[test]
+fn history_gives_the_series_topicals_consent_and_outcome_trend() {
+    let db = full_record("history");
     let history = records(&db, &["history", "P-1", "--json"]).json();
     assert_eq!(history["sessions"].as_array().expect("sessions").len(), 2);
     assert_eq!(history["sessions"][0]["topicals"][0]["lot"], "HA-9");
@@ -232,319 +185,13 @@ fn the_record_commands_work_end_to_end() {
             .stdout
             .contains("Outcome trend")
     );
+}
+
+#[test]
+fn export_writes_every_patient_as_csv_or_json() {
+    let db = full_record("export");
     let csv = records(&db, &["export", "--format", "csv"]);
     assert!(csv.stdout.starts_with("patient,kind,date,detail") && csv.stdout.contains("session"));
     let json = records(&db, &["export", "--format", "json"]).json();
     assert_eq!(json.as_array().expect("patients").len(), 1);
-}
-
-#[test]
-fn contraindicated_patients_need_an_override_plan_and_bad_input_exits_2() {
-    let db = db("rules");
-    assert_eq!(
-        records(
-            &db,
-            &[
-                "patient",
-                "add",
-                "P-2",
-                "--birth-year",
-                "2002",
-                "--sex",
-                "female",
-                "--fitzpatrick",
-                "3"
-            ]
-        )
-        .code,
-        0
-    );
-    assert_eq!(
-        records(
-            &db,
-            &[
-                "screen",
-                "P-2",
-                &example("contraindicated.toml"),
-                "--date",
-                "2026-11-01"
-            ]
-        )
-        .code,
-        0
-    );
-    assert_eq!(
-        records(
-            &db,
-            &[
-                "plan",
-                "P-2",
-                &example("contraindicated.toml"),
-                "--date",
-                "2026-11-01"
-            ]
-        )
-        .code,
-        3,
-        "no plan without override"
-    );
-    let session = [
-        "session",
-        "add",
-        "P-2",
-        "--date",
-        "2026-11-20",
-        "--device",
-        "dermapen",
-        "--serial",
-        "D1",
-        "--lot",
-        "L",
-        "--zone",
-        "cheek:1:3",
-        "--endpoint",
-        "erythema",
-        "--operator",
-        "Dr B",
-    ];
-    let refused = records(&db, &session);
-    assert_eq!(refused.code, 4, "{}", refused.stderr);
-    assert!(refused.stderr.contains("contraindicated"));
-    assert_eq!(
-        records(
-            &db,
-            &[
-                "plan",
-                "P-2",
-                &example("contraindicated.toml"),
-                "--override",
-                "scar clinic consultant approved",
-                "--date",
-                "2026-11-02"
-            ]
-        )
-        .code,
-        0
-    );
-    assert_eq!(
-        records(&db, &session).code,
-        0,
-        "allowed with the override plan"
-    );
-    assert_invalid(
-        &records(
-            &db,
-            &[
-                "patient",
-                "add",
-                "P-2",
-                "--birth-year",
-                "2002",
-                "--sex",
-                "female",
-                "--fitzpatrick",
-                "3",
-            ],
-        ),
-        &["code", "P-2"],
-    );
-    assert_invalid(
-        &records(
-            &db,
-            &[
-                "patient",
-                "add",
-                "P-3",
-                "--birth-year",
-                "1850",
-                "--sex",
-                "female",
-                "--fitzpatrick",
-                "3",
-            ],
-        ),
-        &["birth_year", "1850"],
-    );
-    assert_invalid(&records(&db, &["history", "NOBODY"]), &["NOBODY"]);
-    assert_invalid(
-        &records(
-            &db,
-            &[
-                "session",
-                "add",
-                "P-2",
-                "--date",
-                "2026-11-21",
-                "--device",
-                "dermapen",
-                "--serial",
-                "D1",
-                "--lot",
-                "L",
-                "--zone",
-                "cheek:9:3",
-                "--endpoint",
-                "erythema",
-                "--operator",
-                "B",
-            ],
-        ),
-        &["depth_mm", "9"],
-    );
-    assert_invalid(
-        &records(
-            &db,
-            &[
-                "session",
-                "add",
-                "P-2",
-                "--date",
-                "2099-01-01",
-                "--device",
-                "dermapen",
-                "--serial",
-                "D1",
-                "--lot",
-                "L",
-                "--zone",
-                "cheek:1:3",
-                "--endpoint",
-                "erythema",
-                "--operator",
-                "B",
-            ],
-        ),
-        &["performed_at", "2099"],
-    );
-    assert_invalid(
-        &records(
-            &db,
-            &[
-                "adverse-event",
-                "add",
-                "P-2",
-                "--effect",
-                "bruising",
-                "--severity",
-                "7",
-                "--onset",
-                "2026-11-21",
-                "--action",
-                "x",
-            ],
-        ),
-        &["severity", "mild"],
-    );
-    assert_invalid(
-        &records(&db, &["screen", "P-2", &example("acne-scars.toml")]),
-        &["Fitzpatrick"],
-    );
-}
-
-/// A tiny deterministic generator for kill times.
-struct Lcg(u64);
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
-fn writer(db: &str, code: &str, count: u32) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_microneedling"))
-        .args([
-            "records",
-            "--db",
-            db,
-            "stress-writer",
-            "--code",
-            code,
-            "--count",
-            &count.to_string(),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("writer starts")
-}
-
-fn committed_ids(output: &[u8]) -> Vec<i64> {
-    String::from_utf8_lossy(output)
-        .lines()
-        .filter_map(|l| {
-            l.strip_prefix("committed ")
-                .and_then(|id| id.trim().parse().ok())
-        })
-        .collect()
-}
-
-#[test]
-fn sigkill_at_random_points_loses_no_committed_record() {
-    let db = db("crash");
-    ready(&db, "CRASH");
-    let mut rng = Lcg(20261125);
-    let mut reported = Vec::new();
-    for _ in 0..25 {
-        let mut child = writer(&db, "CRASH", 100_000);
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        // Let it commit a random number of records, then kill it mid-stream.
-        let wanted = rng.below(40) + 1;
-        let started = Instant::now();
-        let mut seen = 0;
-        while seen < wanted && started.elapsed() < Duration::from_secs(20) {
-            match lines.next() {
-                Some(Ok(line)) if line.starts_with("committed ") => {
-                    reported.extend(committed_ids(line.as_bytes()));
-                    seen += 1;
-                }
-                Some(Ok(_)) => {}
-                _ => break,
-            }
-        }
-        std::thread::sleep(Duration::from_micros(rng.below(3000)));
-        child.kill().expect("SIGKILL");
-        // Lines written before the kill count as reported commits too.
-        for line in lines.map_while(Result::ok) {
-            reported.extend(committed_ids(line.as_bytes()));
-        }
-        let _ = child.wait();
-    }
-    assert!(reported.len() >= 25, "the writers committed records");
-    let store = Store::open(std::path::Path::new(&db), "check").expect("reopens after crashes");
-    assert_eq!(store.integrity_check().expect("check"), "ok");
-    let stored: std::collections::HashSet<i64> = store
-        .connection()
-        .prepare("SELECT id FROM session")
-        .expect("query")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("ids");
-    let lost: Vec<&i64> = reported.iter().filter(|id| !stored.contains(id)).collect();
-    assert!(lost.is_empty(), "committed but lost: {lost:?}");
-}
-
-#[test]
-fn two_writers_at_once_lose_nothing() {
-    let db = db("concurrent");
-    ready(&db, "BOTH");
-    let a = writer(&db, "BOTH", 150);
-    let b = writer(&db, "BOTH", 150);
-    let (a, b) = (
-        a.wait_with_output().expect("a"),
-        b.wait_with_output().expect("b"),
-    );
-    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
-    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
-    let mut ids = committed_ids(&a.stdout);
-    ids.extend(committed_ids(&b.stdout));
-    assert_eq!(ids.len(), 300);
-    ids.sort_unstable();
-    ids.dedup();
-    assert_eq!(ids.len(), 300, "every id once");
-    let history = records(&db, &["history", "BOTH", "--json"]).json();
-    assert_eq!(history["sessions"].as_array().expect("sessions").len(), 300);
 }

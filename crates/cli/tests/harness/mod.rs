@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+pub mod records;
+
 pub struct Run {
     pub code: i32,
     pub stdout: String,
@@ -36,6 +38,12 @@ pub fn run(args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// Runs the binary with `args` after `prefix` (a command and the options its tests share).
+pub fn run_after(prefix: &[&str], args: &[&str]) -> Run {
+    let all: Vec<&str> = prefix.iter().chain(args).copied().collect();
+    run(&all)
 }
 
 /// Writes `text` to a fresh temporary file and returns its path.

@@ -1,0 +1,147 @@
+//! `microneedling records …`: the treatment record on SQLite. One function per subcommand, by
+//! kind: `assessments` (screen, consent, plan: from the patient's files), `treatment` (sessions,
+//! adverse events, outcomes, photos) and `show` (history, export).
+
+use std::process::ExitCode;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use microneedling_core::{InputError, KnowledgeBase};
+use microneedling_store::{NewPatient, Store};
+
+use super::{Output, sex};
+use crate::args::{PatientCommand, RecordsArgs, RecordsCommand};
+use crate::failure::Failure;
+
+mod assessments;
+mod show;
+mod treatment;
+
+pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
+    let mut store = open(&args)?;
+    let store = &mut store;
+    match &args.command {
+        RecordsCommand::Init => init(store, &args, out),
+        RecordsCommand::Patient { command } => add_patient(store, command, out),
+        RecordsCommand::Screen {
+            code,
+            patient,
+            device,
+            date,
+        } => assessments::screen(
+            kb,
+            store,
+            code,
+            patient,
+            device.as_deref(),
+            date.as_deref(),
+            out,
+        ),
+        RecordsCommand::Consent {
+            code,
+            version,
+            text_file,
+            date,
+        } => assessments::consent(store, code, version, text_file, date.as_deref(), out),
+        RecordsCommand::Plan {
+            code,
+            patient,
+            override_reason,
+            date,
+        } => assessments::plan(
+            kb,
+            store,
+            code,
+            patient,
+            override_reason.as_deref(),
+            date.as_deref(),
+            out,
+        ),
+        RecordsCommand::Session { command } => treatment::session(kb, store, command, out),
+        RecordsCommand::AdverseEvent { command } => {
+            treatment::adverse_event(kb, store, command, out)
+        }
+        RecordsCommand::Outcome { command } => treatment::outcome(store, command, out),
+        RecordsCommand::Photo { command } => treatment::photo(store, command, out),
+        RecordsCommand::History { code } => show::history(store, code, out),
+        RecordsCommand::Export { format } => show::export(store, *format),
+    }
+}
+
+/// The database of `--db` (or the default), written as `--actor` (or `$USER`), with the
+/// screening age of `--screening-max-age-days`.
+fn open(args: &RecordsArgs) -> Result<Store, Failure> {
+    let path = db_path(args);
+    let actor = args
+        .actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "cli".into());
+    let mut store = Store::open(&path, &actor)?;
+    if !(1..=3650).contains(&args.screening_max_age_days) {
+        return Err(InputError::new(
+            "--screening-max-age-days",
+            args.screening_max_age_days,
+            "1 to 3650 days",
+        )
+        .into());
+    }
+    store.screening_max_age_days = args.screening_max_age_days;
+    Ok(store)
+}
+
+/// `--db`, or the user's default database.
+fn db_path(args: &RecordsArgs) -> std::path::PathBuf {
+    args.db
+        .clone()
+        .unwrap_or_else(microneedling_store::default_path)
+}
+
+/// `records init`: opening the database created or migrated it; says where and at what version.
+fn init(store: &Store, args: &RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
+    let version = store.schema_version()?;
+    let path = db_path(args);
+    said(
+        out,
+        &serde_json::json!({ "path": path, "schema_version": version }),
+        format!("Records at {} (schema version {version})", path.display()),
+    )
+}
+
+/// `records patient add`.
+fn add_patient(
+    store: &mut Store,
+    command: &PatientCommand,
+    out: Output,
+) -> Result<ExitCode, Failure> {
+    let PatientCommand::Add {
+        code,
+        birth_year,
+        sex: s,
+        fitzpatrick,
+    } = command;
+    let record = store.add_patient(&NewPatient {
+        code: code.clone(),
+        birth_year: *birth_year,
+        sex: sex(*s).as_str().into(),
+        fitzpatrick: *fitzpatrick,
+    })?;
+    said(
+        out,
+        &record,
+        format!("Patient {} added (id {})", record.code, record.id),
+    )
+}
+
+fn date(field: &str, text: Option<&str>) -> Result<NaiveDate, Failure> {
+    Ok(microneedling_store::parse_date_or_today(field, text)?)
+}
+
+fn date_time(field: &str, text: &str) -> Result<NaiveDateTime, Failure> {
+    Ok(microneedling_store::parse_date_time(field, text)?)
+}
+
+/// Prints `value` as JSON, or `text`, and succeeds.
+fn said<T: serde::Serialize>(out: Output, value: &T, text: String) -> Result<ExitCode, Failure> {
+    out.emit(value, |_| text)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,198 @@
+//! Reading the records back: one patient's history (text or JSON) and every patient's export
+//! (JSON or CSV).
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use chrono::NaiveDateTime;
+use microneedling_store::{History, Store};
+
+use crate::args::ExportFormat;
+use crate::commands::Output;
+use crate::failure::Failure;
+
+/// `records history`.
+pub fn history(store: &Store, code: &str, out: Output) -> Result<ExitCode, Failure> {
+    let history = store.history(code)?;
+    out.emit(&history, history_text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `records export`: in the format of `--format`, whatever `--json` says.
+pub fn export(store: &Store, format: ExportFormat) -> Result<ExitCode, Failure> {
+    let histories = store
+        .patient_codes()?
+        .iter()
+        .map(|c| store.history(c))
+        .collect::<Result<Vec<_>, _>>()?;
+    match format {
+        ExportFormat::Json => Output { json: true }.emit(&histories, |_| String::new())?,
+        ExportFormat::Csv => Output { json: false }.emit(&histories, |h| csv(h))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The history for people: the patient and the assessments, then the series, the adverse
+/// events and the outcome trend, each under its heading.
+fn history_text(h: &History) -> String {
+    let p = &h.patient;
+    let mut text = format!(
+        "Patient {} (born {}, {}, Fitzpatrick {})\n",
+        p.code, p.birth_year, p.sex, p.fitzpatrick
+    );
+    assessments_text(&mut text, h);
+    text.push_str("Series\n");
+    series_text(&mut text, h);
+    text.push_str("Adverse events\n");
+    for e in &h.adverse_events {
+        let _ = writeln!(
+            text,
+            "  {}  {} ({})  resolved {}  action: {}",
+            e.onset,
+            e.effect,
+            e.severity,
+            e.resolved.as_deref().unwrap_or("not yet"),
+            e.action
+        );
+    }
+    text.push_str("Outcome trend\n");
+    for t in &h.trends {
+        let points: Vec<String> = t.points.iter().map(|(d, v)| format!("{d}: {v}")).collect();
+        let _ = writeln!(
+            text,
+            "  {}: {}  (change {:+})",
+            t.scale,
+            points.join(" -> "),
+            t.change
+        );
+    }
+    text
+}
+
+/// Screenings, consents and plans, one line each.
+fn assessments_text(text: &mut String, h: &History) {
+    for s in &h.screenings {
+        let _ = writeln!(
+            text,
+            "  screening {}  {}  (knowledge base {})",
+            s.screened_at, s.verdict, s.knowledge_base_version
+        );
+    }
+    for c in &h.consents {
+        let _ = writeln!(
+            text,
+            "  consent   {}  version {}  sha256 {}",
+            c.signed_at,
+            c.version,
+            &c.text_sha256[..12.min(c.text_sha256.len())]
+        );
+    }
+    for pl in &h.plans {
+        let over = pl
+            .override_reason
+            .as_ref()
+            .map_or(String::new(), |r| format!("  OVERRIDE: {r}"));
+        let _ = writeln!(
+            text,
+            "  plan      {}  {} with {}, {} sessions every {} weeks ({}){over}",
+            pl.created_at, pl.indication, pl.device, pl.sessions, pl.interval_weeks, pl.verdict
+        );
+    }
+}
+
+/// The sessions, each with the days since the one before and its warnings.
+fn series_text(text: &mut String, h: &History) {
+    let mut previous: Option<NaiveDateTime> = None;
+    for s in &h.sessions {
+        let at = NaiveDateTime::parse_from_str(&s.performed_at, "%Y-%m-%dT%H:%M:%S").ok();
+        let gap = match (previous, at) {
+            (Some(a), Some(b)) => format!("  (+{} days)", (b - a).num_days()),
+            _ => String::new(),
+        };
+        previous = at.or(previous);
+        let zones: Vec<String> = s
+            .zones
+            .iter()
+            .map(|z| format!("{} {} mm x{}", z.site, z.depth_mm, z.passes))
+            .collect();
+        let _ = writeln!(
+            text,
+            "  {}{gap}  {} SN {} lot {}  {}  endpoint {}  by {}",
+            s.performed_at,
+            s.device,
+            s.device_serial,
+            s.cartridge_lot,
+            zones.join(", "),
+            s.endpoint,
+            s.operator
+        );
+        for w in &s.warnings {
+            let _ = writeln!(text, "      WARNING: {w}");
+        }
+    }
+}
+
+/// One row per record: patient, kind, date and a quoted detail.
+fn csv(histories: &[History]) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut text = String::from("patient,kind,date,detail\n");
+    for h in histories {
+        let code = quote(&h.patient.code);
+        for s in &h.screenings {
+            let _ = writeln!(
+                text,
+                "{code},screening,{},{}",
+                s.screened_at,
+                quote(&s.verdict)
+            );
+        }
+        for p in &h.plans {
+            let _ = writeln!(
+                text,
+                "{code},plan,{},{}",
+                p.created_at,
+                quote(&format!(
+                    "{} {} x{} every {} weeks",
+                    p.indication, p.device, p.sessions, p.interval_weeks
+                ))
+            );
+        }
+        for s in &h.sessions {
+            let zones: Vec<String> = s
+                .zones
+                .iter()
+                .map(|z| format!("{}:{}:{}", z.site, z.depth_mm, z.passes))
+                .collect();
+            let _ = writeln!(
+                text,
+                "{code},session,{},{}",
+                s.performed_at,
+                quote(&format!(
+                    "{} SN {} lot {} {} {}",
+                    s.device,
+                    s.device_serial,
+                    s.cartridge_lot,
+                    zones.join(" "),
+                    s.endpoint
+                ))
+            );
+        }
+        for e in &h.adverse_events {
+            let _ = writeln!(
+                text,
+                "{code},adverse-event,{},{}",
+                e.onset,
+                quote(&format!("{} {}", e.effect, e.severity))
+            );
+        }
+        for o in &h.outcomes {
+            let _ = writeln!(
+                text,
+                "{code},outcome,{},{}",
+                o.assessed_at,
+                quote(&format!("{} {}", o.scale, o.score))
+            );
+        }
+    }
+    text
+}

@@ -1,0 +1,168 @@
+//! `simulate healing`: the weekly series, the outcome band by month, reproducibility by seed,
+//! and bad input.
+
+mod harness;
+
+use harness::{Run, assert_invalid, run, run_after, temp_file};
+
+/// Four sessions of a skinpen at 1 mm on the cheek, four weeks apart, for wrinkles, as JSON,
+/// seeded: the series every test here reads; `extra` adds options.
+fn wrinkles_series(extra: &[&str]) -> Run {
+    run_after(
+        &[
+            "simulate",
+            "healing",
+            "--device",
+            "skinpen",
+            "--length-mm",
+            "1.0",
+            "--site",
+            "cheek",
+            "--sessions",
+            "4",
+            "--interval-weeks",
+            "4",
+            "--indication",
+            "wrinkles",
+            "--seed",
+            "3",
+            "--samples",
+            "300",
+            "--json",
+        ],
+        extra,
+    )
+}
+
+#[test]
+fn simulate_healing_gives_a_weekly_series_and_its_csv() {
+    let csv = temp_file("healing.csv", "");
+    let r = wrinkles_series(&["--csv", &csv]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let h = r.json();
+    let series = h["series"].as_array().expect("series");
+    assert_eq!(series.len(), 53, "weeks 0 to 52");
+    for key in [
+        "week",
+        "fibroblasts",
+        "collagen_i",
+        "collagen_iii",
+        "new_collagen_pct",
+    ] {
+        assert!(
+            series
+                .iter()
+                .all(|p| p[key].as_f64().is_some_and(|x| x >= 0.0)),
+            "{key}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&csv).expect("csv").lines().count(),
+        54
+    );
+}
+
+#[test]
+fn simulate_healing_gives_an_outcome_band_by_month() {
+    let r = wrinkles_series(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let outcome = &r.json()["outcome"];
+    assert!(
+        outcome["scale"]
+            .as_str()
+            .is_some_and(|s| s.contains("Wrinkle"))
+    );
+    let months: Vec<u64> = outcome["at_months"]
+        .as_array()
+        .expect("months")
+        .iter()
+        .map(|p| p["month"].as_u64().expect("month"))
+        .collect();
+    assert_eq!(months, vec![1, 3, 6, 12]);
+    for p in outcome["at_months"].as_array().expect("months") {
+        for key in ["median", "p10", "p90"] {
+            assert!(p[key].is_f64(), "{key}");
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_outcome_band() {
+    let h = wrinkles_series(&[]).json();
+    let again = wrinkles_series(&[]);
+    assert_eq!(
+        again.json()["outcome"],
+        h["outcome"],
+        "same seed, same band"
+    );
+}
+
+#[test]
+fn an_indication_without_outcome_data_says_so() {
+    let none = run(&[
+        "simulate",
+        "healing",
+        "--device",
+        "skinpen",
+        "--site",
+        "cheek",
+        "--sessions",
+        "3",
+        "--interval-weeks",
+        "4",
+        "--indication",
+        "rosacea",
+    ]);
+    assert!(none.stdout.contains("No outcome data"));
+}
+
+#[test]
+fn bad_healing_input_exits_2() {
+    let base = [
+        "simulate", "healing", "--device", "dermapen", "--site", "cheek",
+    ];
+    let with = |extra: &[&str]| run_after(&base, extra);
+    assert_invalid(
+        &with(&["--sessions", "0", "--interval-weeks", "4"]),
+        &["--sessions", "0", "1 to 52"],
+    );
+    assert_invalid(
+        &with(&["--sessions", "3", "--interval-weeks", "-2"]),
+        &["--interval-weeks", "-2"],
+    );
+    assert_invalid(
+        &with(&[
+            "--sessions",
+            "3",
+            "--interval-weeks",
+            "4",
+            "--months",
+            "900",
+        ]),
+        &["--months", "900", "1 to 60"],
+    );
+    assert_invalid(
+        &with(&[
+            "--sessions",
+            "3",
+            "--interval-weeks",
+            "4",
+            "--indication",
+            "acne",
+        ]),
+        &["--indication", "acne-scars"],
+    );
+    let close = with(&[
+        "--sessions",
+        "3",
+        "--interval-weeks",
+        "1",
+        "--indication",
+        "acne-scars",
+    ]);
+    assert_eq!(close.code, 0);
+    assert!(
+        close.stdout.contains("closer than"),
+        "a too-short interval is flagged"
+    );
+}

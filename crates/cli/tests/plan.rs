@@ -1,0 +1,101 @@
+//! Plans: every example indication, refusals and overrides, and what a plan shows (the
+//! delivery of its topicals, the expected course of its series).
+
+mod harness;
+
+use harness::{example, run};
+
+const INDICATIONS: [&str; 10] = [
+    "acne-scars",
+    "scars",
+    "wrinkles",
+    "loose-skin",
+    "stretch-marks",
+    "rosacea",
+    "pigmentation",
+    "alopecia",
+    "large-pores",
+    "rejuvenation",
+];
+
+#[test]
+fn every_example_indication_plans_and_exits_zero() {
+    for indication in INDICATIONS {
+        let r = run(&["plan", &example(&format!("{indication}.toml")), "--json"]);
+        assert_eq!(r.code, 0, "{indication}: {}", r.stderr);
+        let p = r.json();
+        assert_eq!(p["indication"], indication);
+        for key in [
+            "verdict",
+            "evidence",
+            "sessions",
+            "interval_weeks",
+            "reassess_weeks",
+        ] {
+            assert!(!p[key].is_null(), "{indication}: {key}");
+        }
+        for key in ["zones", "topicals", "aftercare", "sources"] {
+            assert!(p[key].is_array(), "{indication}: {key}");
+        }
+        let zone = &p["zones"][0];
+        for key in ["site", "device", "depth_mm", "passes"] {
+            assert!(!zone[key].is_null(), "{indication}: zones[].{key}");
+        }
+    }
+}
+
+#[test]
+fn a_contraindicated_plan_exits_3_unless_overridden() {
+    let refused = run(&["plan", &example("contraindicated.toml")]);
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(refused.stdout.contains("NO PLAN") && refused.stdout.contains("keloid"));
+    let overridden = run(&[
+        "plan",
+        &example("contraindicated.toml"),
+        "--override",
+        "scar clinic consultant approved",
+        "--json",
+    ]);
+    assert_eq!(overridden.code, 0, "{}", overridden.stderr);
+    let plan = overridden.json();
+    assert_eq!(
+        plan["override"]["reason"],
+        "scar clinic consultant approved"
+    );
+    assert_eq!(plan["verdict"], "contraindicated");
+}
+
+#[test]
+fn plan_shows_the_delivery_of_its_in_session_topicals() {
+    let plan = run(&["plan", &example("pigmentation.toml"), "--json"]).json();
+    let delivery = plan["delivery"].as_array().expect("delivery");
+    assert!(delivery.iter().any(|d| d["agent"] == "tranexamic-acid"
+        && d["enhancement_ratio"].as_f64().is_some_and(|x| x > 1.0)));
+    let alopecia = run(&["plan", &example("alopecia.toml"), "--json"]).json();
+    assert!(
+        alopecia["delivery"]
+            .as_array()
+            .expect("delivery")
+            .iter()
+            .all(|d| d["agent"] != "minoxidil"),
+        "home topicals are not simulated into open channels"
+    );
+}
+
+#[test]
+fn plan_shows_the_expected_course_of_its_series() {
+    let plan = run(&["plan", &example("acne-scars.toml"), "--json"]).json();
+    let expected = &plan["expected"];
+    assert_eq!(
+        expected["new_collagen_pct_at_months"]
+            .as_array()
+            .expect("months")
+            .len(),
+        4
+    );
+    assert!(
+        expected["outcome"]["scale"]
+            .as_str()
+            .is_some_and(|s| s.contains("Goodman"))
+    );
+}

@@ -1,0 +1,186 @@
+//! The rules of the record commands and their exit codes: no plan (3) nor session (4) for a
+//! contraindicated patient without an override; bad input names the field and exits 2.
+
+mod harness;
+
+use harness::records::{db, records};
+use harness::{Run, assert_invalid, example};
+
+/// Adds P-2 (born 2002, female, Fitzpatrick 3): the patient of the contraindicated example.
+fn add_p2(db: &str) -> Run {
+    records(
+        db,
+        &[
+            "patient",
+            "add",
+            "P-2",
+            "--birth-year",
+            "2002",
+            "--sex",
+            "female",
+            "--fitzpatrick",
+            "3",
+        ],
+    )
+}
+
+/// A database with P-2 recorded.
+fn with_p2(name: &str) -> String {
+    let db = db(name);
+    assert_eq!(add_p2(&db).code, 0);
+    db
+}
+
+/// A dermapen session of P-2.
+fn session(db: &str, date: &str, zone: &str, operator: &str) -> Run {
+    records(
+        db,
+        &[
+            "session",
+            "add",
+            "P-2",
+            "--date",
+            date,
+            "--device",
+            "dermapen",
+            "--serial",
+            "D1",
+            "--lot",
+            "L",
+            "--zone",
+            zone,
+            "--endpoint",
+            "erythema",
+            "--operator",
+            operator,
+        ],
+    )
+}
+
+/// `records plan P-2` of the contraindicated example, with `extra` options.
+fn plan(db: &str, extra: &[&str]) -> Run {
+    let example = example("contraindicated.toml");
+    let mut args = vec!["plan", "P-2", &example];
+    args.extend_from_slice(extra);
+    records(db, &args)
+}
+
+#[test]
+fn a_contraindicated_patient_needs_an_override_plan_before_a_session() {
+    let db = with_p2("rules");
+    assert_eq!(
+        records(
+            &db,
+            &[
+                "screen",
+                "P-2",
+                &example("contraindicated.toml"),
+                "--date",
+                "2026-11-01"
+            ]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        plan(&db, &["--date", "2026-11-01"]).code,
+        3,
+        "no plan without override"
+    );
+    let refused = session(&db, "2026-11-20", "cheek:1:3", "Dr B");
+    assert_eq!(refused.code, 4, "{}", refused.stderr);
+    assert!(refused.stderr.contains("contraindicated"));
+    assert_eq!(
+        plan(
+            &db,
+            &[
+                "--override",
+                "scar clinic consultant approved",
+                "--date",
+                "2026-11-02"
+            ]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        session(&db, "2026-11-20", "cheek:1:3", "Dr B").code,
+        0,
+        "allowed with the override plan"
+    );
+}
+
+#[test]
+fn a_code_is_recorded_once_and_birth_years_are_checked() {
+    let db = with_p2("patients");
+    assert_invalid(&add_p2(&db), &["code", "P-2"]);
+    assert_invalid(
+        &records(
+            &db,
+            &[
+                "patient",
+                "add",
+                "P-3",
+                "--birth-year",
+                "1850",
+                "--sex",
+                "female",
+                "--fitzpatrick",
+                "3",
+            ],
+        ),
+        &["birth_year", "1850"],
+    );
+}
+
+#[test]
+fn an_unknown_patient_exits_2() {
+    let db = with_p2("unknown");
+    assert_invalid(&records(&db, &["history", "NOBODY"]), &["NOBODY"]);
+}
+
+#[test]
+fn bad_depths_and_future_dates_exit_2_naming_the_field() {
+    let db = with_p2("sessions");
+    assert_invalid(
+        &session(&db, "2026-11-21", "cheek:9:3", "B"),
+        &["depth_mm", "9"],
+    );
+    assert_invalid(
+        &session(&db, "2099-01-01", "cheek:1:3", "B"),
+        &["performed_at", "2099"],
+    );
+}
+
+#[test]
+fn a_severity_off_the_scale_exits_2() {
+    let db = with_p2("severity");
+    assert_invalid(
+        &records(
+            &db,
+            &[
+                "adverse-event",
+                "add",
+                "P-2",
+                "--effect",
+                "bruising",
+                "--severity",
+                "7",
+                "--onset",
+                "2026-11-21",
+                "--action",
+                "x",
+            ],
+        ),
+        &["severity", "mild"],
+    );
+}
+
+#[test]
+fn a_patient_file_describing_another_patient_exits_2() {
+    let db = with_p2("other-file");
+    assert_invalid(
+        &records(&db, &["screen", "P-2", &example("acne-scars.toml")]),
+        &["Fitzpatrick"],
+    );
+}

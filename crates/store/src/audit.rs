@@ -1,0 +1,44 @@
+//! The append-only audit log: one row per write (in the write's transaction) and per read of
+//! patient data.
+
+use chrono::Utc;
+use rusqlite::{TransactionBehavior, params};
+
+use crate::{Result, Store};
+
+/// Appends an audit row inside the caller's transaction, so it commits or rolls back with the
+/// write it describes.
+pub(crate) fn audit(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![Utc::now().to_rfc3339(), actor, action, entity, entity_id, detail],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Records a read of patient data in the audit log.
+    pub fn audit_read(&mut self, entity: &str, detail: &str) -> Result<()> {
+        let actor = self.actor.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        audit(&tx, &actor, "read", entity, None, detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Rows in the audit log.
+    pub fn audit_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))?)
+    }
+}

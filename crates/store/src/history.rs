@@ -1,0 +1,184 @@
+//! Reading a patient's whole record back: every table in time order, and the outcome trends.
+//!
+//! JSON columns that fail to parse read as empty rather than failing the whole history: the
+//! store wrote them, so a bad one is damage to report in the data, not a reason to hide the rest.
+
+use rusqlite::{Connection, Row};
+
+use crate::{
+    AdverseEventRecord, ConsentRecord, History, OutcomeRecord, PhotoRecord, PlanRecord, Result,
+    ScreeningRecord, SessionRecord, Store, Trend,
+};
+
+impl Store {
+    /// Every record of one patient, in time order, with the outcome trend per scale.
+    pub fn history(&self, code: &str) -> Result<History> {
+        let patient = self.patient(code)?;
+        let (c, id) = (&self.conn, patient.id);
+        let outcomes = rows(
+            c,
+            id,
+            "SELECT id, assessed_at, scale, score, assessor FROM outcome WHERE patient_id = ?1 ORDER BY assessed_at, id",
+            outcome,
+        )?;
+        Ok(History {
+            screenings: rows(
+                c,
+                id,
+                "SELECT id, screened_at, verdict, knowledge_base_version, findings FROM screening WHERE patient_id = ?1 ORDER BY screened_at, id",
+                screening,
+            )?,
+            consents: rows(
+                c,
+                id,
+                "SELECT id, version, text_sha256, signed_at FROM consent WHERE patient_id = ?1 ORDER BY signed_at, id",
+                consent,
+            )?,
+            plans: rows(
+                c,
+                id,
+                "SELECT id, created_at, indication, device, sessions, interval_weeks, verdict, override_reason FROM plan WHERE patient_id = ?1 ORDER BY created_at, id",
+                plan,
+            )?,
+            sessions: rows(
+                c,
+                id,
+                "SELECT id, plan_id, performed_at, device, device_serial, cartridge_lot, zones, topicals, endpoint, operator, warnings FROM session WHERE patient_id = ?1 ORDER BY performed_at, id",
+                session,
+            )?,
+            adverse_events: rows(
+                c,
+                id,
+                "SELECT id, session_id, effect, severity, onset, resolved, action FROM adverse_event WHERE patient_id = ?1 ORDER BY onset, id",
+                adverse_event,
+            )?,
+            photos: rows(
+                c,
+                id,
+                "SELECT id, taken_at, view, file_sha256, photo_consent FROM photo WHERE patient_id = ?1 ORDER BY taken_at, id",
+                photo,
+            )?,
+            trends: trends(&outcomes),
+            outcomes,
+            patient,
+        })
+    }
+}
+
+/// The rows of one patient (`?1`) that `sql` selects, each read by `read`.
+fn rows<T>(
+    c: &Connection,
+    patient_id: i64,
+    sql: &str,
+    read: fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    Ok(c.prepare_cached(sql)?
+        .query_map([patient_id], read)?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One scale's scores in time order and the change from the first to the last, per scale in
+/// the order the scales first appear.
+fn trends(outcomes: &[OutcomeRecord]) -> Vec<Trend> {
+    let mut trends: Vec<Trend> = Vec::new();
+    for o in outcomes {
+        match trends.iter_mut().find(|t| t.scale == o.scale) {
+            Some(t) => t.points.push((o.assessed_at.clone(), o.score)),
+            None => trends.push(Trend {
+                scale: o.scale.clone(),
+                points: vec![(o.assessed_at.clone(), o.score)],
+                change: 0.0,
+            }),
+        }
+    }
+    for t in &mut trends {
+        if let (Some(first), Some(last)) = (t.points.first(), t.points.last()) {
+            t.change = last.1 - first.1;
+        }
+    }
+    trends
+}
+
+fn screening(r: &Row<'_>) -> rusqlite::Result<ScreeningRecord> {
+    let findings: String = r.get(4)?;
+    Ok(ScreeningRecord {
+        id: r.get(0)?,
+        screened_at: r.get(1)?,
+        verdict: r.get(2)?,
+        knowledge_base_version: r.get(3)?,
+        findings: serde_json::from_str(&findings).unwrap_or(serde_json::Value::Null),
+    })
+}
+
+fn consent(r: &Row<'_>) -> rusqlite::Result<ConsentRecord> {
+    Ok(ConsentRecord {
+        id: r.get(0)?,
+        version: r.get(1)?,
+        text_sha256: r.get(2)?,
+        signed_at: r.get(3)?,
+    })
+}
+
+fn plan(r: &Row<'_>) -> rusqlite::Result<PlanRecord> {
+    Ok(PlanRecord {
+        id: r.get(0)?,
+        created_at: r.get(1)?,
+        indication: r.get(2)?,
+        device: r.get(3)?,
+        sessions: r.get(4)?,
+        interval_weeks: r.get(5)?,
+        verdict: r.get(6)?,
+        override_reason: r.get(7)?,
+    })
+}
+
+fn session(r: &Row<'_>) -> rusqlite::Result<SessionRecord> {
+    let zones: String = r.get(6)?;
+    let topicals: String = r.get(7)?;
+    let warnings: String = r.get(10)?;
+    Ok(SessionRecord {
+        id: r.get(0)?,
+        plan_id: r.get(1)?,
+        performed_at: r.get(2)?,
+        device: r.get(3)?,
+        device_serial: r.get(4)?,
+        cartridge_lot: r.get(5)?,
+        zones: serde_json::from_str(&zones).unwrap_or_default(),
+        topicals: serde_json::from_str(&topicals).unwrap_or_default(),
+        endpoint: r.get(8)?,
+        operator: r.get(9)?,
+        warnings: serde_json::from_str(&warnings).unwrap_or_default(),
+    })
+}
+
+fn adverse_event(r: &Row<'_>) -> rusqlite::Result<AdverseEventRecord> {
+    Ok(AdverseEventRecord {
+        id: r.get(0)?,
+        session_id: r.get(1)?,
+        effect: r.get(2)?,
+        severity: r.get(3)?,
+        onset: r.get(4)?,
+        resolved: r.get(5)?,
+        action: r.get(6)?,
+    })
+}
+
+fn outcome(r: &Row<'_>) -> rusqlite::Result<OutcomeRecord> {
+    Ok(OutcomeRecord {
+        id: r.get(0)?,
+        assessed_at: r.get(1)?,
+        scale: r.get(2)?,
+        score: r.get(3)?,
+        assessor: r.get(4)?,
+    })
+}
+
+fn photo(r: &Row<'_>) -> rusqlite::Result<PhotoRecord> {
+    Ok(PhotoRecord {
+        id: r.get(0)?,
+        taken_at: r.get(1)?,
+        view: r.get(2)?,
+        file_sha256: r.get(3)?,
+        photo_consent: r.get(4)?,
+    })
+}

@@ -1,0 +1,87 @@
+//! Patients: pseudonymous codes, added once, looked up by code by every other record.
+
+use chrono::{Datelike, Utc};
+use microneedling_core::InputError;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::audit::audit;
+use crate::input::text_field;
+use crate::{NewPatient, PatientRecord, Result, Store, StoreError};
+
+/// The patient of `code`, read through `conn` (the store's connection or a write's transaction).
+pub(crate) fn patient_row(conn: &Connection, code: &str) -> Result<PatientRecord> {
+    conn.query_row(
+        "SELECT id, code, birth_year, sex, fitzpatrick, created_at FROM patient WHERE code = ?1",
+        [code],
+        |r| {
+            Ok(PatientRecord {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                birth_year: r.get(2)?,
+                sex: r.get(3)?,
+                fitzpatrick: r.get(4)?,
+                created_at: r.get(5)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::UnknownPatient(code.to_string()))
+}
+
+impl Store {
+    pub fn patient(&self, code: &str) -> Result<PatientRecord> {
+        patient_row(&self.conn, code)
+    }
+
+    pub fn add_patient(&mut self, p: &NewPatient) -> Result<PatientRecord> {
+        let code = text_field("code", &p.code, 64)?;
+        let this_year = Utc::now().year();
+        if !(this_year - 120..=this_year).contains(&p.birth_year) {
+            return Err(InputError::new(
+                "birth_year",
+                p.birth_year,
+                format!("{} to {this_year}", this_year - 120),
+            )
+            .into());
+        }
+        let sex = microneedling_core::skin::Sex::parse("sex", &p.sex)?.as_str();
+        if !(1..=6).contains(&p.fitzpatrick) {
+            return Err(InputError::new(
+                "fitzpatrick",
+                p.fitzpatrick,
+                "a whole number from 1 to 6",
+            )
+            .into());
+        }
+        let actor = self.actor.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM patient WHERE code = ?1)",
+            [&code],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(InputError::new("code", &code, "a code not already recorded").into());
+        }
+        let now = Utc::now().to_rfc3339();
+        tx.execute(
+            "INSERT INTO patient (code, birth_year, sex, fitzpatrick, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code, p.birth_year, sex, p.fitzpatrick, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit(&tx, &actor, "create", "patient", Some(id), &code)?;
+        tx.commit()?;
+        self.patient(&code)
+    }
+
+    /// Every patient's code.
+    pub fn patient_codes(&self) -> Result<Vec<String>> {
+        Ok(self
+            .conn
+            .prepare("SELECT code FROM patient ORDER BY code")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+}

@@ -1,0 +1,118 @@
+//! Helpers shared by the store's tests: a knowledge base, patients screened and planned, sessions
+//! and database files.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
+use microneedling_core::KnowledgeBase;
+use microneedling_core::patient::Patient;
+use microneedling_core::plan::{PlanOutcome, assess, plan};
+use microneedling_store::{NewPatient, NewSession, Store, ZoneRecord};
+
+pub fn kb() -> &'static KnowledgeBase {
+    KnowledgeBase::embedded().expect("knowledge base")
+}
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+pub fn patient_file(history: &str) -> Patient {
+    let text = format!(
+        "[patient]\nage = 35\nsex = \"female\"\nfitzpatrick = 3\n[history]\n{history}\n[treatment]\nindication = \"acne-scars\"\ndevice = \"dermapen\"\n"
+    );
+    Patient::from_toml("test", &text, kb(), today()).expect("patient file")
+}
+
+pub fn store_with_patient(code: &str) -> Store {
+    let mut store = Store::open_in_memory("test").expect("store");
+    add_patient(&mut store, code);
+    store
+}
+
+/// Adds patient `code` (born 1990, female, Fitzpatrick 3).
+pub fn add_patient(store: &mut Store, code: &str) {
+    store
+        .add_patient(&NewPatient {
+            code: code.into(),
+            birth_year: 1990,
+            sex: "female".into(),
+            fitzpatrick: 3,
+        })
+        .expect("patient");
+}
+
+pub fn screen(store: &mut Store, code: &str, history: &str, on: NaiveDate) {
+    let p = patient_file(history);
+    let s = assess(kb(), &p, None, &kb().isotretinoin_policy)
+        .expect("assess")
+        .screening;
+    store
+        .record_screening(code, &serde_json::json!({}), &s, on)
+        .expect("screening recorded");
+}
+
+pub fn record_plan(
+    store: &mut Store,
+    code: &str,
+    history: &str,
+    override_reason: Option<&str>,
+    on: NaiveDate,
+) {
+    match plan(
+        kb(),
+        &patient_file(history),
+        override_reason,
+        &kb().isotretinoin_policy,
+    )
+    .expect("plan")
+    {
+        PlanOutcome::Planned(p) => {
+            store.record_plan(code, &p, on).expect("plan recorded");
+        }
+        PlanOutcome::Refused(_) => panic!("refused"),
+    }
+}
+
+pub fn session(code: &str, at: NaiveDateTime, depth_mm: f64) -> NewSession {
+    NewSession {
+        code: code.into(),
+        performed_at: at,
+        device: "dermapen".into(),
+        device_serial: "DP-1".into(),
+        cartridge_lot: "L1".into(),
+        zones: vec![ZoneRecord {
+            site: "cheek".into(),
+            depth_mm,
+            passes: 3,
+        }],
+        topicals: Vec::new(),
+        endpoint: "erythema".into(),
+        operator: "Dr A".into(),
+    }
+}
+
+pub fn days_ago(days: i64) -> NaiveDateTime {
+    (today() - Duration::days(days))
+        .and_hms_opt(10, 0, 0)
+        .expect("time")
+}
+
+/// Sessions and audit rows: unchanged by a refused write.
+pub fn counts(store: &Store) -> (i64, i64) {
+    let c = store.connection();
+    let sessions: i64 = c
+        .query_row("SELECT COUNT(*) FROM session", [], |r| r.get(0))
+        .expect("count");
+    (sessions, store.audit_count().expect("audit"))
+}
+
+/// A fresh database file (any earlier one of the same name and its WAL files removed).
+pub fn temp_db(name: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("mn-store-{}-{name}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
