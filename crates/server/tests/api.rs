@@ -386,3 +386,13 @@ fn every_operation_has_a_summary_a_tag_and_a_typed_success() {
     }
     assert!(operations >= 20, "{operations} operations");
 }
+
+#[test]
+fn a_clinician_may_read_what_a_viewer_reads() {
+    let s = server();
+    let (status, body) = get("/api/records/export", Some(&s.clinician));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.is_array());
+    let (status, body) = get("/api/records/export", Some(&s.viewer));
+    assert_eq!(status, 200, "{body}");
+}
