@@ -1,20 +1,28 @@
 //! Bearer tokens: `ID.SECRET`, of which only an argon2 hash of the secret is stored. Viewers
-//! read records, clinicians also write them.
+//! read records, clinicians also write them. Handlers ask for a [`Viewer`] or a [`Clinician`]
+//! argument and axum checks the token before the handler (or its body) runs.
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
+use crate::state::{AppState, blocking};
 
+/// What a token lets its holder do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// Reads records.
     Viewer,
+    /// Reads and writes records.
     Clinician,
 }
 
 impl Role {
+    /// `viewer` or `clinician`, as stored in the users table.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "viewer" => Some(Self::Viewer),
@@ -24,9 +32,12 @@ impl Role {
     }
 }
 
+/// The holder of a valid token.
 #[derive(Debug, Clone)]
 pub struct User {
+    /// The name the audit log records.
     pub name: String,
+    /// What the token allows.
     pub role: Role,
 }
 
@@ -47,11 +58,16 @@ fn unauthorized(message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, message)
 }
 
-/// The user a request's bearer token names, checked against its stored hash.
-pub fn authenticate(
-    headers: &HeaderMap,
-    lookup: impl FnOnce(i64) -> Option<(String, String, String)>,
-) -> Result<User, ApiError> {
+/// A token as sent: the user's id and the secret to check against the stored hash.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// The users table's id.
+    pub id: i64,
+    secret: String,
+}
+
+/// The bearer token of a request's `Authorization` header; checks only its form.
+pub fn bearer_token(headers: &HeaderMap) -> ApiResult<Token> {
     let header = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -63,10 +79,22 @@ pub fn authenticate(
         .split_once('.')
         .ok_or_else(|| unauthorized("malformed token"))?;
     let id: i64 = id.parse().map_err(|_| unauthorized("malformed token"))?;
-    let (name, role, hash) = lookup(id).ok_or_else(|| unauthorized("unknown token"))?;
+    Ok(Token {
+        id,
+        secret: secret.to_string(),
+    })
+}
+
+/// The user `token` names, checked against the `(name, role, hash)` that `lookup` finds for its
+/// id. Hashing is slow on purpose: call on the blocking pool.
+pub fn authenticate(
+    token: &Token,
+    lookup: impl FnOnce(i64) -> ApiResult<Option<(String, String, String)>>,
+) -> ApiResult<User> {
+    let (name, role, hash) = lookup(token.id)?.ok_or_else(|| unauthorized("unknown token"))?;
     let parsed = PasswordHash::new(&hash).map_err(|_| unauthorized("unknown token"))?;
     Argon2::default()
-        .verify_password(secret.as_bytes(), &parsed)
+        .verify_password(token.secret.as_bytes(), &parsed)
         .map_err(|_| unauthorized("unknown token"))?;
     Ok(User {
         name,
@@ -75,7 +103,7 @@ pub fn authenticate(
 }
 
 /// Refuses viewers where a clinician is needed.
-pub fn require_clinician(user: &User) -> Result<(), ApiError> {
+pub fn require_clinician(user: &User) -> ApiResult<()> {
     if user.role == Role::Clinician {
         Ok(())
     } else {
@@ -83,5 +111,36 @@ pub fn require_clinician(user: &User) -> Result<(), ApiError> {
             StatusCode::FORBIDDEN,
             "this needs a clinician's token; viewers may only read",
         ))
+    }
+}
+
+/// A request with any valid token: it may read records. Rejects with 401.
+#[derive(Debug, Clone)]
+pub struct Viewer(pub User);
+
+/// A request with a clinician's token: it may write records, and read them too (a clinician has
+/// every right a viewer has). Rejects with 401, or 403 for a viewer's token.
+#[derive(Debug, Clone)]
+pub struct Clinician(pub User);
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let token = bearer_token(&parts.headers)?;
+        let users = state.users.clone();
+        // The lookup is SQLite and the check argon2: both block.
+        let user = blocking(move || authenticate(&token, |id| users.lookup(id))).await?;
+        Ok(Self(user))
+    }
+}
+
+impl FromRequestParts<AppState> for Clinician {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let Viewer(user) = Viewer::from_request_parts(parts, state).await?;
+        require_clinician(&user)?;
+        Ok(Self(user))
     }
 }

@@ -8,24 +8,34 @@ use microneedling_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// The JSON body of every error: a message and, for a bad value, the field, the value and what
+/// is accepted (the web page shows the message next to the field it names).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
+    /// What went wrong, in words.
     pub error: String,
+    /// The request field at fault, dotted (e.g. `patient.fitzpatrick`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The value refused, as text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// What the field accepts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted: Option<String>,
 }
 
+/// An error answer: its status and body. Core and store errors convert into it with `?`.
 #[derive(Debug)]
 pub struct ApiError {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The JSON body.
     pub body: ErrorBody,
 }
 
 impl ApiError {
+    /// An error with a message and no field.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
             status,
@@ -86,4 +96,5 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// What handlers and helpers return.
 pub type ApiResult<T> = Result<T, ApiError>;

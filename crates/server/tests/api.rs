@@ -320,3 +320,79 @@ fn openapi_limits_and_unknown_routes() {
             .contains("<html")
     );
 }
+
+#[test]
+fn health_answers_without_a_token() {
+    let (status, body) = get("/api/health", None);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["engine_version"], env!("CARGO_PKG_VERSION"));
+    let kb = microneedling_core::KnowledgeBase::embedded().expect("kb");
+    assert_eq!(body["knowledge_base_version"], kb.version.as_str());
+}
+
+/// A response's schema: inline or a `$ref` to a component.
+fn has_schema(response: &Value) -> bool {
+    response["content"].as_object().is_some_and(|media| {
+        media.values().any(|m| {
+            m["schema"].as_object().is_some_and(|s| {
+                !s.is_empty()
+                    && (s.contains_key("$ref") || s.contains_key("type") || s.contains_key("allOf"))
+            })
+        })
+    })
+}
+
+#[test]
+fn every_operation_has_a_summary_a_tag_and_a_typed_success() {
+    let (status, doc) = get("/api/openapi.json", None);
+    assert_eq!(status, 200);
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.contains_key("/api/health"));
+    let mut operations = 0;
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("path item") {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            operations += 1;
+            let name = format!("{method} {path}");
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.trim().is_empty()),
+                "{name}: a summary"
+            );
+            let tags = op["tags"].as_array().expect("tags");
+            assert!(!tags.is_empty(), "{name}: a tag");
+            for tag in tags {
+                assert!(
+                    ["catalog", "models", "records", "meta"].contains(&tag.as_str().unwrap_or("")),
+                    "{name}: tag {tag}"
+                );
+            }
+            let responses = op["responses"].as_object().expect("responses");
+            for (code, r) in responses {
+                assert!(
+                    r["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{name} {code}: a description (OpenAPI requires it)"
+                );
+            }
+            assert!(
+                responses
+                    .iter()
+                    .any(|(code, r)| code.starts_with('2') && has_schema(r)),
+                "{name}: a 2xx response with a schema: {responses:?}"
+            );
+        }
+    }
+    assert!(operations >= 20, "{operations} operations");
+}
+
+#[test]
+fn a_clinician_may_read_what_a_viewer_reads() {
+    let s = server();
+    let (status, body) = get("/api/records/export", Some(&s.clinician));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.is_array());
+    let (status, body) = get("/api/records/export", Some(&s.viewer));
+    assert_eq!(status, 200, "{body}");
+}

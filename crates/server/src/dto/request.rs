@@ -1,0 +1,265 @@
+//! Request bodies. Unknown fields are refused (`deny_unknown_fields`) so that a misspelt option
+//! is an error rather than silently ignored.
+
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// `POST /api/screen`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenBody {
+    /// The patient file's tables (patient, history, treatment) as JSON.
+    #[schema(value_type = Object)]
+    pub patient: Value,
+    /// A device id to screen for instead of the one the plan would choose.
+    pub device: Option<String>,
+}
+
+/// `POST /api/plan`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanBody {
+    /// The patient file's tables (patient, history, treatment) as JSON.
+    #[schema(value_type = Object)]
+    pub patient: Value,
+    /// Plan despite a contraindication; carried in the plan.
+    #[serde(rename = "override")]
+    pub override_reason: Option<String>,
+    /// Also return the HTML report with figures.
+    #[serde(default)]
+    pub report: bool,
+}
+
+/// `POST /api/simulate/penetration`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PenetrationBody {
+    /// Device id (catalog `devices`).
+    pub device: String,
+    /// Needle length, mm; the device's default when absent.
+    pub length_mm: Option<f64>,
+    /// Site id (catalog `sites`).
+    pub site: String,
+    /// female (default) or male.
+    pub sex: Option<String>,
+    /// Years; 35 when absent.
+    pub age: Option<f64>,
+    /// 1 to 100; the device's default when absent.
+    pub passes: Option<u32>,
+}
+
+/// `POST /api/simulate/delivery`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryBody {
+    /// Agent id (catalog `agents`).
+    pub agent: String,
+    /// Device id (catalog `devices`).
+    pub device: String,
+    /// Needle length, mm; the device's default when absent.
+    pub length_mm: Option<f64>,
+    /// Site id (catalog `sites`).
+    pub site: String,
+    /// female (default) or male.
+    pub sex: Option<String>,
+    /// Years; 35 when absent.
+    pub age: Option<f64>,
+    /// 1 to 100; the device's default when absent.
+    pub passes: Option<u32>,
+    /// Simulated time, hours; 24 when absent.
+    pub hours: Option<f64>,
+    /// The area is covered after application.
+    #[serde(default)]
+    pub occluded: bool,
+    /// infinite:MG_PER_ML or finite:UG_PER_CM2.
+    pub dose: Option<String>,
+}
+
+/// `POST /api/simulate/healing`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HealingBody {
+    /// Device id (catalog `devices`).
+    pub device: String,
+    /// Needle length, mm; the device's default when absent.
+    pub length_mm: Option<f64>,
+    /// Site id (catalog `sites`).
+    pub site: String,
+    /// female (default) or male.
+    pub sex: Option<String>,
+    /// Years; 35 when absent.
+    pub age: Option<f64>,
+    /// 1 to 100; the device's default when absent.
+    pub passes: Option<u32>,
+    /// Number of sessions.
+    pub sessions: u32,
+    /// Weeks between sessions.
+    pub interval_weeks: u32,
+    /// Months simulated; 12 when absent.
+    pub months: Option<u32>,
+    /// Indication id (catalog `indications`) for the outcome band.
+    pub indication: Option<String>,
+    /// Random seed; 1 when absent.
+    pub seed: Option<u64>,
+    /// Monte Carlo samples, at most 20000; 1000 when absent.
+    pub samples: Option<usize>,
+}
+
+/// `POST /api/compare-devices`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompareBody {
+    /// Site id (catalog `sites`).
+    pub site: String,
+    /// 2 to 8 device ids.
+    pub devices: Vec<String>,
+    /// female (default) or male.
+    pub sex: Option<String>,
+    /// Years; 35 when absent.
+    pub age: Option<f64>,
+}
+
+/// `POST /api/records/patients`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPatientBody {
+    /// The clinic's code for the patient (no name is stored).
+    pub code: String,
+    /// Year of birth.
+    pub birth_year: i32,
+    /// female or male.
+    pub sex: String,
+    /// Fitzpatrick skin type, 1 to 6.
+    pub fitzpatrick: u8,
+}
+
+/// `POST /api/records/patients/{code}/screenings`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordScreeningBody {
+    /// The patient file's tables (patient, history, treatment) as JSON.
+    #[schema(value_type = Object)]
+    pub patient: Value,
+    /// A device id to screen for instead of the one the plan would choose.
+    pub device: Option<String>,
+    /// YYYY-MM-DD; today when absent.
+    pub date: Option<String>,
+}
+
+/// `POST /api/records/patients/{code}/plans`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordPlanBody {
+    /// The patient file's tables (patient, history, treatment) as JSON.
+    #[schema(value_type = Object)]
+    pub patient: Value,
+    /// Plan despite a contraindication; carried in the plan.
+    #[serde(rename = "override")]
+    pub override_reason: Option<String>,
+    /// YYYY-MM-DD; today when absent.
+    pub date: Option<String>,
+}
+
+/// One treated zone of a session.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneBody {
+    /// Site id (catalog `sites`).
+    pub site: String,
+    /// Needle depth set, mm.
+    pub depth_mm: f64,
+    /// Passes over the zone.
+    pub passes: u32,
+}
+
+/// A topical applied during a session.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicalBody {
+    /// Agent id (catalog `agents`).
+    pub agent: String,
+    /// The product's lot number.
+    pub lot: String,
+}
+
+/// `POST /api/records/patients/{code}/sessions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionBody {
+    /// YYYY-MM-DD or YYYY-MM-DDTHH:MM.
+    pub performed_at: String,
+    /// Device id (catalog `devices`).
+    pub device: String,
+    /// The device's serial number.
+    pub device_serial: String,
+    /// The needle cartridge's lot number.
+    pub cartridge_lot: String,
+    /// The zones treated.
+    pub zones: Vec<ZoneBody>,
+    /// Topicals applied, if any.
+    #[serde(default)]
+    pub topicals: Vec<TopicalBody>,
+    /// erythema or pinpoint-bleeding.
+    pub endpoint: String,
+    /// Who performed the session.
+    pub operator: String,
+}
+
+/// `POST /api/records/patients/{code}/adverse-events`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdverseEventBody {
+    /// Adverse-effect id (catalog `adverse-effects`).
+    pub effect: String,
+    /// mild, moderate or severe.
+    pub severity: String,
+    /// YYYY-MM-DD.
+    pub onset: String,
+    /// YYYY-MM-DD, once resolved.
+    pub resolved: Option<String>,
+    /// The session it followed, if known.
+    pub session_id: Option<i64>,
+    /// What was done about it.
+    pub action: String,
+}
+
+/// `POST /api/records/patients/{code}/outcomes`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeBody {
+    /// The grading scale, e.g. Goodman & Baron.
+    pub scale: String,
+    /// The score on that scale.
+    pub score: f64,
+    /// Who assessed.
+    pub assessor: String,
+    /// YYYY-MM-DD; today when absent.
+    pub date: Option<String>,
+}
+
+/// `POST /api/records/patients/{code}/consents`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentBody {
+    /// The consent form's version.
+    pub version: String,
+    /// The consent text the patient signed (only its SHA-256 is kept).
+    pub text: String,
+    /// YYYY-MM-DD; today when absent.
+    pub date: Option<String>,
+}
+
+/// `POST /api/records/patients/{code}/photos`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoBody {
+    /// front, left, right, oblique, close-up, ...
+    pub view: String,
+    /// SHA-256 of the image file, 64 hex characters (the image itself is never sent).
+    pub file_sha256: String,
+    /// The patient consented to photographs.
+    pub photo_consent: bool,
+    /// YYYY-MM-DD; today when absent.
+    pub date: Option<String>,
+}

@@ -1,0 +1,67 @@
+//! The request log: tower-http's `TraceLayer` emits one `tracing` span per request and an event
+//! when it ends; `tracing-subscriber` prints them to stderr with a timestamp. The span carries the
+//! method and the matched route pattern, never the URI: a path may hold a patient code, so the
+//! default span (which records the URI) is not used. Bodies and headers are never logged.
+
+use std::sync::Once;
+
+use axum::extract::{MatchedPath, Request};
+use tower_http::LatencyUnit;
+use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
+use tower_http::trace::{DefaultOnFailure, DefaultOnRequest, DefaultOnResponse, TraceLayer};
+use tracing::{Level, Span};
+use tracing_subscriber::EnvFilter;
+
+/// The filter when `RUST_LOG` is unset: one line per finished request.
+const DEFAULT_FILTER: &str = "info";
+
+/// Starts printing logs to stderr, once per process; later calls do nothing. The level comes from
+/// `RUST_LOG` (default `info`); `MICRONEEDLING_QUIET` set to anything turns the log off (the
+/// load benchmarks use it so that printing does not weigh on the figures).
+pub fn init_logging() {
+    static START: Once = Once::new();
+    START.call_once(|| {
+        if std::env::var_os("MICRONEEDLING_QUIET").is_some() {
+            return;
+        }
+        let filter =
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+        // Another subscriber already set (an embedding program's) is fine: it gets the events.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .with_writer(std::io::stderr)
+            .try_init();
+    });
+}
+
+/// The span of one request: method and route pattern only.
+fn request_span(request: &Request) -> Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    tracing::info_span!("request", method = %request.method(), route = %route)
+}
+
+/// The layer type [`trace_layer`] builds.
+pub type RequestTrace = TraceLayer<
+    SharedClassifier<ServerErrorsAsFailures>,
+    fn(&Request) -> Span,
+    DefaultOnRequest,
+    DefaultOnResponse,
+>;
+
+/// One `info` line per finished request (status and latency in ms, inside the request's span);
+/// 5xx also as `error`.
+pub fn trace_layer() -> RequestTrace {
+    TraceLayer::new_for_http()
+        .make_span_with(request_span as fn(&Request) -> Span)
+        .on_request(DefaultOnRequest::new().level(Level::DEBUG))
+        .on_response(
+            DefaultOnResponse::new()
+                .level(Level::INFO)
+                .latency_unit(LatencyUnit::Millis),
+        )
+        .on_failure(DefaultOnFailure::new().latency_unit(LatencyUnit::Millis))
+}

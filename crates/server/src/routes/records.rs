@@ -1,0 +1,318 @@
+//! Treatment records: clinicians write, viewers (and clinicians) read; the store audits every
+//! write and every read under the token holder's name. Each handler opens one store connection,
+//! on the blocking pool, through [`AppState::with_store`].
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{NaiveDate, NaiveDateTime};
+use microneedling_core::plan::PlanOutcome;
+use microneedling_store::{
+    NewAdverseEvent, NewOutcome, NewPatient, NewPhoto, NewSession, TopicalRecord, ZoneRecord,
+};
+
+use crate::AppState;
+use crate::auth::{Clinician, Viewer};
+use crate::dto::{
+    AdverseEventBody, ConsentBody, Created, ExportResponse, HistoryResponse, NewPatientBody,
+    OutcomeBody, PatientResponse, PhotoBody, PlanRecorded, PlanRefused, PlanReply, RecordPlanBody,
+    RecordScreeningBody, ScreeningRecorded, SessionBody, SessionResponse,
+};
+use crate::engine;
+use crate::error::{ApiResult, ErrorBody};
+
+/// A created record: 201 and its body.
+type CreatedReply<T> = ApiResult<(StatusCode, Json<T>)>;
+
+fn created<T>(body: T) -> (StatusCode, Json<T>) {
+    (StatusCode::CREATED, Json(body))
+}
+
+/// The store's date reader, shared with the CLI so both accept the same spellings.
+fn date_or_today(field: &str, text: Option<&str>) -> ApiResult<NaiveDate> {
+    Ok(microneedling_store::parse_date_or_today(field, text)?)
+}
+
+fn date_time(field: &str, text: &str) -> ApiResult<NaiveDateTime> {
+    Ok(microneedling_store::parse_date_time(field, text)?)
+}
+
+/// Adds a patient (clinician).
+#[utoipa::path(post, path = "/api/records/patients", tag = super::RECORDS, request_body = NewPatientBody, security(("bearer" = [])),
+    responses((status = 201, description = "Patient added", body = PatientResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_patient(
+    State(state): State<AppState>,
+    Clinician(user): Clinician,
+    Json(b): Json<NewPatientBody>,
+) -> CreatedReply<PatientResponse> {
+    let record = state
+        .with_store(&user, move |store| {
+            Ok(store.add_patient(&NewPatient {
+                code: b.code,
+                birth_year: b.birth_year,
+                sex: b.sex,
+                fitzpatrick: b.fitzpatrick,
+            })?)
+        })
+        .await?;
+    Ok(created(PatientResponse(record)))
+}
+
+/// Screens a patient file and records the screening (clinician).
+#[utoipa::path(post, path = "/api/records/patients/{code}/screenings", tag = super::RECORDS, request_body = RecordScreeningBody,
+    security(("bearer" = [])), params(("code" = String, Path)),
+    responses((status = 201, description = "Screening recorded", body = ScreeningRecorded), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_screening(
+    State(state): State<AppState>,
+    Clinician(user): Clinician,
+    Path(code): Path<String>,
+    Json(b): Json<RecordScreeningBody>,
+) -> CreatedReply<ScreeningRecorded> {
+    let kb = state.kb;
+    let recorded = state
+        .with_store(&user, move |store| {
+            let date = date_or_today("date", b.date.as_deref())?;
+            let screening = engine::screen(kb, &b.patient, b.device.as_deref(), date)?;
+            let id = store.record_screening(&code, &b.patient, &screening, date)?;
+            Ok(ScreeningRecorded { id, screening })
+        })
+        .await?;
+    Ok(created(recorded))
+}
+
+/// Plans for a patient file and records the plan (clinician).
+///
+/// 409 with the screening when contraindicated and no `override` reason is given.
+#[utoipa::path(post, path = "/api/records/patients/{code}/plans", tag = super::RECORDS, request_body = RecordPlanBody,
+    security(("bearer" = [])), params(("code" = String, Path)),
+    responses((status = 201, description = "Plan recorded", body = PlanRecorded),
+        (status = 409, description = "Contraindicated without override", body = PlanRefused),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_plan(
+    State(state): State<AppState>,
+    Clinician(user): Clinician,
+    Path(code): Path<String>,
+    Json(b): Json<RecordPlanBody>,
+) -> ApiResult<(StatusCode, Json<PlanReply<PlanRecorded>>)> {
+    let kb = state.kb;
+    let reply = state
+        .with_store(&user, move |store| {
+            let date = date_or_today("date", b.date.as_deref())?;
+            let patient = engine::patient_of(kb, &b.patient, date)?;
+            match engine::plan_outcome(kb, &patient, b.override_reason.as_deref())? {
+                PlanOutcome::Planned(plan) => {
+                    let id = store.record_plan(&code, &plan, date)?;
+                    Ok(PlanReply::Planned(PlanRecorded { id, plan: *plan }))
+                }
+                PlanOutcome::Refused(screening) => {
+                    Ok(PlanReply::Refused(PlanRefused::new(screening)))
+                }
+            }
+        })
+        .await?;
+    let status = match reply {
+        PlanReply::Planned(_) => StatusCode::CREATED,
+        PlanReply::Refused(_) => StatusCode::CONFLICT,
+    };
+    Ok((status, Json(reply)))
+}
+
+/// The store's session from the request body (dates parsed, zones and topicals mapped).
+fn new_session(code: String, b: SessionBody) -> ApiResult<NewSession> {
+    Ok(NewSession {
+        code,
+        performed_at: date_time("performed_at", &b.performed_at)?,
+        device: b.device,
+        device_serial: b.device_serial,
+        cartridge_lot: b.cartridge_lot,
+        zones: b
+            .zones
+            .into_iter()
+            .map(|z| ZoneRecord {
+                site: z.site,
+                depth_mm: z.depth_mm,
+                passes: z.passes,
+            })
+            .collect(),
+        topicals: b
+            .topicals
+            .into_iter()
+            .map(|t| TopicalRecord {
+                agent: t.agent,
+                lot: t.lot,
+            })
+            .collect(),
+        endpoint: b.endpoint,
+        operator: b.operator,
+    })
+}
+
+/// Records a treatment session (clinician).
+///
+/// 409 when a record rule forbids it; a session sooner than the plan's interval carries a warning.
+#[utoipa::path(post, path = "/api/records/patients/{code}/sessions", tag = super::RECORDS, request_body = SessionBody,
+    security(("bearer" = [])), params(("code" = String, Path)),
+    responses((status = 201, description = "Session recorded (with any warnings)", body = SessionResponse),
+        (status = 409, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn add_session(
+    State(state): State<AppState>,
+    Clinician(user): Clinician,
+    Path(code): Path<String>,
+    Json(b): Json<SessionBody>,
+) -> CreatedReply<SessionResponse> {
+    let kb = state.kb;
+    let record = state
+        .with_store(&user, move |store| {
+            Ok(store.add_session(kb, &new_session(code, b)?)?)
+        })
+        .await?;
+    Ok(created(SessionResponse(record)))
+}
+
+/// Records an adverse event (clinician).
+#[utoipa::path(post, path = "/api/records/patients/{code}/adverse-events", tag = super::RECORDS, request_body = AdverseEventBody,
+    security(("bearer" = [])), params(("code" = String, Path)),
+    responses((status = 201, description = "Adverse event recorded", body = Created), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_adverse_event(
+    State(state): State<AppState>,
+    Clinician(user): Clinician,
+    Path(code): Path<String>,
+    Json(b): Json<AdverseEventBody>,
+) -> CreatedReply<Created> {
+    let kb = state.kb;
+    let id = state
+        .with_store(&user, move |store| {
+            let event = NewAdverseEvent {
+                code,
+                session_id: b.session_id,
+                effect: b.effect,
+                severity: b.severity,
+                onset: date_or_today("onset", Some(&b.onset))?,
+                resolved: b
+                    .resolved
+                    .as_deref()
+                    .map(|r| date_or_today("resolved", Some(r)))
+                    .transpose()?,
+                action: b.action,
+            };
+            Ok(store.add_adverse_event(kb, &event)?)
+        })
+        .await?;
+    Ok(created(Created { id }))
+}
+
+/// Records an outcome assessment (clinician).
+#[utoipa::path(post, path = "/api/records/patients/{code}/outcomes", tag = super::RECORDS, request_body = OutcomeBody,
+    security(("bearer" = [])), params(("code" = String, Path)),
+    responses((status = 201, description = "Outcome recorded", body = Created), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_outcome(
+    State(state): State<AppState>,
+    Clinician(user): Clinician,
+    Path(code): Path<String>,
+    Json(b): Json<OutcomeBody>,
+) -> CreatedReply<Created> {
+    let id = state
+        .with_store(&user, move |store| {
+            Ok(store.add_outcome(&NewOutcome {
+                code,
+                assessed_at: date_or_today("date", b.date.as_deref())?,
+                scale: b.scale,
+                score: b.score,
+                assessor: b.assessor,
+            })?)
+        })
+        .await?;
+    Ok(created(Created { id }))
+}
+
+/// Records a signed consent: its version and the SHA-256 of its text (clinician).
+#[utoipa::path(post, path = "/api/records/patients/{code}/consents", tag = super::RECORDS, request_body = ConsentBody,
+    security(("bearer" = [])), params(("code" = String, Path)),
+    responses((status = 201, description = "Consent recorded", body = Created), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_consent(
+    State(state): State<AppState>,
+    Clinician(user): Clinician,
+    Path(code): Path<String>,
+    Json(b): Json<ConsentBody>,
+) -> CreatedReply<Created> {
+    let id = state
+        .with_store(&user, move |store| {
+            let date = date_or_today("date", b.date.as_deref())?;
+            Ok(store.record_consent(&code, &b.version, &b.text, date)?)
+        })
+        .await?;
+    Ok(created(Created { id }))
+}
+
+/// Records a photo's metadata: view, SHA-256 of the file, consent (clinician).
+#[utoipa::path(post, path = "/api/records/patients/{code}/photos", tag = super::RECORDS, request_body = PhotoBody,
+    security(("bearer" = [])), params(("code" = String, Path)),
+    responses((status = 201, description = "Photo metadata recorded", body = Created), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_photo(
+    State(state): State<AppState>,
+    Clinician(user): Clinician,
+    Path(code): Path<String>,
+    Json(b): Json<PhotoBody>,
+) -> CreatedReply<Created> {
+    let id = state
+        .with_store(&user, move |store| {
+            Ok(store.add_photo(&NewPhoto {
+                code,
+                taken_at: date_or_today("date", b.date.as_deref())?,
+                view: b.view,
+                file_sha256: b.file_sha256,
+                photo_consent: b.photo_consent,
+            })?)
+        })
+        .await?;
+    Ok(created(Created { id }))
+}
+
+/// A patient's history: sessions, adverse events, outcome trend (viewer; audited).
+#[utoipa::path(get, path = "/api/records/patients/{code}/history", tag = super::RECORDS, security(("bearer" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "The series, adverse events and outcome trend", body = HistoryResponse),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    Viewer(user): Viewer,
+    Path(code): Path<String>,
+) -> ApiResult<Json<HistoryResponse>> {
+    let history = state
+        .with_store(&user, move |store| {
+            let history = store.history(&code)?;
+            store.audit_read("patient", &format!("history of {code}"))?;
+            Ok(history)
+        })
+        .await?;
+    Ok(Json(HistoryResponse(history)))
+}
+
+/// Every patient's records (viewer; audited).
+#[utoipa::path(get, path = "/api/records/export", tag = super::RECORDS, security(("bearer" = [])),
+    responses((status = 200, description = "Every patient's records", body = ExportResponse),
+        (status = 401, body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    Viewer(user): Viewer,
+) -> ApiResult<Json<ExportResponse>> {
+    let all = state
+        .with_store(&user, move |store| {
+            let histories = store
+                .patient_codes()?
+                .iter()
+                .map(|c| store.history(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            store.audit_read("patient", "export of every patient")?;
+            Ok(histories)
+        })
+        .await?;
+    Ok(Json(ExportResponse(all)))
+}

@@ -1,0 +1,128 @@
+//! What every handler shares: the knowledge base, the records database, the permits for heavy
+//! work and the connection that checks tokens.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::http::StatusCode;
+use microneedling_core::KnowledgeBase;
+use microneedling_store::Store;
+use tokio::sync::Semaphore;
+
+use crate::HEAVY_QUEUE_WAIT;
+use crate::auth::User;
+use crate::error::{ApiError, ApiResult};
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The knowledge base every model reads.
+    pub kb: &'static KnowledgeBase,
+    /// The records database, opened per request.
+    pub db_path: PathBuf,
+    /// Permits for CPU-heavy work; none left means 503.
+    pub heavy: Arc<Semaphore>,
+    /// The users' table reader behind every token check (see [`Users`]).
+    pub users: Arc<Users>,
+}
+
+impl AppState {
+    /// State for the knowledge base `kb` and the records database at `db_path` (opened lazily).
+    pub fn new(kb: &'static KnowledgeBase, db_path: PathBuf) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            kb,
+            users: Arc::new(Users::new(db_path.clone())),
+            db_path,
+            heavy: Arc::new(Semaphore::new(cores * 8)),
+        }
+    }
+
+    /// Runs CPU-heavy `work` on the blocking pool; waits at most [`HEAVY_QUEUE_WAIT`] for a
+    /// permit, then answers 503: the queue stays short under overload.
+    pub async fn heavy<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let busy = || {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is busy with other simulations; retry shortly",
+            )
+        };
+        let permit = tokio::time::timeout(HEAVY_QUEUE_WAIT, self.heavy.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+    }
+
+    /// Runs `work` on the blocking pool with exactly one store connection, opened under `user`'s
+    /// name so that every write and read it audits carries that name. SQLite calls block, hence
+    /// the blocking pool; one connection for the whole request keeps its reads consistent and
+    /// spares a second open (with its pragmas and migration check).
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        user: &User,
+        work: impl FnOnce(&mut Store) -> ApiResult<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let path = self.db_path.clone();
+        let actor = user.name.clone();
+        blocking(move || {
+            let mut store = Store::open(&path, &actor)?;
+            work(&mut store)
+        })
+        .await
+    }
+}
+
+/// Runs `work` on the blocking pool; a panic in it becomes a 500.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the work failed"))?
+}
+
+/// Looks up the user a token names. One long-lived connection serves every token check, because
+/// the store names its actor when it opens: a request cannot look its user up on the connection
+/// it then works on. Keeping this reader open means a request still opens only one connection.
+/// The lookup is a primary-key read (SQLite in WAL mode: never blocked by writers), so the lock
+/// is held only briefly; the argon2 check runs after it is released.
+#[derive(Debug)]
+pub struct Users {
+    db_path: PathBuf,
+    reader: Mutex<Option<Store>>,
+}
+
+impl Users {
+    /// A reader for the database at `db_path`, opened on first use.
+    pub fn new(db_path: PathBuf) -> Self {
+        Self {
+            db_path,
+            reader: Mutex::new(None),
+        }
+    }
+
+    /// The name, role and token hash of user `id`, if any. Blocks: call on the blocking pool.
+    pub fn lookup(&self, id: i64) -> ApiResult<Option<(String, String, String)>> {
+        // A panic under the lock took the connection out with it: nothing half-used is left.
+        let mut reader = self
+            .reader
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let store = match reader.take() {
+            Some(store) => store,
+            None => Store::open(&self.db_path, "auth")?,
+        };
+        let user = store.user(id)?;
+        // Put back only after a successful read: a failed connection is reopened next time.
+        *reader = Some(store);
+        Ok(user)
+    }
+}
