@@ -59,7 +59,7 @@ pub struct Agent {
     pub intradermal_suited: bool,
     pub timing: Timing,
     pub note: String,
-    /// Fields REFERENCES.md marks uncertain: defaults a user may override.
+    /// Fields the sources mark uncertain ([U], docs/references.md): defaults a user may override.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uncertain: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

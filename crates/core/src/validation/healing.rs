@@ -47,7 +47,7 @@ pub fn healing_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
         "healing-phase-timing",
         "healing",
         "One session: inflammation peaks within days, fibroblasts in 1-2 weeks, collagen III before collagen I",
-        "Wound-healing timeline (REFERENCES.md section 4; Segal et al. 2012)",
+        "Wound-healing timeline [@secondary-healing]; Segal et al. 2012 [@segal2012]",
         timing,
     ));
     cases

@@ -20,7 +20,7 @@ pub fn kalluri_2011(kb: &KnowledgeBase) -> Vec<ValidationCase> {
         return Vec::new();
     };
     let r = kb.penetration.simulate(&device, 0.77, &skin, 1);
-    let source = "Kalluri, Kolli & Banga, AAPS J 2011;13:473";
+    let source = "Kalluri, Kolli & Banga, AAPS J 2011;13:473 [@kalluri2011]";
     vec![
         bound_case(
             "penetration-kalluri-depth",
@@ -64,7 +64,7 @@ pub fn lima_2013(kb: &KnowledgeBase) -> ValidationCase {
         "penetration-lima-papillary",
         "penetration",
         "0.5 mm professional roller reaches the papillary dermis on every face site",
-        "Lima, Lima & Takano, Surg Cosmet Dermatol 2013;5:110",
+        "Lima, Lima & Takano, Surg Cosmet Dermatol 2013;5:110 [@lima2013]",
         holds,
     )
 }
@@ -88,7 +88,7 @@ pub fn fernandes_density(kb: &KnowledgeBase) -> ValidationCase {
         "penetration-fernandes-density",
         "penetration",
         "192-needle roller, 15 passes: channels per cm2",
-        "Fernandes (REFERENCES.md section 2)",
+        "Fernandes [@fernandes2008]",
         computed,
         225.0,
         250.0,

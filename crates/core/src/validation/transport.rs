@@ -77,7 +77,8 @@ pub fn crank_membrane() -> Vec<ValidationCase> {
     );
     let q = |i: usize| s.snapshots.get(i).map_or(f64::NAN, |p| p.sink * PER_UM);
     let slope = (q(5) - q(4)) / (times[5] - times[4]);
-    let source = "Crank, The Mathematics of Diffusion: constant-concentration membrane (REFERENCES.md section 3)";
+    let source =
+        "Crank, The Mathematics of Diffusion: constant-concentration membrane [@crank1975]";
     vec![
         relative_case(
             "transport-crank-amount",
@@ -319,14 +320,14 @@ pub fn closure_and_length(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             "transport-occlusion",
             "transport",
             "Occluded channels (t1/2 about a day) deliver more by 24 h than open ones (about 2 h)",
-            "Gupta et al. 2011; Brogden group 2021",
+            "Gupta et al. 2011 [@gupta2011]; Brogden group 2021 [@brogden2021]",
             occlusion,
         ),
         claim_case(
             "transport-needle-length",
             "transport",
             "Longer needles deliver more (0.5, 1, 1.5, 2 mm pen)",
-            "Gupta et al. 2011 (longer needles reseal more slowly); Davidson et al. 2008",
+            "Gupta et al. 2011 [@gupta2011] (longer needles reseal more slowly); Davidson et al. 2008 [@davidson2008]",
             amounts.windows(2).all(|w| w[1] > w[0]),
         ),
     ]
@@ -334,7 +335,7 @@ pub fn closure_and_length(kb: &KnowledgeBase) -> Vec<ValidationCase> {
 
 /// Davidson, Al-Qallaf & Das 2008: depth, then spacing, before diameter (coated-needle setting).
 pub fn davidson_ranking(kb: &KnowledgeBase) -> ValidationCase {
-    let source = "Davidson, Al-Qallaf & Das, Chem Eng Res Des 2008;86:1196";
+    let source = "Davidson, Al-Qallaf & Das, Chem Eng Res Des 2008;86:1196 [@davidson2008]";
     let Some(r) = cheek_request(
         kb,
         "minoxidil",
@@ -407,7 +408,7 @@ pub fn ascorbic_acid(kb: &KnowledgeBase) -> ValidationCase {
         "transport-ascorbic-acid",
         "transport",
         "L-ascorbic acid enhancement, 0.5 mm roller, 36 passes (9 x 4 directions), 10 %, 24 h, cheek (order of magnitude; the stratum corneum open fraction was set with it in view)",
-        "J Drug Target 2010;18:15 (10.54-fold)",
+        "J Drug Target 2010;18:15 [@you2010] (10.54-fold)",
         ratio,
         10.54 / 10.0,
         10.54 * 10.0,
