@@ -396,3 +396,58 @@ fn a_clinician_may_read_what_a_viewer_reads() {
     let (status, body) = get("/api/records/export", Some(&s.viewer));
     assert_eq!(status, 200, "{body}");
 }
+
+/// The same question through different doors gives the same numbers: the plan's expected course
+/// (from the API), the core's plan, and the API's healing simulation of the plan's first zone.
+#[test]
+fn plan_api_core_and_simulation_give_identical_outcomes() {
+    let patient = example("acne-scars.toml");
+    let (status, body) = post(
+        "/api/plan",
+        None,
+        &json!({ "patient": patient, "report": true }),
+    );
+    assert_eq!(status, 200, "{body}");
+    let expected = &body["expected"];
+    assert!(expected["outcome"]["at_months"].is_array(), "{body}");
+    // The report draws the plan's own numbers: the outcome band is in the page.
+    assert!(
+        body["report_html"]
+            .as_str()
+            .is_some_and(|h| h.contains("<svg"))
+    );
+
+    let kb = microneedling_core::KnowledgeBase::embedded().expect("kb");
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/acne-scars.toml"),
+    )
+    .expect("example");
+    let today = chrono::Utc::now().date_naive();
+    let core_patient =
+        microneedling_core::patient::Patient::from_toml("acne", &text, kb, today).expect("patient");
+    let microneedling_core::plan::PlanOutcome::Planned(plan) =
+        microneedling_core::plan::plan(kb, &core_patient, None, &kb.isotretinoin_policy)
+            .expect("plan")
+    else {
+        panic!("refused")
+    };
+    // Through text as the HTTP body was, so both sides share serde_json's float parsing.
+    let core_text = serde_json::to_string(&plan.expected).expect("json");
+    let core_expected: Value = serde_json::from_str(&core_text).expect("json");
+    assert_eq!(expected["outcome"], core_expected["outcome"]);
+
+    let zone = &body["zones"][0];
+    let (status, healing) = post(
+        "/api/simulate/healing",
+        None,
+        &json!({
+            "device": zone["device"], "length_mm": zone["depth_mm"], "site": zone["site"],
+            "sex": zone["sex"], "age": zone["age_years"], "passes": zone["passes"],
+            "sessions": body["sessions"], "interval_weeks": body["interval_weeks"],
+            "indication": body["indication"],
+        }),
+    );
+    assert_eq!(status, 200, "{healing}");
+    assert_eq!(healing["outcome"], expected["outcome"]);
+    assert_eq!(healing["series"], expected["series"]);
+}
