@@ -67,6 +67,22 @@ pub struct SettingRequest<'a> {
     pub passes: Option<u32>,
 }
 
+/// The setting fields every simulation body shares (`device`, `length_mm`, `site`, `sex`, `age`,
+/// `passes`), read from any body that has them. (A shared, flattened body struct would lose
+/// `deny_unknown_fields`, which serde does not support with `flatten`.)
+macro_rules! setting_of {
+    ($body:expr) => {
+        SettingRequest {
+            device: &$body.device,
+            length_mm: $body.length_mm,
+            site: &$body.site,
+            sex: $body.sex.as_deref(),
+            age: $body.age,
+            passes: $body.passes,
+        }
+    };
+}
+
 /// Resolves `request` with the core's one resolver (the CLI uses the same): errors name the
 /// body's fields.
 pub fn setting<'a>(kb: &'a KnowledgeBase, request: SettingRequest<'_>) -> ApiResult<Setting<'a>> {
@@ -135,17 +151,7 @@ pub fn plan_reply(
 
 /// Runs the penetration model for the body's setting (fast: no permit needed).
 pub fn penetration(kb: &KnowledgeBase, b: &PenetrationBody) -> ApiResult<Penetration> {
-    let s = setting(
-        kb,
-        SettingRequest {
-            device: &b.device,
-            length_mm: b.length_mm,
-            site: &b.site,
-            sex: b.sex.as_deref(),
-            age: b.age,
-            passes: b.passes,
-        },
-    )?;
+    let s = setting(kb, setting_of!(b))?;
     Ok(s.penetration(kb))
 }
 
@@ -153,17 +159,7 @@ pub fn penetration(kb: &KnowledgeBase, b: &PenetrationBody) -> ApiResult<Penetra
 pub fn delivery_request(kb: &KnowledgeBase, b: &DeliveryBody) -> ApiResult<DeliveryRequest> {
     let agent = kb.agent(&b.agent)?;
     let solute = agent.solute()?;
-    let s = setting(
-        kb,
-        SettingRequest {
-            device: &b.device,
-            length_mm: b.length_mm,
-            site: &b.site,
-            sex: b.sex.as_deref(),
-            age: b.age,
-            passes: b.passes,
-        },
-    )?;
+    let s = setting(kb, setting_of!(b))?;
     let dose = Dose::parse("dose", b.dose.as_deref().unwrap_or("infinite:10"))?;
     Ok(s.delivery(kb, &agent.id, solute)
         .hours(b.hours.unwrap_or(DEFAULT_HOURS))
@@ -174,17 +170,7 @@ pub fn delivery_request(kb: &KnowledgeBase, b: &DeliveryBody) -> ApiResult<Deliv
 
 /// The checked healing simulation the body asks for; run it with `healing::simulate`.
 pub fn healing_request(kb: &KnowledgeBase, b: &HealingBody) -> ApiResult<HealingRequest> {
-    let s = setting(
-        kb,
-        SettingRequest {
-            device: &b.device,
-            length_mm: b.length_mm,
-            site: &b.site,
-            sex: b.sex.as_deref(),
-            age: b.age,
-            passes: b.passes,
-        },
-    )?;
+    let s = setting(kb, setting_of!(b))?;
     let indication = b
         .indication
         .as_deref()
