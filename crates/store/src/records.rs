@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPatient {
     pub code: String,
     pub birth_year: i32,
@@ -12,6 +13,7 @@ pub struct NewPatient {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientRecord {
     pub id: i64,
     pub code: String,
@@ -23,6 +25,7 @@ pub struct PatientRecord {
 
 /// One treated zone of a session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZoneRecord {
     pub site: String,
     pub depth_mm: f64,
@@ -31,12 +34,14 @@ pub struct ZoneRecord {
 
 /// A topical applied in a session, with its lot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopicalRecord {
     pub agent: String,
     pub lot: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewSession {
     pub code: String,
     pub performed_at: NaiveDateTime,
@@ -51,6 +56,7 @@ pub struct NewSession {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionRecord {
     pub id: i64,
     pub plan_id: Option<i64>,
@@ -66,6 +72,7 @@ pub struct SessionRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAdverseEvent {
     pub code: String,
     pub session_id: Option<i64>,
@@ -78,6 +85,7 @@ pub struct NewAdverseEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdverseEventRecord {
     pub id: i64,
     pub session_id: Option<i64>,
@@ -89,6 +97,7 @@ pub struct AdverseEventRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOutcome {
     pub code: String,
     pub assessed_at: NaiveDate,
@@ -98,6 +107,7 @@ pub struct NewOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeRecord {
     pub id: i64,
     pub assessed_at: String,
@@ -107,6 +117,7 @@ pub struct OutcomeRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPhoto {
     pub code: String,
     pub taken_at: NaiveDate,
@@ -116,6 +127,7 @@ pub struct NewPhoto {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreeningRecord {
     pub id: i64,
     pub screened_at: String,
@@ -125,6 +137,7 @@ pub struct ScreeningRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentRecord {
     pub id: i64,
     pub version: String,
@@ -133,6 +146,7 @@ pub struct ConsentRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanRecord {
     pub id: i64,
     pub created_at: String,
@@ -145,6 +159,7 @@ pub struct PlanRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoRecord {
     pub id: i64,
     pub taken_at: String,
@@ -155,6 +170,7 @@ pub struct PhotoRecord {
 
 /// One scale's scores over time, and the change since the first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trend {
     pub scale: String,
     pub points: Vec<(String, f64)>,
@@ -163,6 +179,7 @@ pub struct Trend {
 
 /// Everything recorded for one patient, in time order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     pub patient: PatientRecord,
     pub screenings: Vec<ScreeningRecord>,

@@ -140,10 +140,8 @@ pub struct ComparisonResponse(pub Comparison);
 pub struct ValidationResponse(pub Vec<ValidationCase>);
 
 /// `POST /api/records/patients` (201): the patient as recorded.
-/// Placeholder schema: store `PatientRecord`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct PatientResponse(pub PatientRecord);
 
 /// `POST /api/records/patients/{code}/screenings` (201).
@@ -167,10 +165,8 @@ pub struct PlanRecorded {
 }
 
 /// `POST /api/records/patients/{code}/sessions` (201): the session with any warnings.
-/// Placeholder schema: store `SessionRecord`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct SessionResponse(pub SessionRecord);
 
 /// A record was created (adverse events, outcomes, consents, photos): its id.
@@ -181,17 +177,13 @@ pub struct Created {
 }
 
 /// `GET /api/records/patients/{code}/history`: sessions, adverse events, outcome trend.
-/// Placeholder schema: store `History`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct HistoryResponse(pub History);
 
 /// `GET /api/records/export`: every patient's history.
-/// Placeholder schema: store `History`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Vec<Object>)]
 pub struct ExportResponse(pub Vec<History>);
 
 /// `GET /api/openapi.json`: this API's OpenAPI document.
