@@ -451,3 +451,38 @@ fn plan_api_core_and_simulation_give_identical_outcomes() {
     assert_eq!(healing["outcome"], expected["outcome"]);
     assert_eq!(healing["series"], expected["series"]);
 }
+
+/// The form's field list and the patient-file parser agree: a file that sets every listed flag,
+/// the dated field and one procedure of each kind is read and screened (no unknown key), and a
+/// key outside the list is refused.
+#[test]
+fn the_patient_file_field_list_is_the_parsers() {
+    let (status, fields) = get("/api/patient-file", None);
+    assert_eq!(status, 200, "{fields}");
+    let mut history = serde_json::Map::new();
+    for flag in fields["history_flags"].as_array().expect("flags") {
+        history.insert(flag.as_str().expect("key").to_string(), json!(true));
+    }
+    for date in fields["date_fields"].as_array().expect("dates") {
+        history.insert(date.as_str().expect("key").to_string(), json!("2026-01-01"));
+    }
+    let procedures: Vec<Value> = fields["procedure_kinds"]
+        .as_array()
+        .expect("kinds")
+        .iter()
+        .map(|k| json!({ "kind": k, "date": "2026-11-01" }))
+        .collect();
+    history.insert("recent_procedures".into(), json!(procedures));
+    let patient = json!({
+        "patient": { "age": 40, "sex": "female", "fitzpatrick": 2 },
+        "history": history,
+        "treatment": { "indication": "wrinkles", "date": "2026-12-01" },
+    });
+    let (status, body) = post("/api/screen", None, &json!({ "patient": patient }));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["verdict"], "contraindicated");
+    let mut unknown = patient.clone();
+    unknown["history"]["not_a_question"] = json!(true);
+    let (status, body) = post("/api/screen", None, &json!({ "patient": unknown }));
+    assert_json_error(status, &body, 422);
+}

@@ -198,3 +198,26 @@ impl std::fmt::Debug for OpenApiResponse {
         f.debug_struct("OpenApiResponse").finish_non_exhaustive()
     }
 }
+
+/// `GET /api/patient-file`: what the patient file's `[history]` table may hold.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PatientFileFields {
+    /// Every yes/no history key (`open_wounds`, `active_herpes`, …), in the parser's order.
+    pub history_flags: Vec<&'static str>,
+    /// The kinds a `recent_procedures` entry may name (`laser`, `chemical-peel`, …).
+    pub procedure_kinds: Vec<&'static str>,
+    /// History keys that hold a date (YYYY-MM-DD).
+    pub date_fields: Vec<&'static str>,
+}
+
+impl PatientFileFields {
+    /// The fields this build's parser accepts.
+    pub fn current() -> Self {
+        use microneedling_core::patient::{HistoryFlag, ProcedureKind};
+        Self {
+            history_flags: HistoryFlag::ALL.iter().map(|f| f.as_str()).collect(),
+            procedure_kinds: ProcedureKind::ALL.iter().map(|k| k.as_str()).collect(),
+            date_fields: vec!["isotretinoin_last_dose"],
+        }
+    }
+}
