@@ -168,3 +168,24 @@ pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
     kb.aftercare.provenance.check("aftercare")?;
     Ok(())
 }
+
+/// The dark-phototype policy stays in range: a factor that makes depths shallower, a phototype
+/// that exists, a test-spot wait of at most half a year.
+pub(super) fn dark_phototype(kb: &KnowledgeBase) -> Result<(), Error> {
+    let p = &kb.dark_phototype;
+    let sane = (1..=6).contains(&p.from_fitzpatrick)
+        && p.depth_factor > 0.0
+        && p.depth_factor <= 1.0
+        && p.test_spot_weeks <= 26;
+    if !sane {
+        return Err(Error::Knowledge(
+            "dark_phototype: from_fitzpatrick 1-6, depth_factor in (0, 1], test_spot_weeks at most 26"
+                .into(),
+        ));
+    }
+    Provenance {
+        source: Some(p.source.clone()),
+        assumption: Some(p.assumption.clone()),
+    }
+    .check("dark-phototype policy")
+}

@@ -14,7 +14,7 @@ use crate::indication::Indication;
 use crate::penetration::PenetrationParams;
 use crate::provenance::{Edition, Provenance, uncited_in};
 use crate::screening::adverse::AdverseEffect;
-use crate::screening::{IsotretinoinPolicy, Rule};
+use crate::screening::{DarkPhototypePolicy, IsotretinoinPolicy, Rule};
 use crate::skin::{AgeModel, Site};
 use crate::transport::TransportParams;
 
@@ -62,6 +62,7 @@ pub struct KnowledgeBase {
     pub indications: Vec<Indication>,
     pub rules: Vec<Rule>,
     pub isotretinoin_policy: IsotretinoinPolicy,
+    pub dark_phototype: DarkPhototypePolicy,
     pub adverse_effects: Vec<AdverseEffect>,
     pub penetration: PenetrationParams,
     pub transport: TransportParams,
@@ -95,6 +96,7 @@ struct IndicationsFile {
 #[derive(Deserialize)]
 struct RulesFile {
     isotretinoin_policy: IsotretinoinPolicy,
+    dark_phototype: DarkPhototypePolicy,
     rules: Vec<Rule>,
 }
 #[derive(Deserialize)]
@@ -167,6 +169,7 @@ impl KnowledgeBase {
             indications: parse::<IndicationsFile>(files, "indications.toml")?.indications,
             rules: rules.rules,
             isotretinoin_policy: rules.isotretinoin_policy,
+            dark_phototype: rules.dark_phototype,
             adverse_effects: parse::<EffectsFile>(files, "adverse_effects.toml")?.effects,
             penetration: parse(files, "penetration.toml")?,
             transport: parse(files, "transport.toml")?,
@@ -175,6 +178,7 @@ impl KnowledgeBase {
             aftercare: care.aftercare,
         };
         checks::check(&kb)?;
+        checks::dark_phototype(&kb)?;
         Ok(kb)
     }
 

@@ -74,6 +74,22 @@ pub struct PlannedTopical {
     pub note: String,
 }
 
+/// A test spot before the series (darker phototypes): one zone at the planned depth, read for
+/// post-inflammatory hyperpigmentation before the first session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestSpot {
+    /// The zone whose setting is tried.
+    pub site: String,
+    /// The device setting, mm.
+    pub depth_mm: f64,
+    /// When the test spot is done.
+    pub date: NaiveDate,
+    /// When it is read; the series starts after a clear reading.
+    pub read_date: NaiveDate,
+    /// Why, with the policy's source.
+    pub note: String,
+}
+
 /// What an in-session topical does through the plan's first zone in [`SUMMARY_HOURS`]
 /// (docs/transport.md): the whole simulation, with the end amounts picked out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -148,6 +164,8 @@ pub struct Plan {
     pub interval_weeks: u32,
     pub min_interval_weeks: u32,
     pub schedule: Vec<ScheduledSession>,
+    /// For darker phototypes, a test spot read before the series starts (the schedule follows it).
+    pub test_spot: Option<TestSpot>,
     /// In-session topicals: only agents suited to intradermal use.
     pub topicals: Vec<PlannedTopical>,
     /// Adjuncts used at home between sessions, never into open channels.
@@ -253,6 +271,25 @@ fn topicals(
     Ok(sorted)
 }
 
+/// The test spot the dark-phototype policy asks for, on the first zone, if it applies.
+fn test_spot(kb: &KnowledgeBase, patient: &Patient, zones: &[ZonePlan]) -> Option<TestSpot> {
+    let policy = &kb.dark_phototype;
+    let zone = zones
+        .first()
+        .filter(|_| policy.applies(patient.fitzpatrick))?;
+    let date = patient.treatment.date;
+    Some(TestSpot {
+        site: zone.penetration.site.clone(),
+        depth_mm: zone.depth_mm,
+        date,
+        read_date: timeline::add_weeks(date, policy.test_spot_weeks),
+        note: format!(
+            "Fitzpatrick {}: test spot before the series, read for PIH after {} weeks ({})",
+            patient.fitzpatrick, policy.test_spot_weeks, policy.source
+        ),
+    })
+}
+
 /// Builds the plan for a patient file; refuses a contraindicated patient without an override.
 /// The plan carries every simulation its report draws.
 pub fn plan(
@@ -294,8 +331,12 @@ pub fn plan(
         .map(|zone| course::expected_course(kb, indication, device, zone))
         .transpose()?;
     let date = patient.treatment.date;
-    let schedule = timeline::schedule(indication, date);
-    let timeline = timeline::milestones(indication, &schedule, &zones);
+    let test_spot = test_spot(kb, patient, &zones);
+    let offset = test_spot
+        .as_ref()
+        .map(|_| kb.dark_phototype.test_spot_weeks);
+    let schedule = timeline::schedule(indication, date, offset.unwrap_or(0));
+    let timeline = timeline::milestones(indication, &schedule, &zones, offset);
     let sources = timeline::sources(kb, indication, device, &zones, &screening.findings);
     Ok(PlanOutcome::Planned(Box::new(Plan {
         verdict: screening.verdict,
@@ -316,6 +357,7 @@ pub fn plan(
         interval_weeks: indication.interval_weeks,
         min_interval_weeks: indication.min_interval_weeks,
         schedule,
+        test_spot,
         topicals: topicals.in_session,
         home_topicals: topicals.home,
         excluded_topicals: topicals.excluded,
@@ -336,7 +378,10 @@ pub fn plan(
             .cloned()
             .collect(),
         reassess_weeks: indication.reassess_weeks,
-        reassess_date: timeline::add_weeks(date, timeline::reassess_week(indication)),
+        reassess_date: timeline::add_weeks(
+            date,
+            timeline::reassess_week(indication, offset.unwrap_or(0)),
+        ),
         evidence: Evidence {
             level: indication.evidence,
             outcome_scale: indication.outcome_scale.clone(),

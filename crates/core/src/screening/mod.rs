@@ -131,6 +131,30 @@ pub struct IsotretinoinPolicy {
     pub source: String,
 }
 
+/// What a plan does for darker phototypes, as the `dark-phototype-pih` rule asks: a conservative
+/// depth and a test spot read before the series starts (data/rules.toml `[dark_phototype]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DarkPhototypePolicy {
+    /// The lowest Fitzpatrick type the policy applies to.
+    pub from_fitzpatrick: u8,
+    /// Target depth × this factor (0 to 1].
+    pub depth_factor: f64,
+    /// Weeks between the test spot and the first session of the series.
+    pub test_spot_weeks: u32,
+    /// Where the policy comes from.
+    pub source: String,
+    /// What inside it is assumed.
+    pub assumption: String,
+}
+
+impl DarkPhototypePolicy {
+    /// Whether a patient of Fitzpatrick type `fitzpatrick` falls under the policy.
+    pub fn applies(&self, fitzpatrick: u8) -> bool {
+        fitzpatrick >= self.from_fitzpatrick
+    }
+}
+
 /// One rule that fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
