@@ -60,6 +60,7 @@ pub mod patient;
 pub mod penetration;
 pub mod plan;
 pub mod provenance;
+pub mod reason;
 pub mod screening;
 pub mod setting;
 pub mod skin;

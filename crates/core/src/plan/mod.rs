@@ -30,7 +30,7 @@ pub use assess::{Assessment, assess};
 pub use course::SUMMARY_HOURS;
 
 /// Longest override reason kept, characters.
-pub const MAX_OVERRIDE_CHARS: usize = 1000;
+pub const MAX_OVERRIDE_CHARS: usize = crate::reason::MAX_REASON_CHARS;
 
 /// One zone's setting and what it does: the penetration result at the zone's depth, with the
 /// plan's reasoning about that depth. In JSON the penetration fields sit beside the others
@@ -209,18 +209,11 @@ impl Plan {
     }
 }
 
-/// The override reason, trimmed, if it is a reason at all.
-fn checked_reason(reason: Option<&str>) -> Result<Option<&str>, InputError> {
-    match reason.map(str::trim) {
-        Some(reason) if reason.is_empty() || reason.chars().count() > MAX_OVERRIDE_CHARS => {
-            Err(InputError::new(
-                "--override",
-                reason,
-                format!("a reason of 1 to {MAX_OVERRIDE_CHARS} characters"),
-            ))
-        }
-        other => Ok(other),
-    }
+/// The override reason, cleaned by [`crate::reason::meaningful`], if it is a reason in words.
+fn checked_reason(reason: Option<&str>) -> Result<Option<String>, InputError> {
+    reason
+        .map(|r| crate::reason::meaningful("--override", r))
+        .transpose()
 }
 
 fn planned(agent: &Agent) -> PlannedTopical {
@@ -304,7 +297,7 @@ pub fn plan(
     let override_ = match (screening.verdict, reason) {
         (Verdict::Contraindicated, None) => return Ok(PlanOutcome::Refused(screening)),
         (_, Some(reason)) => Some(Override {
-            reason: reason.to_string(),
+            reason,
             rules: screening
                 .findings
                 .iter()
