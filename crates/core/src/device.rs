@@ -16,16 +16,22 @@ use crate::provenance::Provenance;
 /// Longest needle any model accepts, mm (no device in the catalog goes past 3.5 mm).
 pub const MAX_NEEDLE_MM: f64 = 5.0;
 
+/// The kind of device, which sets how needles enter and how channels are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceKind {
+    /// A drum of needles rolled over the skin.
     Roller,
+    /// A flat head of needles pressed onto the skin.
     Stamp,
+    /// A motorised pen with a cartridge of oscillating needles.
     Pen,
+    /// Radio-frequency microneedling: insulated or bare needles that deliver heat.
     Rf,
 }
 
 impl DeviceKind {
+    /// The lowercase name, as serialized.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Roller => "roller",
@@ -36,10 +42,13 @@ impl DeviceKind {
     }
 }
 
+/// Who the device is made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceUse {
+    /// Home use: short, reusable needles.
     Home,
+    /// Professional use in a clinic.
     Professional,
 }
 
@@ -55,40 +64,57 @@ pub enum InsertionMode {
     Impact,
 }
 
+/// A continuous range of needle lengths (mm).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LengthRange {
+    /// Shortest setting (mm).
     pub min: f64,
+    /// Longest setting (mm).
     pub max: f64,
+    /// Increment between settings (mm).
     pub step: f64,
 }
 
+/// Geometry of a roller drum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RollerGeometry {
+    /// Drum diameter (mm).
     pub drum_diameter_mm: f64,
+    /// Drum length (mm).
     pub drum_length_mm: f64,
 }
 
+/// Geometry of a stamp head.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StampGeometry {
+    /// Area of the needle head (mm²).
     pub head_area_mm2: f64,
 }
 
+/// Geometry and motion of a pen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PenGeometry {
+    /// Needle oscillation frequency (Hz).
     pub frequency_hz: f64,
+    /// Width of the cartridge across the glide direction (mm).
     pub cartridge_width_mm: f64,
+    /// Typical glide speed over the skin (mm/s).
     pub glide_speed_mm_per_s: f64,
 }
 
+/// Electrical and geometric data of an RF microneedling device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RfGeometry {
+    /// Whether the needle shafts are insulated (heat only at the tips).
     pub insulated: bool,
+    /// RF frequency (MHz).
     pub frequency_mhz: f64,
+    /// Area of the tip array (mm²).
     pub tip_area_mm2: f64,
 }
 
@@ -96,36 +122,54 @@ pub struct RfGeometry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Device {
+    /// Stable identifier, e.g. `dermaroller-192`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Kind of device.
     pub kind: DeviceKind,
+    /// Home or professional use.
     #[serde(rename = "use")]
     pub device_use: DeviceUse,
+    /// Number of needles on the drum, head or cartridge.
     pub needle_count: u32,
+    /// Needle shaft diameter (µm).
     pub needle_diameter_um: f64,
+    /// Needle tip radius (µm).
     pub tip_radius_um: f64,
     /// Length of the conical tip; beyond it the needle is a cylinder.
     pub tip_length_um: f64,
+    /// Discrete needle lengths offered (mm), for devices with fixed heads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lengths_mm: Option<Vec<f64>>,
+    /// Adjustable range of needle lengths (mm), for pens and RF devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length_range_mm: Option<LengthRange>,
+    /// Length used unless the user sets one (mm).
     pub default_length_mm: f64,
+    /// Passes used unless the user sets them.
     pub default_passes: u32,
+    /// Whether needles are sterile and single-use.
     pub sterile_single_use: bool,
     /// Deepest setting evaluated for safety in the device's labelling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labelled_max_mm: Option<f64>,
+    /// Roller geometry, for rollers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roller: Option<RollerGeometry>,
+    /// Stamp geometry, for stamps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp: Option<StampGeometry>,
+    /// Pen geometry, for pens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pen: Option<PenGeometry>,
+    /// RF geometry, for RF devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rf: Option<RfGeometry>,
+    /// Citation behind the figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Stated assumption, where no source gives the figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumption: Option<String>,
 }
@@ -156,6 +200,7 @@ pub fn devices_from_toml(document_name: &str, text: &str) -> Result<Vec<Device>,
 }
 
 impl Device {
+    /// The device's source and assumption as one [`Provenance`].
     pub fn provenance(&self) -> Provenance {
         Provenance {
             source: self.source.clone(),
@@ -163,14 +208,17 @@ impl Device {
         }
     }
 
+    /// Whether the device is made for home use.
     pub fn is_home(&self) -> bool {
         self.device_use == DeviceUse::Home
     }
 
+    /// Whether the device delivers energy (RF).
     pub fn is_energy(&self) -> bool {
         self.kind == DeviceKind::Rf
     }
 
+    /// How its needles enter the skin: rollers roll, stamps press, pens and RF devices impact.
     pub fn mode(&self) -> InsertionMode {
         match self.kind {
             DeviceKind::Roller => InsertionMode::Roll,

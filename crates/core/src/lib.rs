@@ -46,6 +46,7 @@
 //!
 //! Every output is decision support, never a prescription.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod agent;
 pub mod calibration;

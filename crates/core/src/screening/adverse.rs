@@ -12,12 +12,17 @@ use crate::skin::Layer;
 /// Most steps the drivers together may raise a likelihood.
 const MAX_RAISE: usize = 2;
 
+/// How likely an adverse effect is, from rarest to certain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Likelihood {
+    /// Seen in well under 1 % of treatments.
     Rare,
+    /// Seen in about 1–10 % of treatments.
     Uncommon,
+    /// Seen in more than 10 % of treatments.
     Common,
+    /// Part of the normal response (e.g. erythema after dermal needling).
     Expected,
 }
 
@@ -29,6 +34,7 @@ impl Likelihood {
         Self::ORDER[(index + steps).min(Self::ORDER.len() - 1)]
     }
 
+    /// The lowercase name, as serialized.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Rare => "rare",
@@ -43,36 +49,59 @@ impl Likelihood {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Driver {
+    /// The needles reach the papillary dermis.
     DermisReached,
+    /// The needles reach the reticular dermis.
     DeepNeedling,
+    /// Fitzpatrick phototype IV–VI (post-inflammatory hyperpigmentation risk).
     DarkPhototype,
+    /// The patient takes anticoagulants or antiplatelets.
     Anticoagulants,
+    /// The patient has a bleeding disorder.
     BleedingDisorder,
+    /// An energy device (radio-frequency microneedling).
     EnergyDevice,
+    /// A home device, reused and hard to clean.
     HomeDeviceHygiene,
+    /// A topical not suited to intradermal use goes on open channels.
     NonIntradermalTopical,
+    /// A history of herpes simplex, or an active outbreak.
     HerpesHistory,
+    /// A tendency to keloids or hypertrophic scars.
     KeloidTendency,
+    /// The patient is immunosuppressed.
     Immunosuppressed,
+    /// An allergy to nickel or other needle metals.
     MetalAllergy,
+    /// A motorised pen (faster, more channels per pass).
     MotorisedPen,
+    /// An unstable skin condition (e.g. active eczema, psoriasis flare).
     UnstableSkin,
 }
 
+/// An adverse effect from `data/adverse_effects.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdverseEffect {
+    /// Stable identifier.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Whether the seed article lists it.
     pub article_listed: bool,
+    /// Baseline likelihood before any driver.
     pub likelihood: Likelihood,
+    /// Typical duration, in words.
     pub typical_duration: String,
+    /// What raises its likelihood.
     pub drivers: Vec<Driver>,
     /// Only these device kinds cause it; every kind when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to_kinds: Option<Vec<DeviceKind>>,
+    /// Citation behind the effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Stated assumption, where no source gives the figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumption: Option<String>,
 }
@@ -80,24 +109,34 @@ pub struct AdverseEffect {
 /// A driver that is on, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActiveDriver {
+    /// The driver.
     pub driver: Driver,
+    /// Why it is on, for this patient and plan.
     pub reason: String,
 }
 
+/// One adverse effect assessed for a patient and plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdverseRisk {
+    /// Effect identifier.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Whether the seed article lists it.
     pub article_listed: bool,
     /// False when the effect belongs to other device kinds (burns without an energy device).
     pub applies: bool,
+    /// Likelihood before any driver.
     pub baseline: Likelihood,
+    /// Likelihood after the active drivers (one step each, at most two).
     pub likelihood: Likelihood,
+    /// Typical duration, in words.
     pub typical_duration: String,
     /// Every driver the effect has, on or off: what would raise it.
     pub drivers: Vec<Driver>,
     /// The drivers on for this patient and plan, with the reason.
     pub raised_by: Vec<ActiveDriver>,
+    /// Citation behind the effect.
     pub source: String,
 }
 
@@ -109,6 +148,7 @@ pub struct Exposure {
 }
 
 impl Exposure {
+    /// Works out which drivers are on for `patient` under `exposure`.
     pub fn new(patient: &Patient, exposure: &ScreeningExposure<'_>) -> Self {
         let device = exposure.device;
         let deepest = exposure

@@ -14,13 +14,19 @@ use std::f64::consts::LN_2;
 use super::banded::BandMatrix;
 use super::grid::{self, ChannelSpec, Grid, LayerSpec};
 
+/// What sits on the surface: a reservoir that never depletes, or a finite film.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DoseSpec {
     /// Fixed vehicle concentration on the surface, µg/mL.
-    Infinite { concentration_ug_per_ml: f64 },
+    Infinite {
+        /// Vehicle concentration held on the surface (µg/mL).
+        concentration_ug_per_ml: f64,
+    },
     /// A well-mixed film that depletes.
     Finite {
+        /// Vehicle concentration at t = 0 (µg/mL).
         concentration_ug_per_ml: f64,
+        /// Film thickness (µm); the applied amount is concentration × thickness.
         film_thickness_um: f64,
     },
 }
@@ -28,12 +34,17 @@ pub enum DoseSpec {
 /// A unit cell: a cylinder of skin around one channel, layered top down, with a sink below.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitCell {
+    /// Radius of the unit cell (µm): half the spacing between channels, by equal area.
     pub radius_um: f64,
+    /// Skin layers, top down.
     pub layers: Vec<LayerSpec>,
+    /// The channel, or `None` for intact skin.
     pub channel: Option<ChannelSpec>,
     /// Whether the channel holds formulation at t = 0 (false: it starts empty).
     pub channel_prefilled: bool,
+    /// What is on the surface.
     pub dose: DoseSpec,
+    /// Number of radial cells outside the channel wall.
     pub radial_cells: usize,
 }
 
@@ -49,9 +60,13 @@ pub enum Scheme {
 /// Time steps: the first, the growth factor per step, the largest, and the scheme.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stepping {
+    /// First step (s).
     pub first_step_s: f64,
+    /// Factor by which each step grows on the previous one.
     pub growth: f64,
+    /// Largest step (s).
     pub max_step_s: f64,
+    /// Time-integration scheme.
     pub scheme: Scheme,
 }
 
@@ -69,7 +84,9 @@ impl Default for Stepping {
 /// Amounts at one time, µg per cm² of skin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
+    /// Time since application (s).
     pub time_s: f64,
+    /// Left in the donor (vehicle on the surface).
     pub donor: f64,
     /// Drug in the tissue of each layer (channel fluid excluded).
     pub layers: Vec<f64>,
@@ -83,17 +100,20 @@ pub struct Snapshot {
     pub profile: Option<Vec<(f64, f64)>>,
 }
 
+/// The result of one solve: snapshots at the requested times, fluxes and diagnostics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
+    /// Amounts at each requested output time, in order.
     pub snapshots: Vec<Snapshot>,
     /// (time s, uptake into blood and sink, µg/cm²/h) after every step.
     pub uptake_rate: Vec<(f64, f64)>,
-    /// Cumulative donor input (infinite dose) at each step, for the balance.
+    /// Number of time steps taken.
     pub steps: usize,
     /// Largest |storage + outputs − inputs − initial| ÷ (initial + inputs) over all steps.
     pub max_mass_balance_error: f64,
     /// Smallest potential seen at any step (≥ 0 when the scheme keeps positivity).
     pub min_potential: f64,
+    /// Number of unknowns of the linear system (cells, plus the donor when finite).
     pub unknowns: usize,
     /// The step sizes taken, s.
     pub step_sizes_s: Vec<f64>,
@@ -104,15 +124,21 @@ pub struct Solution {
 /// The discretized unit cell, for comparison with other solvers (bench/fipy_delivery.py).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Discretization {
+    /// Radial face positions (µm).
     pub r_faces_um: Vec<f64>,
+    /// Axial face positions (µm).
     pub z_faces_um: Vec<f64>,
     /// Per cell, row-major: capacity per volume, tissue D·K, channel fraction, loss rate per volume.
     pub capacity_per_volume: Vec<f64>,
+    /// Per cell: tissue diffusivity times partition (µm²/s).
     pub dk_tissue_um2_per_s: Vec<f64>,
+    /// Per cell: fraction of the cell that is channel (0 or 1, the grid follows the wall).
     pub channel_fraction: Vec<f64>,
+    /// Per cell: first-order loss rate (1/s).
     pub loss_per_s: Vec<f64>,
 }
 
+/// The grid and per-cell coefficients the solver would use for `cell`.
 pub fn discretization(cell: &UnitCell) -> Discretization {
     let grid = grid::build(
         cell.radius_um,
