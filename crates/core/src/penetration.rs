@@ -267,42 +267,9 @@ impl PenetrationParams {
         let reaches_dermis = depth_um > dermis_top + self.bleeding.capillary_margin_um.value;
         let thermal = device.is_energy();
 
-        let mechanical_pain = if depth_um <= 0.0 {
-            0.0
-        } else if depth_um <= skin.bottom_um(Layer::StratumCorneum) {
-            self.pain.surface_only.value
-        } else if dermal_depth <= 0.0 {
-            self.pain.epidermis.value
-        } else {
-            self.pain.dermis_base.at(dermal_depth)
-        };
-        let thermal_pain = if thermal && depth_um > 0.0 {
-            self.pain.thermal_extra.value
-        } else {
-            0.0
-        };
-        let pain = mechanical_pain + thermal_pain;
-
-        let mechanical_erythema_h = if dermal_depth > 0.0 {
-            self.erythema.dermis_base_h.at(dermal_depth)
-        } else {
-            self.erythema.epidermis_h.value
-        };
-        let thermal_factor = if thermal {
-            self.erythema.thermal_factor.value
-        } else {
-            1.0
-        };
-        let erythema = mechanical_erythema_h * thermal_factor;
-
-        let skin_layers = Layer::ALL
-            .into_iter()
-            .map(|layer| LayerExtent {
-                layer,
-                top_um: skin.top_um(layer),
-                bottom_um: skin.bottom_um(layer),
-            })
-            .collect();
+        let pain = self.pain_0_10(skin, depth_um, dermal_depth, thermal);
+        let erythema = self.erythema_h(dermal_depth, thermal);
+        let skin_layers = layer_extents(skin);
 
         let mut result = Penetration {
             device: device.id.clone(),
@@ -335,6 +302,60 @@ impl PenetrationParams {
         result.warnings = warnings(&result, device, length_mm, skin);
         result
     }
+
+    /// Pain by the deepest layer entered (rising with depth into the dermis), plus RF heating;
+    /// not yet clamped to 0–10.
+    fn pain_0_10(
+        &self,
+        skin: &SkinProfile,
+        depth_um: f64,
+        dermal_depth: f64,
+        thermal: bool,
+    ) -> f64 {
+        let mechanical_pain = if depth_um <= 0.0 {
+            0.0
+        } else if depth_um <= skin.bottom_um(Layer::StratumCorneum) {
+            self.pain.surface_only.value
+        } else if dermal_depth <= 0.0 {
+            self.pain.epidermis.value
+        } else {
+            self.pain.dermis_base.at(dermal_depth)
+        };
+        let thermal_pain = if thermal && depth_um > 0.0 {
+            self.pain.thermal_extra.value
+        } else {
+            0.0
+        };
+        mechanical_pain + thermal_pain
+    }
+
+    /// Erythema (h): flat without dermal injury, rising with dermal depth, times the RF factor;
+    /// not yet capped at the model's maximum.
+    fn erythema_h(&self, dermal_depth: f64, thermal: bool) -> f64 {
+        let mechanical_erythema_h = if dermal_depth > 0.0 {
+            self.erythema.dermis_base_h.at(dermal_depth)
+        } else {
+            self.erythema.epidermis_h.value
+        };
+        let thermal_factor = if thermal {
+            self.erythema.thermal_factor.value
+        } else {
+            1.0
+        };
+        mechanical_erythema_h * thermal_factor
+    }
+}
+
+/// Every layer's extent below the surface, for the report's skin diagram.
+fn layer_extents(skin: &SkinProfile) -> Vec<LayerExtent> {
+    Layer::ALL
+        .into_iter()
+        .map(|layer| LayerExtent {
+            layer,
+            top_um: skin.top_um(layer),
+            bottom_um: skin.bottom_um(layer),
+        })
+        .collect()
 }
 
 fn warnings(

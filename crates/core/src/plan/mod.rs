@@ -304,6 +304,40 @@ fn topicals(
     Ok(sorted)
 }
 
+/// The override of a contraindicated screening: the clinician's reason and the rules it sets
+/// aside.
+fn override_of(findings: &[Finding], reason: &str) -> Override {
+    Override {
+        reason: reason.to_string(),
+        rules: findings
+            .iter()
+            .filter(|f| f.tier == Tier::Contraindicated)
+            .map(|f| f.rule.clone())
+            .collect(),
+    }
+}
+
+/// Delivery of each in-session topical through the first zone's channels (none without zones).
+fn delivery_of(
+    kb: &KnowledgeBase,
+    patient: &Patient,
+    in_session: &[PlannedTopical],
+    zones: &[ZonePlan],
+) -> Result<Vec<DeliverySummary>, InputError> {
+    Ok(match zones.first() {
+        Some(zone) => in_session
+            .iter()
+            .map(|t| course::delivery_summary(kb, patient, kb.agent(&t.id)?, zone))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    })
+}
+
+/// General care instructions, then the indication's own.
+fn care(general: &[String], specific: &[String]) -> Vec<String> {
+    general.iter().chain(specific).cloned().collect()
+}
+
 /// Builds the plan for a patient file; refuses a contraindicated patient without an override.
 /// The plan carries every simulation its report draws.
 pub fn plan(
@@ -317,29 +351,13 @@ pub fn plan(
     let screening = assessment.screening;
     let override_ = match (screening.verdict, reason) {
         (Verdict::Contraindicated, None) => return Ok(PlanOutcome::Refused(screening)),
-        (_, Some(reason)) => Some(Override {
-            reason: reason.to_string(),
-            rules: screening
-                .findings
-                .iter()
-                .filter(|f| f.tier == Tier::Contraindicated)
-                .map(|f| f.rule.clone())
-                .collect(),
-        }),
-        (_, None) => None,
+        (_, reason) => reason.map(|reason| override_of(&screening.findings, reason)),
     };
     let indication = assessment.indication;
     let device = assessment.device;
     let zones = assessment.zones;
     let topicals = topicals(kb, assessment.topical, indication)?;
-    let delivery = match zones.first() {
-        Some(zone) => topicals
-            .in_session
-            .iter()
-            .map(|t| course::delivery_summary(kb, patient, kb.agent(&t.id)?, zone))
-            .collect::<Result<Vec<_>, _>>()?,
-        None => Vec::new(),
-    };
+    let delivery = delivery_of(kb, patient, &topicals.in_session, &zones)?;
     let expected = zones
         .first()
         .map(|zone| course::expected_course(kb, indication, device, zone))
@@ -372,20 +390,8 @@ pub fn plan(
         excluded_topicals: topicals.excluded,
         delivery,
         expected,
-        precare: kb
-            .precare
-            .items
-            .iter()
-            .chain(&indication.precare)
-            .cloned()
-            .collect(),
-        aftercare: kb
-            .aftercare
-            .items
-            .iter()
-            .chain(&indication.aftercare)
-            .cloned()
-            .collect(),
+        precare: care(&kb.precare.items, &indication.precare),
+        aftercare: care(&kb.aftercare.items, &indication.aftercare),
         reassess_weeks: indication.reassess_weeks,
         reassess_date: timeline::add_weeks(date, timeline::reassess_week(indication)),
         evidence: Evidence {

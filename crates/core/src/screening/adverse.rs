@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Exposure as ScreeningExposure;
 use crate::device::DeviceKind;
-use crate::patient::{HistoryFlag, Patient};
+use crate::patient::{History, HistoryFlag, Patient};
 use crate::provenance::Provenance;
 use crate::skin::Layer;
 
@@ -148,9 +148,47 @@ pub struct Exposure {
 }
 
 impl Exposure {
-    /// Works out which drivers are on for `patient` under `exposure`.
+    /// Works out which drivers are on for `patient` under `exposure`. The order of the drivers
+    /// is the order reports list them in, so the groups below keep it.
     pub fn new(patient: &Patient, exposure: &ScreeningExposure<'_>) -> Self {
         let device = exposure.device;
+        let history = &patient.history;
+        let mut drivers = Drivers { active: Vec::new() };
+        drivers.needling(exposure);
+        drivers.person(patient);
+        drivers.device_and_topical(exposure);
+        drivers.history(history);
+        drivers.on(
+            device.kind == DeviceKind::Pen,
+            Driver::MotorisedPen,
+            format!("{} is a motorised pen", device.id),
+        );
+        drivers.on(
+            history.has(HistoryFlag::UnstableSkinCondition),
+            Driver::UnstableSkin,
+            "unstable skin condition".into(),
+        );
+        Self {
+            device_kind: device.kind,
+            active: drivers.active,
+        }
+    }
+}
+
+/// The drivers found on so far, in report order.
+struct Drivers {
+    active: Vec<ActiveDriver>,
+}
+
+impl Drivers {
+    fn on(&mut self, condition: bool, driver: Driver, reason: String) {
+        if condition {
+            self.active.push(ActiveDriver { driver, reason });
+        }
+    }
+
+    /// How deep the needles go, in the deepest zone.
+    fn needling(&mut self, exposure: &ScreeningExposure<'_>) {
         let deepest = exposure
             .zones
             .iter()
@@ -161,92 +199,85 @@ impl Exposure {
                 .iter()
                 .any(|z| z.layers_reached.contains(&layer))
         };
-        let history = &patient.history;
-        let mut active = Vec::new();
-        let mut on = |condition: bool, driver: Driver, reason: String| {
-            if condition {
-                active.push(ActiveDriver { driver, reason });
-            }
-        };
         let depth_text = deepest.map_or(String::new(), |z| {
             format!("{:.0} um at the {}", z.effective_depth_um, z.site)
         });
-        on(
+        self.on(
             reaches(Layer::PapillaryDermis),
             Driver::DermisReached,
             format!("needles reach the dermis ({depth_text})"),
         );
-        on(
+        self.on(
             reaches(Layer::ReticularDermis),
             Driver::DeepNeedling,
             format!("needles reach the reticular dermis ({depth_text})"),
         );
-        on(
+    }
+
+    /// Phototype and bleeding.
+    fn person(&mut self, patient: &Patient) {
+        let history = &patient.history;
+        self.on(
             patient.fitzpatrick >= 4,
             Driver::DarkPhototype,
             format!("Fitzpatrick type {}", patient.fitzpatrick),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::Anticoagulants),
             Driver::Anticoagulants,
             "takes blood thinners".into(),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::BleedingDisorder),
             Driver::BleedingDisorder,
             "bleeding or clotting disorder".into(),
         );
-        on(
+    }
+
+    /// The device's energy and hygiene, and the topical on open channels.
+    fn device_and_topical(&mut self, exposure: &ScreeningExposure<'_>) {
+        let device = exposure.device;
+        self.on(
             device.is_energy(),
             Driver::EnergyDevice,
             format!("{} delivers radiofrequency heat", device.id),
         );
-        on(
+        self.on(
             device.is_home(),
             Driver::HomeDeviceHygiene,
             format!("{} is a home device: reusable, hard to clean", device.id),
         );
         if let Some(agent) = exposure.topical.filter(|a| !a.intradermal_suited) {
-            on(
+            self.on(
                 true,
                 Driver::NonIntradermalTopical,
                 format!("{} is not made for intradermal use", agent.id),
             );
         }
-        on(
+    }
+
+    /// History items that raise infection, scarring and allergy risks.
+    fn history(&mut self, history: &History) {
+        self.on(
             history.has(HistoryFlag::HerpesHistory) || history.has(HistoryFlag::ActiveHerpes),
             Driver::HerpesHistory,
             "history of herpes simplex".into(),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::KeloidTendency),
             Driver::KeloidTendency,
             "keloid tendency".into(),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::Immunosuppressed),
             Driver::Immunosuppressed,
             "immunosuppressed".into(),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::MetalAllergy),
             Driver::MetalAllergy,
             "metal allergy".into(),
         );
-        on(
-            device.kind == DeviceKind::Pen,
-            Driver::MotorisedPen,
-            format!("{} is a motorised pen", device.id),
-        );
-        on(
-            history.has(HistoryFlag::UnstableSkinCondition),
-            Driver::UnstableSkin,
-            "unstable skin condition".into(),
-        );
-        Self {
-            device_kind: device.kind,
-            active,
-        }
     }
 }
 
