@@ -7,17 +7,17 @@ use serde::{Deserialize, Serialize};
 use crate::device::DeviceKind;
 use crate::skin::Intensity;
 
-/// Strength of the evidence for an indication (GRADE-like levels).
+/// Strength of the evidence for an indication, lowest first (as `data/indications.toml` rates it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EvidenceLevel {
-    /// Case reports, expert opinion.
+    /// Very low: little beyond case reports and opinion.
     VeryLow,
-    /// Case series or small uncontrolled studies.
+    /// Low: small or uncontrolled studies.
     Low,
-    /// Controlled trials with limitations, or consistent cohorts.
+    /// Moderate: controlled trials with limitations.
     Moderate,
-    /// Several randomized controlled trials with consistent results.
+    /// High: consistent randomised controlled trials.
     High,
 }
 

@@ -16,13 +16,13 @@ const MAX_RAISE: usize = 2;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Likelihood {
-    /// Seen in well under 1 % of treatments.
+    /// Rare: the lowest step of the scale.
     Rare,
-    /// Seen in about 1–10 % of treatments.
+    /// Uncommon: one step above rare.
     Uncommon,
-    /// Seen in more than 10 % of treatments.
+    /// Common: a frequent effect.
     Common,
-    /// Part of the normal response (e.g. erythema after dermal needling).
+    /// Expected: part of the normal response (e.g. erythema after dermal needling); the top step.
     Expected,
 }
 
