@@ -44,30 +44,50 @@ pub const DATA_FILES: [(&str, &str); 11] = [
     ("healing.toml", include_str!("../../data/healing.toml")),
 ];
 
+/// A cited list of pre- or aftercare instructions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CareList {
+    /// The instructions, one sentence each, in the order they are given.
     pub items: Vec<String>,
+    /// Source or assumption behind the list.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
+/// The whole knowledge base: every table of `data/`, parsed and cross-checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBase {
+    /// Version of the data set (from `data/meta.toml`).
     pub version: String,
+    /// Decision-support disclaimer every report carries.
     pub disclaimer: String,
+    /// How layer thicknesses change with age.
     pub age_model: AgeModel,
+    /// Anatomical sites with their layer thicknesses.
     pub sites: Vec<Site>,
+    /// Needling devices (rollers, stamps, pens, RF).
     pub devices: Vec<Device>,
+    /// Topical agents.
     pub agents: Vec<Agent>,
+    /// Indications with their treatment defaults.
     pub indications: Vec<Indication>,
+    /// Screening rules (contraindications and cautions).
     pub rules: Vec<Rule>,
+    /// How isotretinoin use is screened (the evidence changed in 2017–2020).
     pub isotretinoin_policy: IsotretinoinPolicy,
+    /// What plans do for darker phototypes (conservative depth, test spot).
     pub dark_phototype: DarkPhototypePolicy,
+    /// Adverse effects with their base likelihood and drivers.
     pub adverse_effects: Vec<AdverseEffect>,
+    /// Parameters of the penetration model.
     pub penetration: PenetrationParams,
+    /// Parameters of the transport model.
     pub transport: TransportParams,
+    /// Parameters of the healing model.
     pub healing: HealingParams,
+    /// General precare instructions.
     pub precare: CareList,
+    /// General aftercare instructions.
     pub aftercare: CareList,
 }
 
