@@ -8,6 +8,7 @@ use crate::transport::Solute;
 
 /// Broad class of an agent, which sets how it is expected to cross tissue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum AgentClass {
     /// A small molecule (below about 1 kDa), e.g. ascorbic acid or tranexamic acid.
@@ -20,6 +21,7 @@ pub enum AgentClass {
 
 /// When an agent goes on the skin relative to a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Timing {
     /// Into the open channels during the session.
@@ -48,6 +50,7 @@ impl Timing {
 
 /// A topical agent from `data/agents.toml`, with the properties transport needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Agent {
     /// Stable identifier (kebab-case), e.g. `tranexamic-acid`.

@@ -17,6 +17,7 @@ pub const CALIBRATION_SEED: u64 = 2026;
 
 /// One row of the healing calibration table: a declared target and the model's value there.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalibrationRow {
     /// Identifier of the calibration point in `data/healing.toml`.
     pub id: String,

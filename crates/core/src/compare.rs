@@ -12,6 +12,7 @@ pub const DEVICES_ACCEPTED: std::ops::RangeInclusive<usize> = 2..=8;
 
 /// One device in a comparison, on the same skin.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComparisonRow {
     /// Device identifier.
     pub device: String,
@@ -56,6 +57,7 @@ pub struct ComparisonRow {
 
 /// A comparison of devices on one site, sex and age.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comparison {
     /// Site identifier.
     pub site: String,

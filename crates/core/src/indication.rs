@@ -9,6 +9,7 @@ use crate::skin::Intensity;
 
 /// Strength of the evidence for an indication, lowest first (as `data/indications.toml` rates it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum EvidenceLevel {
     /// Very low: little beyond case reports and opinion.
@@ -23,6 +24,7 @@ pub enum EvidenceLevel {
 
 /// What the treatment acts on, which sets how its outcome is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Mechanism {
     /// Collagen induction (scars, wrinkles, laxity).
@@ -37,6 +39,7 @@ pub enum Mechanism {
 
 /// Passes per session, per device kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PassesByKind {
     /// Passes with a roller.
@@ -63,6 +66,7 @@ impl PassesByKind {
 
 /// A treatable condition with its treatment defaults and evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Indication {
     /// Stable identifier, e.g. `acne-scars`.

@@ -22,6 +22,7 @@ use crate::skin::{Layer, SkinProfile};
 
 /// Share `η` of the length past the dimple that enters the skin, per insertion mode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Efficiency {
     /// Rolling (oblique entry as the drum turns).
     pub roll: Cited,
@@ -33,6 +34,7 @@ pub struct Efficiency {
 
 /// Reference dimple depth and the tip radius it was measured at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DimpleReference {
     /// Dimple depth `δ_ref` at the reference tip radius (µm).
     pub value: f64,
@@ -45,6 +47,7 @@ pub struct DimpleReference {
 
 /// How far the skin deflects before a needle punctures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dimple {
     /// Reference dimple `δ_ref` at tip radius `r_ref`.
     pub dimple_ref_um: DimpleReference,
@@ -58,6 +61,7 @@ pub struct Dimple {
 
 /// Channel geometry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelParams {
     /// How much wider than the needle the channel opens (the skin tears beyond it; dimensionless).
     pub tear_factor: Cited,
@@ -65,6 +69,7 @@ pub struct ChannelParams {
 
 /// When bleeding is expected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BleedingParams {
     /// Depth past the top of the dermis needed to reach the capillary loops (µm).
     pub capillary_margin_um: Cited,
@@ -72,6 +77,7 @@ pub struct BleedingParams {
 
 /// `base + scale · (1 − exp(−dermal depth / length))`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaturatingCurve {
     /// `base`: the value at zero dermal depth.
     pub value: f64,
@@ -93,6 +99,7 @@ impl SaturatingCurve {
 
 /// Expected pain (0–10) by deepest layer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PainParams {
     /// Pain when only the stratum corneum is entered.
     pub surface_only: Cited,
@@ -106,6 +113,7 @@ pub struct PainParams {
 
 /// Expected erythema (h) by depth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErythemaParams {
     /// Erythema when the dermis is not reached (h).
     pub epidermis_h: Cited,
@@ -119,6 +127,7 @@ pub struct ErythemaParams {
 
 /// Every parameter of the penetration model, from `data/penetration.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PenetrationParams {
     /// Insertion efficiency per mode.
     pub efficiency: Efficiency,
@@ -136,6 +145,7 @@ pub struct PenetrationParams {
 
 /// One layer's extent below the surface, µm.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LayerExtent {
     /// The layer.
     pub layer: Layer,
@@ -147,6 +157,7 @@ pub struct LayerExtent {
 
 /// What one device setting does to one person's skin at one site.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Penetration {
     /// Device identifier.
     pub device: String,

@@ -6,6 +6,7 @@ use crate::error::Error;
 
 /// Where a figure comes from: a citation, a stated assumption, or both.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// Citation (author year, title or DOI).
@@ -43,6 +44,7 @@ impl Provenance {
 /// What every output of a knowledge base carries: which version of the data produced it, and
 /// that it is decision support.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Edition {
     /// The knowledge base's version (data/meta.toml).
     pub knowledge_base_version: String,
@@ -52,6 +54,7 @@ pub struct Edition {
 
 /// A number with its provenance, as written in data/ (`{ value = 0.2, source = "…" }`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cited {
     /// The number itself, in the unit its field name states.
     pub value: f64,

@@ -15,6 +15,7 @@ pub const MAX_AGE_YEARS: f64 = 120.0;
 
 /// Sex, which sets the layer thicknesses of a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Sex {
     /// Female.
@@ -47,6 +48,7 @@ impl Sex {
 
 /// A figure that differs by sex, with its provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BySex {
     /// Figure for women.
     pub female: f64,
@@ -69,6 +71,7 @@ impl BySex {
 
 /// How hard a protocol needles: picks a step of a site's depth guide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Intensity {
     /// Superficial needling (texture, delivery).
@@ -81,6 +84,7 @@ pub enum Intensity {
 
 /// Needle lengths (mm) a site tolerates for plain microneedling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepthGuide {
     /// Length for light intensity (mm).
     pub light: f64,
@@ -108,6 +112,7 @@ impl DepthGuide {
 
 /// Body region of a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Region {
     /// Face.
@@ -122,6 +127,7 @@ pub enum Region {
 
 /// An anatomical site as the knowledge base describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Site {
     /// Stable identifier, e.g. `cheek`.
     pub id: String,
@@ -155,6 +161,7 @@ impl Site {
 
 /// Papillary share of the dermis, with bounds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PapillaryFraction {
     /// Fraction of the dermis that is papillary (dimensionless).
     pub value: f64,
@@ -169,6 +176,7 @@ pub struct PapillaryFraction {
 
 /// Thinning with age and the papillary share of the dermis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgeModel {
     /// Age at which site thicknesses are given (years).
     pub reference_age_years: f64,
@@ -193,6 +201,7 @@ impl AgeModel {
 
 /// A layer of the skin, from the surface down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Layer {
     /// The outermost dead layer, the main barrier.
@@ -236,6 +245,7 @@ impl Layer {
 
 /// The layers of one person's skin at one site.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SkinProfile {
     /// Site identifier.
     pub site: String,

@@ -20,6 +20,7 @@ pub const MAX_NEEDLE_MM: f64 = 5.0;
 
 /// The kind of device, which sets how needles enter and how channels are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceKind {
     /// A drum of needles rolled over the skin.
@@ -46,6 +47,7 @@ impl DeviceKind {
 
 /// Who the device is made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceUse {
     /// Home use: short, reusable needles.
@@ -56,6 +58,7 @@ pub enum DeviceUse {
 
 /// How the needles enter the skin, which sets the penetration efficiency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum InsertionMode {
     /// Slow, oblique entry as a drum turns.
@@ -68,6 +71,7 @@ pub enum InsertionMode {
 
 /// A continuous range of needle lengths (mm).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LengthRange {
     /// Shortest setting (mm).
@@ -80,6 +84,7 @@ pub struct LengthRange {
 
 /// Geometry of a roller drum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RollerGeometry {
     /// Drum diameter (mm).
@@ -90,6 +95,7 @@ pub struct RollerGeometry {
 
 /// Geometry of a stamp head.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StampGeometry {
     /// Area of the needle head (mm²).
@@ -98,6 +104,7 @@ pub struct StampGeometry {
 
 /// Geometry and motion of a pen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PenGeometry {
     /// Needle oscillation frequency (Hz).
@@ -110,6 +117,7 @@ pub struct PenGeometry {
 
 /// Electrical and geometric data of an RF microneedling device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RfGeometry {
     /// Whether the needle shafts are insulated (heat only at the tips).
@@ -122,6 +130,7 @@ pub struct RfGeometry {
 
 /// A device as the catalog or a custom TOML file describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Device {
     /// Stable identifier, e.g. `dermaroller-192`.

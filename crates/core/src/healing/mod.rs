@@ -66,6 +66,7 @@ pub fn month_day(month: u32) -> u32 {
 
 /// The central run at one week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekPoint {
     /// Weeks since the first session.
     pub week: u32,
@@ -83,6 +84,7 @@ pub struct WeekPoint {
 
 /// The expected outcome at one month, on the indication's clinical scale.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomePoint {
     /// Months since the first session.
     pub month: u32,
@@ -99,6 +101,7 @@ pub struct OutcomePoint {
 
 /// The expected outcome of a series on the indication's clinical scale, with its band.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcome {
     /// Indication identifier.
     pub indication: String,
@@ -116,6 +119,7 @@ pub struct Outcome {
 
 /// Days of the phase peaks of the central run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Peaks {
     /// Day of peak inflammation.
     pub inflammation_day: u32,
@@ -129,6 +133,7 @@ pub struct Peaks {
 
 /// A simulated treatment course: weekly series, peaks and, with an indication, the outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Healing {
     /// Device identifier.
     pub device: String,

@@ -7,6 +7,7 @@ use super::rates::Rates;
 /// The model state: damage, inflammation, fibroblasts, collagen III and I, and the running
 /// integral of inflammation (the hair mechanism's signal).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct State {
     /// Damage signal (fraction of dermis injured, times the gain), cleared at `k_d` per day.
     pub damage: f64,
@@ -65,6 +66,7 @@ fn rk4(r: &Rates, y: [f64; 6], h: f64) -> [f64; 6] {
 
 /// A series of sessions: the injury each delivers and when.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Course {
     /// Injured dermal fraction per session (thermal injury included).
     pub injury_per_session: f64,

@@ -6,6 +6,7 @@ use crate::provenance::{Cited, Provenance};
 
 /// Central rates of the healing model (`data/healing.toml`), each with its source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rates {
     /// Damage clearance `k_D` (per day).
     pub damage_clearance_per_day: Cited,
@@ -31,6 +32,7 @@ pub struct Rates {
 
 /// How a session's injury becomes a damage pulse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Injury {
     /// Extra injury from RF coagulation, as a multiple of the needle injury (`A = gain · f · (1 + thermal)`).
     pub thermal_factor: Cited,
@@ -40,6 +42,7 @@ pub struct Injury {
 
 /// Spread of the prior rates between patients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Priors {
     /// Coefficient of variation of each lognormal rate multiplier.
     pub coefficient_of_variation: Cited,
@@ -47,6 +50,7 @@ pub struct Priors {
 
 /// A configuration and the published figure it must reproduce.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CalibrationPoint {
     /// Device identifier.
@@ -72,6 +76,7 @@ pub struct CalibrationPoint {
 
 /// A new-collagen figure the model must reproduce.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CollagenCalibration {
     /// Identifier of the calibration point.
@@ -87,6 +92,7 @@ pub struct CollagenCalibration {
 
 /// How an indication's clinical scale follows the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeMap {
     /// Indication identifier.
@@ -112,6 +118,7 @@ pub struct OutcomeMap {
 
 /// Parameters of the healing model, from `data/healing.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealingParams {
     /// Central rates.
     pub rates: Rates,

@@ -7,6 +7,7 @@ use super::params::HealingParams;
 
 /// One set of rates (per day), the central values or a sample of the priors.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rates {
     /// Damage clearance rate (per day).
     pub k_d: f64,

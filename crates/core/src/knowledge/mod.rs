@@ -46,6 +46,7 @@ pub const DATA_FILES: [(&str, &str); 11] = [
 
 /// A cited list of pre- or aftercare instructions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CareList {
     /// The instructions, one sentence each, in the order they are given.
     pub items: Vec<String>,
@@ -56,6 +57,7 @@ pub struct CareList {
 
 /// The whole knowledge base: every table of `data/`, parsed and cross-checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnowledgeBase {
     /// Version of the data set (from `data/meta.toml`).
     pub version: String,

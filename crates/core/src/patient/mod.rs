@@ -18,6 +18,7 @@ use file::RawFile;
 
 /// A yes/no item of the history; absent means no.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HistoryFlag {
     /// Keloids or hypertrophic scars.
@@ -120,6 +121,7 @@ impl HistoryFlag {
 
 /// A procedure that may call for a wait before needling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProcedureKind {
     /// Chemical peel.
@@ -170,6 +172,7 @@ impl ProcedureKind {
 
 /// A procedure the patient had, with its date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecentProcedure {
     /// What it was.
     pub kind: ProcedureKind,
@@ -179,6 +182,7 @@ pub struct RecentProcedure {
 
 /// The patient's relevant history.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     /// Yes/no items that are true.
     pub flags: BTreeSet<HistoryFlag>,
@@ -197,6 +201,7 @@ impl History {
 
 /// What the patient wants treated, and how.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Treatment {
     /// Indication identifier.
     pub indication: String,
@@ -214,6 +219,7 @@ pub struct Treatment {
 
 /// A validated patient file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Patient {
     /// Pseudonymous patient code, if any (never a name).
     pub code: Option<String>,

@@ -36,6 +36,7 @@ pub const MAX_OVERRIDE_CHARS: usize = crate::reason::MAX_REASON_CHARS;
 /// plan's reasoning about that depth. In JSON the penetration fields sit beside the others
 /// (`site`, `device`, `passes`, `effective_depth_um`, `skin_layers`, …).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZonePlan {
     /// The site's name for people.
     pub site_name: String,
@@ -54,6 +55,7 @@ pub struct ZonePlan {
 
 /// A contraindication the clinician chose to set aside, with the reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Override {
     /// The clinician's reason, carried into the plan.
     pub reason: String,
@@ -63,6 +65,7 @@ pub struct Override {
 
 /// One session in the schedule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduledSession {
     /// Session number, from 1.
     pub number: u32,
@@ -74,6 +77,7 @@ pub struct ScheduledSession {
 
 /// A topical in the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlannedTopical {
     /// Agent identifier.
     pub id: String,
@@ -88,6 +92,7 @@ pub struct PlannedTopical {
 /// A test spot before the series (darker phototypes): one zone at the planned depth, read for
 /// post-inflammatory hyperpigmentation before the first session.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TestSpot {
     /// The zone whose setting is tried.
     pub site: String,
@@ -104,6 +109,7 @@ pub struct TestSpot {
 /// What an in-session topical does through the plan's first zone in [`SUMMARY_HOURS`]
 /// (docs/transport.md): the whole simulation, with the end amounts picked out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliverySummary {
     /// The zone's device setting, mm.
     pub depth_mm: f64,
@@ -121,6 +127,7 @@ pub struct DeliverySummary {
 /// The series' expected course on its first zone (docs/healing.md): the whole healing run, with
 /// the collagen read at the reporting months.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExpectedCourse {
     /// The zone's device setting, mm.
     pub depth_mm: f64,
@@ -133,6 +140,7 @@ pub struct ExpectedCourse {
 
 /// A topical of the indication left out of the session, with the reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExcludedTopical {
     /// Agent identifier.
     pub id: String,
@@ -142,6 +150,7 @@ pub struct ExcludedTopical {
 
 /// The evidence behind the indication.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
     /// Strength of the evidence.
     pub level: EvidenceLevel,
@@ -153,6 +162,7 @@ pub struct Evidence {
 
 /// One milestone of the timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Milestone {
     /// Weeks after the first session.
     pub week: u32,
@@ -162,6 +172,7 @@ pub struct Milestone {
 
 /// The device of a plan, in short.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceSummary {
     /// Device identifier.
     pub id: String,
@@ -176,6 +187,7 @@ pub struct DeviceSummary {
 
 /// A treatment plan: screening, zones and depths, schedule, topicals, care and expectations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     /// Screening verdict for this patient and device.
     pub verdict: Verdict,

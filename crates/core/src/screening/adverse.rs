@@ -14,6 +14,7 @@ const MAX_RAISE: usize = 2;
 
 /// How likely an adverse effect is, from rarest to certain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Likelihood {
     /// Rare: the lowest step of the scale.
@@ -47,6 +48,7 @@ impl Likelihood {
 
 /// What raises an adverse effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Driver {
     /// The needles reach the papillary dermis.
@@ -81,6 +83,7 @@ pub enum Driver {
 
 /// An adverse effect from `data/adverse_effects.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AdverseEffect {
     /// Stable identifier.
@@ -108,6 +111,7 @@ pub struct AdverseEffect {
 
 /// A driver that is on, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActiveDriver {
     /// The driver.
     pub driver: Driver,
@@ -117,6 +121,7 @@ pub struct ActiveDriver {
 
 /// One adverse effect assessed for a patient and plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdverseRisk {
     /// Effect identifier.
     pub id: String,

@@ -20,6 +20,7 @@ use adverse::{AdverseEffect, AdverseRisk, Exposure as DriverExposure};
 
 /// How serious a screening rule is, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Tier {
     /// Treat, with the stated precaution.
@@ -52,6 +53,7 @@ impl Tier {
 
 /// The overall result of screening: the worst tier that fired, or eligible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// No rule fired.
@@ -88,6 +90,7 @@ impl From<Tier> for Verdict {
 
 /// When a rule fires.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Condition {
     /// A history item is true.
@@ -127,6 +130,7 @@ pub enum Condition {
 
 /// A screening rule from `data/rules.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Stable identifier.
@@ -154,6 +158,7 @@ pub struct Rule {
 /// How long after isotretinoin to caution, and how strongly: the label says 6 months, the ASDS
 /// 2017 guideline finds no evidence for a delay, so clinics choose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IsotretinoinPolicy {
     /// Days before treatment within which the last dose counts.
@@ -167,6 +172,7 @@ pub struct IsotretinoinPolicy {
 /// What a plan does for darker phototypes, as the `dark-phototype-pih` rule asks: a conservative
 /// depth and a test spot read before the series starts (data/rules.toml `[dark_phototype]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DarkPhototypePolicy {
     /// The lowest Fitzpatrick type the policy applies to.
@@ -190,6 +196,7 @@ impl DarkPhototypePolicy {
 
 /// One rule that fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     /// Identifier of the rule.
     pub rule: String,
@@ -219,6 +226,7 @@ pub struct Exposure<'a> {
 
 /// The result of screening a patient for one treatment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Screening {
     /// The worst tier that fired, or eligible.
     pub verdict: Verdict,

@@ -45,6 +45,7 @@ pub const STACK: [Layer; 4] = [
 
 /// Amounts at one time, µg/cm².
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryPoint {
     /// Time since application (h).
     pub time_h: f64,
@@ -68,6 +69,7 @@ pub struct DeliveryPoint {
 
 /// Tissue concentration at one depth.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfilePoint {
     /// Depth below the surface (µm).
     pub depth_um: f64,
@@ -77,6 +79,7 @@ pub struct ProfilePoint {
 
 /// Tissue concentration against depth at one time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepthProfile {
     /// Time since application (h).
     pub time_h: f64,
@@ -86,6 +89,7 @@ pub struct DepthProfile {
 
 /// Solver diagnostics of the microneedled run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Numerics {
     /// Unknowns of the linear system.
     pub unknowns: usize,
@@ -97,6 +101,7 @@ pub struct Numerics {
 
 /// Predicted delivery of a topical through microneedle channels and through intact skin.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     /// Agent identifier.
     pub agent: String,

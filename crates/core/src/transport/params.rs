@@ -9,6 +9,7 @@ use crate::provenance::{Cited, Provenance};
 
 /// Potts–Guy permeability: `log10 kp (cm/h) = intercept + slope · log Kow − mw_slope · MW`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PottsGuy {
     /// Intercept of `log10 kp`.
     pub intercept: f64,
@@ -25,6 +26,7 @@ pub struct PottsGuy {
 
 /// Stratum corneum partition (Kasting): `K = a · Kow^α + b + c · Kow^γ`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StratumCorneumParams {
     /// Coefficient `a`.
     pub partition_a: f64,
@@ -45,6 +47,7 @@ pub struct StratumCorneumParams {
 
 /// Binding to proteins: unbound fraction `fu = 1 / (1 + scale · Kow^exponent)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Binding {
     /// Scale of the binding term.
     pub scale: f64,
@@ -57,6 +60,7 @@ pub struct Binding {
 
 /// Viable epidermis and dermis: free diffusivity, water content and binding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ViableTissueParams {
     /// Intercept of `log10 D_free (cm²/s)` against `log10 MW`.
     pub free_intercept: f64,
@@ -75,6 +79,7 @@ pub struct ViableTissueParams {
 
 /// Dermal clearance to blood: capillary permeability in series with blood flow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClearanceParams {
     /// Blood flow limit (1/s).
     pub blood_flow_per_s: f64,
@@ -89,6 +94,7 @@ pub struct ClearanceParams {
 
 /// Macromolecules: channel-only transport with fixed diffusivities.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MacromoleculeParams {
     /// Molecular weight above which an agent is a macromolecule (g/mol).
     pub threshold_mw_g_per_mol: Cited,
@@ -102,6 +108,7 @@ pub struct MacromoleculeParams {
 
 /// Channel closure: half-life by occlusion, scaled by needle length.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClosureParams {
     /// Half-life without occlusion (h).
     pub nonoccluded_half_life_h: Cited,
@@ -115,6 +122,7 @@ pub struct ClosureParams {
 
 /// Stokes–Einstein diffusivity of a free solute in the channel fluid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StokesEinstein {
     /// Temperature (K).
     pub temperature_k: f64,
@@ -129,6 +137,7 @@ pub struct StokesEinstein {
 
 /// The fluid path of an open channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelParams {
     /// Share of the channel section open through the stratum corneum.
     pub barrier_open_fraction: Cited,
@@ -138,6 +147,7 @@ pub struct ChannelParams {
 
 /// Dose defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DoseParams {
     /// Thickness of a finite-dose film (µm); 100 µm is 10 µL/cm².
     pub film_thickness_um: Cited,
@@ -147,6 +157,7 @@ pub struct DoseParams {
 
 /// Every parameter of the delivery model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransportParams {
     /// Stratum corneum permeability.
     pub potts_guy: PottsGuy,
@@ -168,6 +179,7 @@ pub struct TransportParams {
 
 /// What transport needs to know of an agent.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Solute {
     /// Molecular weight (g/mol).
     pub mw_g_per_mol: f64,
@@ -187,6 +199,7 @@ impl Solute {
 
 /// Diffusivity and partition coefficient (layer / water) of one layer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LayerProperties {
     /// Diffusivity (µm²/s).
     pub diffusivity_um2_per_s: f64,
@@ -198,6 +211,7 @@ pub struct LayerProperties {
 
 /// Transport properties of every layer for one solute.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SoluteProperties {
     /// Potts–Guy permeability coefficient, cm/h (0 for macromolecules).
     pub kp_cm_per_h: f64,

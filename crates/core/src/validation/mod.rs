@@ -20,6 +20,7 @@ pub use transport::{
 
 /// One validation case: a model's computed value against an analytic or published reference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidationCase {
     /// Stable identifier of the case.
     pub id: String,

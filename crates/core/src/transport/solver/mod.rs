@@ -129,6 +129,7 @@ pub struct Solution {
 
 /// The discretized unit cell, for comparison with other solvers (bench/fipy_delivery.py).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Discretization {
     /// Radial face positions (µm).
     pub r_faces_um: Vec<f64>,
