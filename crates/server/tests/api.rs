@@ -343,6 +343,33 @@ fn has_schema(response: &Value) -> bool {
     })
 }
 
+/// Whether `schema` describes its fields: a `$ref` to such a component, an object with
+/// properties, an array of typed items, a composition of typed parts, or a scalar.
+fn typed(doc: &Value, schema: &Value, depth: usize) -> bool {
+    if depth > 16 {
+        return true;
+    }
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or_default();
+        return typed(doc, &doc["components"]["schemas"][name], depth + 1);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = schema[key].as_array() {
+            return !parts.is_empty() && parts.iter().all(|p| typed(doc, p, depth + 1));
+        }
+    }
+    if schema["properties"].is_object() || schema["enum"].is_array() {
+        return true;
+    }
+    match schema["type"].as_str() {
+        Some("array") => typed(doc, &schema["items"], depth + 1),
+        Some("string" | "number" | "integer" | "boolean" | "null") => true,
+        _ => schema["type"].as_array().is_some_and(|types| {
+            types.iter().all(|t| t.as_str() != Some("object")) || schema["properties"].is_object()
+        }),
+    }
+}
+
 #[test]
 fn every_operation_has_a_summary_a_tag_and_a_typed_success() {
     let (status, doc) = get("/api/openapi.json", None);
@@ -382,6 +409,23 @@ fn every_operation_has_a_summary_a_tag_and_a_typed_success() {
                     .any(|(code, r)| code.starts_with('2') && has_schema(r)),
                 "{name}: a 2xx response with a schema: {responses:?}"
             );
+            // Typed all the way down: no bare `object` where a value of the core or the store is
+            // returned (the OpenAPI document itself is the one free-form body).
+            if path != "/api/openapi.json" {
+                for (code, r) in responses.iter().filter(|(c, _)| c.starts_with('2')) {
+                    for media in r["content"]
+                        .as_object()
+                        .into_iter()
+                        .flat_map(|m| m.values())
+                    {
+                        assert!(
+                            typed(&doc, &media["schema"], 0),
+                            "{name} {code}: an untyped schema {}",
+                            media["schema"]
+                        );
+                    }
+                }
+            }
         }
     }
     assert!(operations >= 20, "{operations} operations");
