@@ -88,7 +88,14 @@ impl AppState {
         let actor = user.name.clone();
         blocking(move || {
             let mut store = Store::open(&path, &actor)?;
-            work(&mut store)
+            let result = work(&mut store);
+            // A write a record rule refused is audited too (the write itself left nothing).
+            if let Err(e) = &result
+                && e.status == StatusCode::CONFLICT
+            {
+                store.audit_refused("record", &e.body.error)?;
+            }
+            result
         })
         .await
     }
