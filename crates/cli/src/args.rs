@@ -239,9 +239,6 @@ pub struct RecordsArgs {
     /// Database file (default: the user's data directory, e.g. ~/.local/share/microneedling/records.db).
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Who is writing, for the audit log (default: $USER).
-    #[arg(long, global = true, value_name = "NAME")]
-    pub actor: Option<String>,
     /// Days after which a screening must be refreshed before a session.
     #[arg(long, global = true, value_name = "DAYS", default_value_t = 180)]
     pub screening_max_age_days: i64,
@@ -425,6 +422,23 @@ pub enum UsersCommand {
         /// clinician (reads and writes records) or viewer (reads).
         #[arg(long)]
         role: String,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// List the users (id, name, role, created, rotated, revoked): never a token.
+    List {
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Revoke a user's token: refused (401) from now on. The id is never reused.
+    Revoke {
+        id: i64,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Replace a user's token and print the new one once: the old one is refused from now on.
+    Rotate {
+        id: i64,
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },

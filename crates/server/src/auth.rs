@@ -1,16 +1,25 @@
 //! Bearer tokens: `ID.SECRET`, of which only an argon2 hash of the secret is stored. Viewers
 //! read records, clinicians also write them. Handlers ask for a [`Viewer`] or a [`Clinician`]
-//! argument and axum checks the token before the handler (or its body) runs.
+//! argument and axum checks the token before the handler (or its body) runs: the extractor comes
+//! before `Path` and `Json` in every handler, so a request without a valid token gets 401 whatever
+//! its path parameters or body. Checks go through the [`crate::guard::Guard`]: failure limits per
+//! user id and address, and a bounded pool of verifiers.
 
-use argon2::Argon2;
+use std::cell::RefCell;
+
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::FromRequestParts;
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::net::SocketAddr;
+use std::sync::LazyLock;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 
 use crate::error::{ApiError, ApiResult};
-use crate::state::{AppState, blocking};
+use crate::guard::Key;
+use crate::state::AppState;
 
 /// What a token lets its holder do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,21 +94,73 @@ pub fn bearer_token(headers: &HeaderMap) -> ApiResult<Token> {
     })
 }
 
+/// A hash of a secret nobody holds, with the same parameters as real ones: an unknown (or
+/// revoked) id is checked against it, so it takes as long to refuse as a wrong secret.
+static DUMMY_HASH: LazyLock<Option<String>> =
+    LazyLock::new(|| new_secret().ok().map(|(_, hash)| hash));
+
 /// The user `token` names, checked against the `(name, role, hash)` that `lookup` finds for its
-/// id. Hashing is slow on purpose: call on the blocking pool.
+/// id. Hashing is slow on purpose: call on a verifier (see [`crate::guard`]). An unknown id costs
+/// the same argon2 check as a known one and gets the same answer.
 pub fn authenticate(
     token: &Token,
     lookup: impl FnOnce(i64) -> ApiResult<Option<(String, String, String)>>,
 ) -> ApiResult<User> {
-    let (name, role, hash) = lookup(token.id)?.ok_or_else(|| unauthorized("unknown token"))?;
-    let parsed = PasswordHash::new(&hash).map_err(|_| unauthorized("unknown token"))?;
-    Argon2::default()
-        .verify_password(token.secret.as_bytes(), &parsed)
-        .map_err(|_| unauthorized("unknown token"))?;
-    Ok(User {
-        name,
-        role: Role::parse(&role).ok_or_else(|| unauthorized("unknown role"))?,
-    })
+    let found = lookup(token.id)?;
+    let hash = found
+        .as_ref()
+        .map(|(_, _, hash)| hash.as_str())
+        .or(DUMMY_HASH.as_deref())
+        .ok_or_else(|| unauthorized("unknown token"))?;
+    let verified = verify(token.secret.as_bytes(), hash);
+    match found {
+        Some((name, role, _)) if verified => Ok(User {
+            name,
+            role: Role::parse(&role).ok_or_else(|| unauthorized("unknown token"))?,
+        }),
+        _ => Err(unauthorized("unknown token")),
+    }
+}
+
+thread_local! {
+    /// Argon2's working memory (19 MiB with the default parameters), allocated once per
+    /// verifier thread and reused by every check on it: memory stays at verifiers × 19 MiB
+    /// whatever the traffic (allocating it per check let the allocator keep freed copies).
+    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether `secret` hashes to the PHC string `hash` (argon2 only), in the calling thread's
+/// reused working memory; the outputs are compared in constant time.
+fn verify(secret: &[u8], hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Some(expected), Some(salt), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        parsed.hash,
+        parsed.salt,
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from);
+    let mut salt_bytes = [0u8; 64];
+    let (Ok(version), Ok(salt)) = (version, salt.decode_b64(&mut salt_bytes)) else {
+        return false;
+    };
+    let blocks_needed = params.block_count();
+    let argon2 = Argon2::new(algorithm, version, params);
+    let mut out = vec![0u8; expected.len()];
+    let hashed = BLOCKS.with_borrow_mut(|blocks| {
+        if blocks.len() < blocks_needed {
+            blocks.resize(blocks_needed, Block::default());
+        }
+        argon2.hash_password_into_with_memory(secret, salt, &mut out, &mut blocks[..blocks_needed])
+    });
+    // `Output`'s equality is constant-time.
+    hashed.is_ok() && Output::new(&out).is_ok_and(|out| out == expected)
 }
 
 /// Refuses viewers where a clinician is needed.
@@ -128,9 +189,17 @@ impl FromRequestParts<AppState> for Viewer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token = bearer_token(&parts.headers)?;
+        let mut keys = vec![Key::User(token.id)];
+        // Present when served by `serve`/`serve_on`; a router driven directly has no address.
+        if let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            keys.push(Key::Addr(addr.ip()));
+        }
         let users = state.users.clone();
-        // The lookup is SQLite and the check argon2: both block.
-        let user = blocking(move || authenticate(&token, |id| users.lookup(id))).await?;
+        // The lookup is SQLite and the check argon2: both block, on a verifier thread.
+        let user = state
+            .guard
+            .check(&keys, move || authenticate(&token, |id| users.lookup(id)))
+            .await?;
         Ok(Self(user))
     }
 }

@@ -32,6 +32,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The JSON body.
     pub body: ErrorBody,
+    /// Seconds after which a retry may succeed (`Retry-After`), for 429 and 503.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -45,13 +47,26 @@ impl ApiError {
                 value: None,
                 accepted: None,
             },
+            retry_after: None,
         }
+    }
+
+    /// The same error with a `Retry-After` header of `seconds` (at least 1).
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 
@@ -65,6 +80,7 @@ impl From<InputError> for ApiError {
                 value: Some(e.value),
                 accepted: Some(e.accepted),
             },
+            retry_after: None,
         }
     }
 }
@@ -88,7 +104,9 @@ impl From<StoreError> for ApiError {
             StoreError::Input(input) => input.into(),
             StoreError::UnknownPatient(_) => Self::new(StatusCode::NOT_FOUND, e.to_string()),
             StoreError::Rule(_) => Self::new(StatusCode::CONFLICT, e.to_string()),
-            StoreError::Busy => Self::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+            StoreError::Busy => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()).retry_after(1)
+            }
             StoreError::Database(_) => {
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "database error")
             }

@@ -25,13 +25,17 @@ pub mod auth;
 pub mod dto;
 pub mod engine;
 pub mod error;
+pub mod guard;
+pub mod layers;
 pub mod logging;
 pub mod openapi;
 pub mod routes;
+pub mod serve;
 pub mod state;
 
 pub use logging::init_logging;
 pub use openapi::ApiDoc;
+pub use serve::{HEADER_READ_TIMEOUT, serve_on};
 pub use state::AppState;
 
 use error::ApiError;
@@ -51,7 +55,8 @@ async fn not_found() -> ApiError {
     )
 }
 
-/// The records routes, all behind a bearer token (checked by each handler's extractor).
+/// The records routes, all behind a bearer token (checked by each handler's extractor, before
+/// its path and body), answered with `Cache-Control: no-store`.
 fn records_routes() -> Router<AppState> {
     const PATIENT: &str = "/api/records/patients/{code}";
     Router::new()
@@ -71,13 +76,15 @@ fn records_routes() -> Router<AppState> {
         .route(&format!("{PATIENT}/photos"), post(records::add_photo))
         .route(&format!("{PATIENT}/history"), get(records::history))
         .route("/api/records/export", get(records::export))
+        .layer(layers::no_store())
 }
 
-/// Every route, with the body limit, the timeout and the request log.
+/// Every route, with the body limit, the timeout, the request log, JSON error bodies for every
+/// rejection and the security headers on every response.
 pub fn router(state: AppState) -> Router {
     let swagger = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
         .url("/api/openapi-ui.json", openapi::document());
-    Router::new()
+    let router = Router::new()
         .route("/", get(meta::index))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/api/health", get(meta::health))
@@ -103,11 +110,16 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
-        .with_state(state)
+        .layer(axum::middleware::map_response(layers::json_errors));
+    let router = layers::security_headers()
+        .into_iter()
+        .fold(router, |router, layer| router.layer(layer));
+    router.with_state(state)
 }
 
-/// Serves until the process is stopped (or `shutdown` resolves). Starts the request log first
-/// (see [`init_logging`]), so a caller such as the CLI needs nothing else.
+/// Serves until the process is stopped (or `shutdown` resolves), with the header-read and idle
+/// timeout [`HEADER_READ_TIMEOUT`]. Starts the request log first (see [`init_logging`]), so a
+/// caller such as the CLI needs nothing else.
 pub async fn serve(
     addr: SocketAddr,
     state: AppState,
@@ -117,7 +129,5 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     // On stderr whatever the log settings: whoever started the server needs its address.
     eprintln!("microneedling serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_on(listener, router(state), HEADER_READ_TIMEOUT, shutdown).await
 }

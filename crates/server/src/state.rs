@@ -12,6 +12,7 @@ use tokio::sync::Semaphore;
 use crate::HEAVY_QUEUE_WAIT;
 use crate::auth::User;
 use crate::error::{ApiError, ApiResult};
+use crate::guard::{AuthLimits, Guard};
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -24,17 +25,29 @@ pub struct AppState {
     pub heavy: Arc<Semaphore>,
     /// The users' table reader behind every token check (see [`Users`]).
     pub users: Arc<Users>,
+    /// Failure limits and the verifier pool of token checks.
+    pub guard: Arc<Guard>,
 }
 
 impl AppState {
     /// State for the knowledge base `kb` and the records database at `db_path` (opened lazily).
     pub fn new(kb: &'static KnowledgeBase, db_path: PathBuf) -> Self {
+        Self::with_auth_limits(kb, db_path, AuthLimits::default())
+    }
+
+    /// As [`AppState::new`], with the token checks' limits `limits` (tests lower or raise them).
+    pub fn with_auth_limits(
+        kb: &'static KnowledgeBase,
+        db_path: PathBuf,
+        limits: AuthLimits,
+    ) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             kb,
             users: Arc::new(Users::new(db_path.clone())),
             db_path,
             heavy: Arc::new(Semaphore::new(cores * 8)),
+            guard: Arc::new(Guard::new(limits)),
         }
     }
 
@@ -49,6 +62,7 @@ impl AppState {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the server is busy with other simulations; retry shortly",
             )
+            .retry_after(1)
         };
         let permit = tokio::time::timeout(HEAVY_QUEUE_WAIT, self.heavy.clone().acquire_owned())
             .await
@@ -74,7 +88,14 @@ impl AppState {
         let actor = user.name.clone();
         blocking(move || {
             let mut store = Store::open(&path, &actor)?;
-            work(&mut store)
+            let result = work(&mut store);
+            // A write a record rule refused is audited too (the write itself left nothing).
+            if let Err(e) = &result
+                && e.status == StatusCode::CONFLICT
+            {
+                store.audit_refused("record", &e.body.error)?;
+            }
+            result
         })
         .await
     }

@@ -26,13 +26,29 @@ pub(crate) fn audit(
 impl Store {
     /// Records a read of patient data in the audit log.
     pub fn audit_read(&mut self, entity: &str, detail: &str) -> Result<()> {
+        self.audit_alone("read", entity, detail)
+    }
+
+    /// Records an attempt a rule refused (nothing else was written): `action` is `refused`,
+    /// `detail` says what was tried and why it was refused.
+    pub fn audit_refused(&mut self, entity: &str, detail: &str) -> Result<()> {
+        self.audit_alone("refused", entity, detail)
+    }
+
+    /// An audit row in a transaction of its own (a read or a refusal: nothing else is written).
+    fn audit_alone(&mut self, action: &str, entity: &str, detail: &str) -> Result<()> {
         let actor = self.actor.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        audit(&tx, &actor, "read", entity, None, detail)?;
+        audit(&tx, &actor, action, entity, None, detail)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Who this store writes as in the audit log.
+    pub fn actor(&self) -> &str {
+        &self.actor
     }
 
     /// Rows in the audit log.

@@ -35,6 +35,7 @@ pub use error::{Result, StoreError};
 pub use input::{parse_date_or_today, parse_date_time, sha256_hex};
 pub use open::default_path;
 pub use records::*;
+pub use users::UserRecord;
 
 /// How long a writer waits for another before reporting `Busy`.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -18,14 +18,37 @@ pub fn default_path() -> PathBuf {
     }
 }
 
+/// Creates the missing folders of `path` (0700) and the file itself (empty, 0600) if absent.
+fn create_private(path: &Path) -> Result<()> {
+    let failed = |what: &Path, e: std::io::Error| {
+        StoreError::Database(format!("cannot create {}: {e}", what.display()))
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(|e| failed(dir, e))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(failed(path, e)),
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
+    ///
+    /// On unix, folders it creates are 0700 and a database file it creates is 0600 before SQLite
+    /// opens it; SQLite gives the `-wal` and `-shm` files the database file's mode. Existing
+    /// files and folders keep their modes.
     pub fn open(path: &Path, actor: &str) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Database(format!("cannot create {}: {e}", dir.display()))
-            })?;
-        }
+        create_private(path)?;
         let conn = Connection::open(path)?;
         Self::setup(conn, actor, true)
     }

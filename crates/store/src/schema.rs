@@ -2,7 +2,7 @@
 //! order, in its own transaction. A later backend (PostgreSQL) follows the same table shapes.
 
 /// Every migration, oldest first: index + 1 is the schema version it produces.
-pub const MIGRATIONS: [&str; 3] = [
+pub const MIGRATIONS: [&str; 4] = [
     // 1: the clinical record.
     r#"
     CREATE TABLE patient (
@@ -111,6 +111,25 @@ pub const MIGRATIONS: [&str; 3] = [
         token_hash TEXT NOT NULL,
         created_at TEXT NOT NULL
     );
+    "#,
+    // 4: users are revoked, never deleted, and their ids never reused (AUTOINCREMENT); a token
+    // can be rotated (a new hash replaces the old).
+    r#"
+    CREATE TABLE app_user_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('clinician', 'viewer')),
+        token_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        rotated_at TEXT
+    );
+    INSERT INTO app_user_v4 (id, name, role, token_hash, created_at)
+        SELECT id, name, role, token_hash, created_at FROM app_user;
+    DROP TABLE app_user;
+    ALTER TABLE app_user_v4 RENAME TO app_user;
+    CREATE TRIGGER app_user_no_delete BEFORE DELETE ON app_user
+        BEGIN SELECT RAISE(ABORT, 'users are revoked, never deleted'); END;
     "#,
 ];
 

@@ -3,6 +3,7 @@
 use chrono::Utc;
 use microneedling_core::InputError;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
 
 use crate::audit::audit;
 use crate::input::text_field;
@@ -44,15 +45,101 @@ impl Store {
         Ok(id)
     }
 
-    /// A user's name, role and token hash.
+    /// An active (not revoked) user's name, role and token hash.
     pub fn user(&self, id: i64) -> Result<Option<(String, String, String)>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT name, role, token_hash FROM app_user WHERE id = ?1",
+                "SELECT name, role, token_hash FROM app_user WHERE id = ?1 AND revoked_at IS NULL",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?)
+    }
+}
+
+/// An API user as listed: never their token or its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserRecord {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub created_at: String,
+    /// When the token was last replaced, if ever.
+    pub rotated_at: Option<String>,
+    /// When the user was revoked: their token is refused from then on.
+    pub revoked_at: Option<String>,
+}
+
+impl Store {
+    /// Every API user, revoked ones included, by id.
+    pub fn users(&self) -> Result<Vec<UserRecord>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, name, role, created_at, rotated_at, revoked_at FROM app_user ORDER BY id",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok(UserRecord {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+                created_at: r.get(3)?,
+                rotated_at: r.get(4)?,
+                revoked_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Revokes user `id`: their token is refused from now on. The row stays (ids are never
+    /// reused); revoking twice is an error naming the id.
+    pub fn revoke_user(&mut self, id: i64) -> Result<UserRecord> {
+        self.change_user(id, "revoke", |tx, now| {
+            tx.execute(
+                "UPDATE app_user SET revoked_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )
+        })
+    }
+
+    /// Replaces user `id`'s token hash: the old token is refused from now on.
+    pub fn rotate_user(&mut self, id: i64, token_hash: &str) -> Result<UserRecord> {
+        self.change_user(id, "rotate", |tx, now| {
+            tx.execute(
+                "UPDATE app_user SET token_hash = ?2, rotated_at = ?3 WHERE id = ?1",
+                params![id, token_hash, now],
+            )
+        })
+    }
+
+    /// One audited change of an active user.
+    fn change_user(
+        &mut self,
+        id: i64,
+        action: &str,
+        change: impl FnOnce(&rusqlite::Transaction<'_>, &str) -> rusqlite::Result<usize>,
+    ) -> Result<UserRecord> {
+        let actor = self.actor.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let name: Option<String> = tx
+            .query_row(
+                "SELECT name FROM app_user WHERE id = ?1 AND revoked_at IS NULL",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(name) = name else {
+            return Err(
+                InputError::new("id", id, "the id of an active user (see users list)").into(),
+            );
+        };
+        change(&tx, &Utc::now().to_rfc3339())?;
+        audit(&tx, &actor, action, "user", Some(id), &name)?;
+        tx.commit()?;
+        self.users()?
+            .into_iter()
+            .find(|u| u.id == id)
+            .ok_or_else(|| crate::StoreError::Database(format!("user {id} vanished")))
     }
 }

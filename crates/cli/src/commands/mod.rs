@@ -75,9 +75,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Validate { report } => validate::run(kb, report.as_deref(), out),
         Command::Records(args) => records::run(kb, args, out),
         Command::Serve { addr, db } => server::serve(&addr, db),
-        Command::Users {
-            command: crate::args::UsersCommand::Add { name, role, db },
-        } => server::add_user(&name, &role, db, out),
+        Command::Users { command } => server::users(command, out),
         Command::CompareDevices {
             site,
             devices,
@@ -108,6 +106,25 @@ impl Output {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "{}", body.trim_end())
             .map_err(|e| Failure::Internal(format!("cannot write output: {e}")))
+    }
+}
+
+/// Who the audit log records for this run: the OS user (`$USER`, else `$LOGNAME`, else the
+/// uid), or `NAME (os-user)` when `MICRONEEDLING_ACTOR=NAME` names the person at the keyboard.
+/// There is no command-line flag for it.
+pub fn actor() -> String {
+    let os_user = ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
+        .or_else(|| {
+            let status = std::fs::read_to_string("/proc/self/status").ok()?;
+            let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?;
+            Some(format!("uid {}", uid.split_whitespace().next()?))
+        })
+        .unwrap_or_else(|| "unknown OS user".into());
+    match std::env::var("MICRONEEDLING_ACTOR") {
+        Ok(name) if !name.trim().is_empty() => format!("{} ({os_user})", name.trim()),
+        _ => os_user,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::dto::{HealthResponse, OpenApiResponse};
 
 /// The web page (embedded: the binary serves it with nothing on disk).
 pub async fn index() -> Html<&'static str> {
-    Html(include_str!("../../web/index.html"))
+    Html(crate::layers::INDEX_HTML)
 }
 
 /// Whether the server answers, with its engine and knowledge-base versions.

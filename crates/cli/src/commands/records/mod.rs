@@ -18,9 +18,38 @@ mod treatment;
 
 pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
     let mut store = open(&args)?;
-    let store = &mut store;
+    let result = command(kb, &mut store, &args, out);
+    // A write a rule refused is audited too (the write itself left nothing).
+    if let Err(Failure::Refused(message)) = &result {
+        store.audit_refused(command_name(&args.command), message)?;
+    }
+    result
+}
+
+/// The entity an attempt concerned, for the audit log.
+fn command_name(command: &RecordsCommand) -> &'static str {
+    match command {
+        RecordsCommand::Init => "database",
+        RecordsCommand::Patient { .. } => "patient",
+        RecordsCommand::Screen { .. } => "screening",
+        RecordsCommand::Consent { .. } => "consent",
+        RecordsCommand::Plan { .. } => "plan",
+        RecordsCommand::Session { .. } => "session",
+        RecordsCommand::AdverseEvent { .. } => "adverse_event",
+        RecordsCommand::Outcome { .. } => "outcome",
+        RecordsCommand::Photo { .. } => "photo",
+        RecordsCommand::History { .. } | RecordsCommand::Export { .. } => "patient",
+    }
+}
+
+fn command(
+    kb: &KnowledgeBase,
+    store: &mut Store,
+    args: &RecordsArgs,
+    out: Output,
+) -> Result<ExitCode, Failure> {
     match &args.command {
-        RecordsCommand::Init => init(store, &args, out),
+        RecordsCommand::Init => init(store, args, out),
         RecordsCommand::Patient { command } => add_patient(store, command, out),
         RecordsCommand::Screen {
             code,
@@ -67,16 +96,11 @@ pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCod
     }
 }
 
-/// The database of `--db` (or the default), written as `--actor` (or `$USER`), with the
-/// screening age of `--screening-max-age-days`.
+/// The database of `--db` (or the default), written as the OS user (see [`super::actor`]), with
+/// the screening age of `--screening-max-age-days`.
 fn open(args: &RecordsArgs) -> Result<Store, Failure> {
     let path = db_path(args);
-    let actor = args
-        .actor
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "cli".into());
-    let mut store = Store::open(&path, &actor)?;
+    let mut store = Store::open(&path, &super::actor())?;
     if !(1..=3650).contains(&args.screening_max_age_days) {
         return Err(InputError::new(
             "--screening-max-age-days",

@@ -12,19 +12,21 @@ use crate::commands::Output;
 use crate::failure::Failure;
 
 /// `records history`.
-pub fn history(store: &Store, code: &str, out: Output) -> Result<ExitCode, Failure> {
+pub fn history(store: &mut Store, code: &str, out: Output) -> Result<ExitCode, Failure> {
     let history = store.history(code)?;
+    store.audit_read("patient", &format!("history of {code}"))?;
     out.emit(&history, history_text)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `records export`: in the format of `--format`, whatever `--json` says.
-pub fn export(store: &Store, format: ExportFormat) -> Result<ExitCode, Failure> {
+pub fn export(store: &mut Store, format: ExportFormat) -> Result<ExitCode, Failure> {
     let histories = store
         .patient_codes()?
         .iter()
         .map(|c| store.history(c))
         .collect::<Result<Vec<_>, _>>()?;
+    store.audit_read("patient", "export of every patient")?;
     match format {
         ExportFormat::Json => Output { json: true }.emit(&histories, |_| String::new())?,
         ExportFormat::Csv => Output { json: false }.emit(&histories, |h| csv(h))?,
