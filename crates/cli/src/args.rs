@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "microneedling",
     version,
     about = "Screen, plan and simulate microneedling (percutaneous collagen induction). Decision support, not a prescription.",
-    after_help = "Exit codes: 0 done (whatever the verdict), 1 a validation case failed or an internal error, 2 invalid input, 3 plan refused (contraindicated, no --override), 4 a record rule refused the write, 5 the records database stayed busy (retry)."
+    after_help = "Exit codes: 0 done (whatever the verdict), 1 a validation case failed or an internal error, 2 invalid input, 3 plan refused (contraindicated, no --override), 4 a record rule refused the write, 5 the records database stayed busy (retry), 6 the records database is damaged, empty, not SQLite or not initialised (run `records check`; `records init` creates)."
 )]
 pub struct Cli {
     /// Print JSON instead of text.
@@ -251,8 +251,21 @@ pub struct RecordsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RecordsCommand {
-    /// Create or migrate the database.
+    /// Create the database (an absent or empty file) or migrate it; every other command needs
+    /// an initialised database.
     Init,
+    /// Check the database: SQLite integrity and foreign keys, schema version (exit 6 if damaged).
+    Check,
+    /// Copy the database to FILE (SQLite online backup, verified; FILE must not exist).
+    Backup { file: PathBuf },
+    /// Replace the database by the backup FILE (verified; the replaced one is kept aside).
+    Restore { file: PathBuf },
+    /// Erase a patient on request: pseudonymise the code and coarsen the birth year (docs/records.md).
+    Erase {
+        code: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Patients.
     Patient {
         #[command(subcommand)]
@@ -313,6 +326,9 @@ pub enum RecordsCommand {
     Export {
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
+        /// Include the audit log: JSON becomes {patients, audit}; CSV gains an audit section.
+        #[arg(long)]
+        audit: bool,
     },
 }
 

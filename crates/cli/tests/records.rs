@@ -153,7 +153,7 @@ fn init_creates_the_database_at_the_latest_schema_version() {
     let db = db("init");
     assert_eq!(
         records(&db, &["init", "--json"]).json()["schema_version"],
-        3
+        microneedling_store::schema::LATEST_VERSION
     );
 }
 

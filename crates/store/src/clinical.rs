@@ -34,7 +34,7 @@ impl Store {
             "create",
             entity,
             Some(id),
-            &format!("{code}: {detail}"),
+            &format!("patient #{}: {detail}", patient.id),
         )?;
         tx.commit()?;
         Ok(id)

@@ -20,6 +20,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 mod audit;
+mod care;
 mod clinical;
 mod error;
 mod history;

@@ -68,7 +68,10 @@ impl Store {
             warnings,
         };
         let id = insert_session(&tx, &patient, &record)?;
-        let detail = format!("{}: {} {}", s.code, record.device, s.performed_at);
+        let detail = format!(
+            "patient #{}: {} {}",
+            patient.id, record.device, s.performed_at
+        );
         audit(&tx, &actor, "create", "session", Some(id), &detail)?;
         tx.commit()?;
         Ok(SessionRecord { id, ..record })

@@ -13,14 +13,27 @@ use crate::args::{PatientCommand, RecordsArgs, RecordsCommand};
 use crate::failure::Failure;
 
 mod assessments;
+mod care;
 mod show;
 mod treatment;
 
 pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
+    match &args.command {
+        RecordsCommand::Init => return init(&args, out),
+        RecordsCommand::Check => return care::check(&db_path(&args), out),
+        RecordsCommand::Restore { file } => {
+            return care::restore(&db_path(&args), file, &actor(&args), out);
+        }
+        _ => {}
+    }
     let mut store = open(&args)?;
     let store = &mut store;
     match &args.command {
-        RecordsCommand::Init => init(store, &args, out),
+        RecordsCommand::Init | RecordsCommand::Check | RecordsCommand::Restore { .. } => {
+            unreachable!("handled above")
+        }
+        RecordsCommand::Backup { file } => care::backup(store, file, out),
+        RecordsCommand::Erase { code, reason } => care::erase(store, code, reason, out),
         RecordsCommand::Patient { command } => add_patient(store, command, out),
         RecordsCommand::Screen {
             code,
@@ -63,20 +76,14 @@ pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCod
         RecordsCommand::Outcome { command } => treatment::outcome(store, command, out),
         RecordsCommand::Photo { command } => treatment::photo(store, command, out),
         RecordsCommand::History { code } => show::history(store, code, out),
-        RecordsCommand::Export { format } => show::export(store, *format),
+        RecordsCommand::Export { format, audit } => show::export(store, *format, *audit),
     }
 }
 
 /// The database of `--db` (or the default), written as `--actor` (or `$USER`), with the
 /// screening age of `--screening-max-age-days`.
 fn open(args: &RecordsArgs) -> Result<Store, Failure> {
-    let path = db_path(args);
-    let actor = args
-        .actor
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "cli".into());
-    let mut store = Store::open(&path, &actor)?;
+    let mut store = Store::open_existing(&db_path(args), &actor(args))?;
     if !(1..=3650).contains(&args.screening_max_age_days) {
         return Err(InputError::new(
             "--screening-max-age-days",
@@ -89,6 +96,14 @@ fn open(args: &RecordsArgs) -> Result<Store, Failure> {
     Ok(store)
 }
 
+/// `--actor`, or `$USER`, or `cli`.
+fn actor(args: &RecordsArgs) -> String {
+    args.actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "cli".into())
+}
+
 /// `--db`, or the user's default database.
 fn db_path(args: &RecordsArgs) -> std::path::PathBuf {
     args.db
@@ -96,10 +111,11 @@ fn db_path(args: &RecordsArgs) -> std::path::PathBuf {
         .unwrap_or_else(microneedling_store::default_path)
 }
 
-/// `records init`: opening the database created or migrated it; says where and at what version.
-fn init(store: &Store, args: &RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
-    let version = store.schema_version()?;
+/// `records init`: creates (an absent or empty file) or migrates the database; says where and at
+/// what version.
+fn init(args: &RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
     let path = db_path(args);
+    let version = Store::init(&path, &actor(args))?.schema_version()?;
     said(
         out,
         &serde_json::json!({ "path": path, "schema_version": version }),
