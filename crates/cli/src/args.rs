@@ -260,6 +260,25 @@ pub enum RecordsCommand {
     Backup { file: PathBuf },
     /// Replace the database by the backup FILE (verified; the replaced one is kept aside).
     Restore { file: PathBuf },
+    /// Amend a session, adverse-event or outcome: a new record from the old one with the
+    /// fields of --set changed (names as in the add command's JSON, e.g. score=3,
+    /// onset=2026-11-03, zones='[{"site":"cheek","depth_mm":1.0,"passes":3}]'); the old one stays,
+    /// marked superseded.
+    Amend {
+        kind: String,
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Void a session, adverse-event or outcome: it stays, marked void with the reason.
+    Void {
+        kind: String,
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
     /// Erase a patient on request: pseudonymise the code and coarsen the birth year (docs/records.md).
     Erase {
         code: String,

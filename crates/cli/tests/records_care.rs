@@ -32,6 +32,20 @@ fn a_session(db: &str, code: &str) -> Run {
     )
 }
 
+/// Asserts the audit log (through `export --audit`) has a row of each of `actions`.
+fn assert_audited(db: &str, actions: &[&str]) {
+    let audit = records(db, &["export", "--audit"]).json();
+    let logged: Vec<&str> = audit["audit"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for action in actions {
+        assert!(logged.contains(action), "{action} not in {logged:?}");
+    }
+}
+
 fn assert_damaged(run: &Run, words: &[&str]) {
     assert_exit(run, 6, words);
 }
@@ -131,17 +145,7 @@ fn backup_and_restore_round_trip_and_refuse_what_they_must() {
     );
     assert_eq!(records(&kept, &["history", "LATER"]).code, 0);
     assert_eq!(records(&db, &["check"]).code, 0);
-    let audit = records(&db, &["export", "--audit"]).json();
-    let actions: Vec<&str> = audit["audit"]
-        .as_array()
-        .expect("audit")
-        .iter()
-        .filter_map(|e| e["action"].as_str())
-        .collect();
-    assert!(
-        actions.contains(&"backup") && actions.contains(&"restore"),
-        "{actions:?}"
-    );
+    assert_audited(&db, &["backup", "restore"]);
     let text = uninitialised_db("care-backup-text");
     std::fs::write(&text, "hello").expect("file");
     assert_damaged(
@@ -206,4 +210,115 @@ fn erase_leaves_no_trace_of_the_code_and_the_check_passes() {
         history["patient"]["birth_year"], 1990,
         "1992 coarsened to its decade"
     );
+}
+
+#[test]
+fn amend_and_void_keep_the_old_record_marked_and_are_audited() {
+    let db = db("care-amend");
+    ready(&db, "P-1");
+    let outcome = records(
+        &db,
+        &[
+            "outcome",
+            "add",
+            "P-1",
+            "--scale",
+            "ECCA",
+            "--score",
+            "40",
+            "--assessor",
+            "Dr B",
+            "--date",
+            "2026-11-20",
+            "--json",
+        ],
+    );
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let old = outcome.json()["id"].as_i64().expect("id").to_string();
+    let amended = records(
+        &db,
+        &[
+            "amend",
+            "outcome",
+            &old,
+            "--reason",
+            "score misread from the form",
+            "--set",
+            "score=30",
+            "--json",
+        ],
+    );
+    assert_eq!(amended.code, 0, "{}", amended.stderr);
+    let new = amended.json()["replaced_by"].as_i64().expect("new id");
+    let history = records(&db, &["history", "P-1", "--json"]).json();
+    assert_eq!(
+        history["outcomes"].as_array().map(Vec::len),
+        Some(2),
+        "the old one stays"
+    );
+    assert_eq!(history["changes"][0]["action"], "amend");
+    assert_eq!(history["changes"][0]["replaced_by"], new);
+    assert_eq!(
+        history["trends"][0]["points"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(history["trends"][0]["points"][0][1], 30.0);
+    // An amended record cannot be amended again; a bad value is refused with its field.
+    let again = records(
+        &db,
+        &[
+            "amend",
+            "outcome",
+            &old,
+            "--reason",
+            "again please",
+            "--set",
+            "score=20",
+        ],
+    );
+    assert_exit(&again, 4, &["already amended"]);
+    let bad = records(
+        &db,
+        &[
+            "amend",
+            "outcome",
+            &new.to_string(),
+            "--reason",
+            "typo here",
+            "--set",
+            "colour=red",
+        ],
+    );
+    assert_exit(&bad, 2, &["colour", "score"]);
+    let session = a_session(&db, "P-1");
+    assert_eq!(session.code, 0, "{}", session.stderr);
+    let sid = records(&db, &["history", "P-1", "--json"]).json()["sessions"][0]["id"].to_string();
+    let voided = records(
+        &db,
+        &[
+            "void",
+            "session",
+            &sid,
+            "--reason",
+            "entered on the wrong patient",
+        ],
+    );
+    assert_eq!(voided.code, 0, "{}", voided.stderr);
+    let text = records(&db, &["history", "P-1"]).stdout;
+    assert!(text.contains(&format!("session {sid}  VOID")), "{text}");
+    assert!(text.contains("SUPERSEDED by outcome"), "{text}");
+    assert_exit(
+        &records(&db, &["void", "photo", "1", "--reason", "no such kind"]),
+        2,
+        &["session, adverse-event or outcome"],
+    );
+    assert_exit(
+        &records(
+            &db,
+            &["void", "outcome", "999", "--reason", "no such record"],
+        ),
+        2,
+        &["id"],
+    );
+    assert_audited(&db, &["amend", "void"]);
 }

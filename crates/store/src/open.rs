@@ -173,6 +173,7 @@ impl Store {
             conn,
             actor: actor.to_string(),
             screening_max_age_days: DEFAULT_SCREENING_MAX_AGE_DAYS,
+            amending: None,
         };
         if migrate {
             store.migrate_to(schema::LATEST_VERSION)?;

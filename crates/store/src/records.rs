@@ -190,6 +190,25 @@ pub struct History {
     pub outcomes: Vec<OutcomeRecord>,
     pub photos: Vec<PhotoRecord>,
     pub trends: Vec<Trend>,
+    /// Records amended (superseded by a newer one) or voided: each stays in its list above,
+    /// this says which and why. A record not named here is current.
+    #[serde(default)]
+    pub changes: Vec<RecordChange>,
+}
+
+/// A session, adverse event or outcome amended or voided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordChange {
+    /// `session`, `adverse_event` or `outcome`.
+    pub kind: String,
+    pub record_id: i64,
+    /// `amend` (superseded by `replaced_by`) or `void`.
+    pub action: String,
+    pub replaced_by: Option<i64>,
+    pub reason: String,
+    pub at: String,
+    pub actor: String,
 }
 
 /// `records check`: SQLite's integrity and foreign-key checks and the schema version.

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use microneedling_core::{InputError, KnowledgeBase};
 use microneedling_store::Store;
 
 use super::said;
@@ -83,5 +84,51 @@ pub fn erase(
             "Patient erased: now {} (birth year coarsened to {}); the clinical record and the audit log are kept",
             erased.pseudonym, erased.birth_year
         ),
+    )
+}
+
+/// `records amend KIND ID --reason TEXT --set FIELD=VALUE ...`: a value that reads as JSON is
+/// taken as JSON (numbers, null, lists), any other as text.
+pub fn amend(
+    kb: &KnowledgeBase,
+    store: &mut Store,
+    kind: &str,
+    id: i64,
+    set: &[String],
+    reason: &str,
+    out: Output,
+) -> Result<ExitCode, Failure> {
+    let mut changes = serde_json::Map::new();
+    for pair in set {
+        let (field, value) = pair
+            .split_once('=')
+            .ok_or_else(|| InputError::new("--set", pair, "FIELD=VALUE"))?;
+        let value = serde_json::from_str(value)
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        changes.insert(field.trim().to_string(), value);
+    }
+    let new_id = store.amend(kb, kind, id, &changes, reason)?;
+    said(
+        out,
+        &serde_json::json!({ "kind": kind, "id": id, "replaced_by": new_id }),
+        format!(
+            "{kind} {id} amended: the current version is {kind} {new_id}; {id} is kept, marked superseded"
+        ),
+    )
+}
+
+/// `records void KIND ID --reason TEXT`.
+pub fn void(
+    store: &mut Store,
+    kind: &str,
+    id: i64,
+    reason: &str,
+    out: Output,
+) -> Result<ExitCode, Failure> {
+    store.void(kind, id, reason)?;
+    said(
+        out,
+        &serde_json::json!({ "kind": kind, "id": id, "voided": true }),
+        format!("{kind} {id} voided; it is kept, marked void"),
     )
 }

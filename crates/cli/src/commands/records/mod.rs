@@ -34,6 +34,13 @@ pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCod
         }
         RecordsCommand::Backup { file } => care::backup(store, file, out),
         RecordsCommand::Erase { code, reason } => care::erase(store, code, reason, out),
+        RecordsCommand::Amend {
+            kind,
+            id,
+            reason,
+            set,
+        } => care::amend(kb, store, kind, *id, set, reason, out),
+        RecordsCommand::Void { kind, id, reason } => care::void(store, kind, *id, reason, out),
         RecordsCommand::Patient { command } => add_patient(store, command, out),
         RecordsCommand::Screen {
             code,

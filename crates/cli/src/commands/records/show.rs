@@ -91,6 +91,20 @@ fn history_text(h: &History) -> String {
             e.action
         );
     }
+    if !h.changes.is_empty() {
+        text.push_str("Amended or voided (kept; the current version is the replacement)\n");
+        for c in &h.changes {
+            let what = match c.replaced_by {
+                Some(new) => format!("SUPERSEDED by {} {new}", c.kind),
+                None => "VOID".to_string(),
+            };
+            let _ = writeln!(
+                text,
+                "  {} {}  {what}  ({}, by {}): {}",
+                c.kind, c.record_id, c.at, c.actor, c.reason
+            );
+        }
+    }
     text.push_str("Outcome trend\n");
     for t in &h.trends {
         let points: Vec<String> = t.points.iter().map(|(d, v)| format!("{d}: {v}")).collect();
