@@ -35,7 +35,7 @@ pub use openapi::ApiDoc;
 pub use state::AppState;
 
 use error::ApiError;
-use routes::{catalog, meta, models, records};
+use routes::{care, catalog, meta, models, records};
 
 /// Largest request body accepted, bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -71,6 +71,11 @@ fn records_routes() -> Router<AppState> {
         .route(&format!("{PATIENT}/photos"), post(records::add_photo))
         .route(&format!("{PATIENT}/history"), get(records::history))
         .route("/api/records/export", get(records::export))
+        .route("/api/records/check", get(care::check))
+        .route("/api/records/audit", get(care::audit))
+        .route(&format!("{PATIENT}/erase"), post(care::erase))
+        .route("/api/records/{kind}/{id}/amend", post(care::amend))
+        .route("/api/records/{kind}/{id}/void", post(care::void))
 }
 
 /// Every route, with the body limit, the timeout and the request log.
