@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "microneedling",
     version,
     about = "Screen, plan and simulate microneedling (percutaneous collagen induction). Decision support, not a prescription.",
-    after_help = "Exit codes: 0 done (whatever the verdict), 1 a validation case failed or an internal error, 2 invalid input, 3 plan refused (contraindicated, no --override), 4 a record rule refused the write, 5 the records database stayed busy (retry)."
+    after_help = "Exit codes: 0 done (whatever the verdict), 1 a validation case failed or an internal error, 2 invalid input, 3 plan refused (contraindicated, no --override), 4 a record rule refused the write, 5 the records database stayed busy (retry), 6 the records database is damaged, empty, not SQLite or not initialised (run `records check`; `records init` creates)."
 )]
 pub struct Cli {
     /// Print JSON instead of text.
@@ -248,8 +248,40 @@ pub struct RecordsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RecordsCommand {
-    /// Create or migrate the database.
+    /// Create the database (an absent or empty file) or migrate it; every other command needs
+    /// an initialised database.
     Init,
+    /// Check the database: SQLite integrity and foreign keys, schema version (exit 6 if damaged).
+    Check,
+    /// Copy the database to FILE (SQLite online backup, verified; FILE must not exist).
+    Backup { file: PathBuf },
+    /// Replace the database by the backup FILE (verified; the replaced one is kept aside).
+    Restore { file: PathBuf },
+    /// Amend a session, adverse-event or outcome: a new record from the old one with the
+    /// fields of --set changed (names as in the add command's JSON, e.g. score=3,
+    /// onset=2026-11-03, zones='[{"site":"cheek","depth_mm":1.0,"passes":3}]'); the old one stays,
+    /// marked superseded.
+    Amend {
+        kind: String,
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Void a session, adverse-event or outcome: it stays, marked void with the reason.
+    Void {
+        kind: String,
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Erase a patient on request: pseudonymise the code and coarsen the birth year (docs/records.md).
+    Erase {
+        code: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Patients.
     Patient {
         #[command(subcommand)]
@@ -310,6 +342,9 @@ pub enum RecordsCommand {
     Export {
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
+        /// Include the audit log: JSON becomes {patients, audit}; CSV gains an audit section.
+        #[arg(long)]
+        audit: bool,
     },
 }
 

@@ -9,6 +9,7 @@ pub const EXIT_INVALID_INPUT: u8 = 2;
 pub const EXIT_PLAN_REFUSED: u8 = 3;
 pub const EXIT_RECORD_RULE: u8 = 4;
 pub const EXIT_BUSY: u8 = 5;
+pub const EXIT_DAMAGED: u8 = 6;
 const EXIT_INTERNAL: u8 = 1;
 
 #[derive(Debug)]
@@ -21,6 +22,8 @@ pub enum Failure {
     Refused(String),
     /// The database stayed busy: nothing was written, retrying is safe.
     Busy(String),
+    /// The database file is damaged, empty, not SQLite or not initialised: nothing was written.
+    Damaged(String),
 }
 
 impl Failure {
@@ -30,6 +33,7 @@ impl Failure {
             Self::Internal(_) => EXIT_INTERNAL,
             Self::Refused(_) => EXIT_RECORD_RULE,
             Self::Busy(_) => EXIT_BUSY,
+            Self::Damaged(_) => EXIT_DAMAGED,
         })
     }
 }
@@ -40,7 +44,8 @@ impl fmt::Display for Failure {
             Self::Input(message)
             | Self::Internal(message)
             | Self::Refused(message)
-            | Self::Busy(message) => f.write_str(message),
+            | Self::Busy(message)
+            | Self::Damaged(message) => f.write_str(message),
         }
     }
 }
@@ -69,6 +74,7 @@ impl From<microneedling_store::StoreError> for Failure {
             StoreError::Rule(_) => Self::Refused(error.to_string()),
             StoreError::Busy => Self::Busy(error.to_string()),
             StoreError::Database(_) => Self::Internal(error.to_string()),
+            StoreError::Damaged(_) => Self::Damaged(error.to_string()),
         }
     }
 }

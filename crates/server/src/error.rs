@@ -110,6 +110,11 @@ impl From<StoreError> for ApiError {
             StoreError::Database(_) => {
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "database error")
             }
+            // The path is the server's business: the message says what to do, not where.
+            StoreError::Damaged(_) => Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the records database is damaged: nothing was written; the operator must run `records check` and restore a backup",
+            ),
         }
     }
 }

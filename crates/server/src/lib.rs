@@ -39,7 +39,7 @@ pub use serve::{HEADER_READ_TIMEOUT, serve_on};
 pub use state::AppState;
 
 use error::ApiError;
-use routes::{catalog, meta, models, records};
+use routes::{care, catalog, meta, models, records};
 
 /// Largest request body accepted, bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -76,6 +76,11 @@ fn records_routes() -> Router<AppState> {
         .route(&format!("{PATIENT}/photos"), post(records::add_photo))
         .route(&format!("{PATIENT}/history"), get(records::history))
         .route("/api/records/export", get(records::export))
+        .route("/api/records/check", get(care::check))
+        .route("/api/records/audit", get(care::audit))
+        .route(&format!("{PATIENT}/erase"), post(care::erase))
+        .route("/api/records/{kind}/{id}/amend", post(care::amend))
+        .route("/api/records/{kind}/{id}/void", post(care::void))
         .layer(layers::no_store())
 }
 

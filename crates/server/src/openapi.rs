@@ -4,7 +4,7 @@ use utoipa::OpenApi;
 
 use crate::dto;
 use crate::error::ErrorBody;
-use crate::routes::{catalog, meta, models, records};
+use crate::routes::{care, catalog, meta, models, records};
 
 /// The OpenAPI description of the whole API, served at `/api/openapi.json`.
 #[derive(Debug, OpenApi)]
@@ -24,7 +24,8 @@ use crate::routes::{catalog, meta, models, records};
         models::simulate_healing, models::validate, models::compare_devices,
         records::add_patient, records::add_screening, records::add_plan, records::add_session,
         records::add_adverse_event, records::add_outcome, records::add_consent, records::add_photo,
-        records::history, records::export
+        records::history, records::export,
+        care::check, care::audit, care::erase, care::amend, care::void
     ),
     components(schemas(ErrorBody,
         dto::ScreenBody, dto::PlanBody, dto::PenetrationBody, dto::DeliveryBody, dto::HealingBody,
@@ -35,7 +36,9 @@ use crate::routes::{catalog, meta, models, records};
         dto::PlanRefused, dto::PenetrationResponse, dto::DeliveryResponse, dto::HealingResponse,
         dto::ComparisonResponse, dto::ValidationResponse, dto::PatientResponse,
         dto::ScreeningRecorded, dto::PlanRecorded, dto::SessionResponse, dto::Created,
-        dto::HistoryResponse, dto::ExportResponse, dto::OpenApiResponse)),
+        dto::HistoryResponse, dto::ExportResponse, dto::OpenApiResponse,
+        dto::ReasonBody, dto::AmendBody, dto::ChangeResponse, dto::CheckResponse,
+        dto::ErasedResponse, dto::AuditResponse)),
     modifiers(&BearerAuth, &ErrorDescriptions)
 )]
 pub struct ApiDoc;

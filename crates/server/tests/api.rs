@@ -530,3 +530,84 @@ fn the_patient_file_field_list_is_the_parsers() {
     let (status, body) = post("/api/screen", None, &json!({ "patient": unknown }));
     assert_json_error(status, &body, 422);
 }
+
+#[test]
+fn check_audit_amend_void_and_erase_over_the_api() {
+    let s = server();
+    let (status, body) = get("/api/records/check", None);
+    assert_json_error(status, &body, 401);
+    let (status, body) = get("/api/records/check", Some(&s.viewer));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["ok"], true);
+    assert_eq!(body["integrity"], "ok");
+
+    let patient =
+        json!({ "code": "CARE-API-1", "birth_year": 1987, "sex": "male", "fitzpatrick": 2 });
+    let (status, body) = post("/api/records/patients", Some(&s.clinician), &patient);
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = post(
+        "/api/records/patients/CARE-API-1/outcomes",
+        Some(&s.clinician),
+        &json!({ "scale": "ECCA", "score": 40, "assessor": "Dr A", "date": "2026-11-02" }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let old = body["id"].as_i64().expect("id");
+    let amend = json!({ "reason": "score misread from the form", "set": { "score": 30 } });
+    let path = format!("/api/records/outcomes/{old}/amend");
+    let (status, body) = post(&path, Some(&s.viewer), &amend);
+    assert_json_error(status, &body, 403);
+    let (status, body) = post(&path, Some(&s.clinician), &amend);
+    assert_eq!(status, 201, "{body}");
+    let new = body["replaced_by"].as_i64().expect("new id");
+    let (status, body) = post(&path, Some(&s.clinician), &amend);
+    assert_json_error(status, &body, 409);
+    let reason = json!({ "reason": "entered twice by mistake" });
+    let (status, body) = post(
+        &format!("/api/records/outcomes/{new}/void"),
+        Some(&s.clinician),
+        &reason,
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post("/api/records/photos/1/void", Some(&s.clinician), &reason);
+    assert_json_error(status, &body, 422);
+    let (status, body) = get("/api/records/patients/CARE-API-1/history", Some(&s.viewer));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["changes"].as_array().map(Vec::len), Some(2));
+
+    let (status, body) = get("/api/records/audit", Some(&s.viewer));
+    assert_json_error(status, &body, 403);
+    let (status, body) = get("/api/records/audit", Some(&s.clinician));
+    assert_eq!(status, 200, "{body}");
+    let actions: Vec<&str> = body
+        .as_array()
+        .expect("audit")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"amend") && actions.contains(&"void"),
+        "{actions:?}"
+    );
+
+    let (status, body) = post(
+        "/api/records/patients/CARE-API-1/erase",
+        Some(&s.clinician),
+        &json!({ "reason": "the patient's written request" }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["pseudonym"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("erased-"))
+    );
+    assert_eq!(body["birth_year"], 1980);
+    let (status, body) = get("/api/records/patients/CARE-API-1/history", Some(&s.viewer));
+    assert_json_error(status, &body, 404);
+    let (_, audit) = get("/api/records/audit", Some(&s.clinician));
+    assert!(
+        !audit.to_string().contains("CARE-API-1"),
+        "the audit log holds no code"
+    );
+    let (_, check) = get("/api/records/check", Some(&s.viewer));
+    assert_eq!(check["ok"], true);
+}

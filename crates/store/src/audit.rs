@@ -36,12 +36,15 @@ impl Store {
     }
 
     /// An audit row in a transaction of its own (a read or a refusal: nothing else is written).
+    /// A refusal's message may quote a patient code: the row names the patient by row id
+    /// instead, as every audit row does, so that erasing a patient leaves no code behind.
     fn audit_alone(&mut self, action: &str, entity: &str, detail: &str) -> Result<()> {
         let actor = self.actor.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        audit(&tx, &actor, action, entity, None, detail)?;
+        let detail = without_codes(&tx, detail)?;
+        audit(&tx, &actor, action, entity, None, &detail)?;
         tx.commit()?;
         Ok(())
     }
@@ -57,4 +60,21 @@ impl Store {
             .conn
             .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))?)
     }
+}
+
+/// `detail` with every patient code it quotes replaced by `patient #ID`.
+fn without_codes(tx: &rusqlite::Transaction<'_>, detail: &str) -> Result<String> {
+    let mut statement = tx.prepare(
+        "SELECT id, code FROM patient WHERE length(code) > 0 AND instr(?1, code) > 0 ORDER BY length(code) DESC",
+    )?;
+    let quoted = statement
+        .query_map(params![detail], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut detail = detail.to_string();
+    for (id, code) in quoted {
+        detail = detail.replace(&code, &format!("patient #{id}"));
+    }
+    Ok(detail)
 }

@@ -21,6 +21,7 @@ impl Store {
         entity: &str,
         insert: impl FnOnce(&rusqlite::Transaction<'_>, &PatientRecord) -> Result<String>,
     ) -> Result<i64> {
+        let amends = self.amending.take();
         let actor = self.actor.clone();
         let tx = self
             .conn
@@ -34,8 +35,11 @@ impl Store {
             "create",
             entity,
             Some(id),
-            &format!("{code}: {detail}"),
+            &format!("patient #{}: {detail}", patient.id),
         )?;
+        if let Some(amends) = amends {
+            crate::changes::supersede(&tx, &actor, &patient, &amends, Some(id))?;
+        }
         tx.commit()?;
         Ok(id)
     }

@@ -16,6 +16,10 @@ pub enum StoreError {
     Busy,
     #[error("database: {0}")]
     Database(String),
+    /// The file is not a sound microneedling database (damaged, not SQLite, empty, or not
+    /// initialised): nothing was written.
+    #[error("{0}")]
+    Damaged(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -23,6 +27,11 @@ impl From<rusqlite::Error> for StoreError {
         match error.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Self::Busy
+            }
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                Self::Damaged(format!(
+                    "the database file is damaged or not a database ({error}); nothing was written: run `records check`, then restore a backup"
+                ))
             }
             _ => Self::Database(error.to_string()),
         }

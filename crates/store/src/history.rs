@@ -21,6 +21,17 @@ impl Store {
             "SELECT id, assessed_at, scale, score, assessor FROM outcome WHERE patient_id = ?1 ORDER BY assessed_at, id",
             outcome,
         )?;
+        let changes = self.record_changes(id)?;
+        // The trend follows the current outcomes only: not the amended nor the voided.
+        let current: Vec<OutcomeRecord> = outcomes
+            .iter()
+            .filter(|o| {
+                !changes
+                    .iter()
+                    .any(|c| c.kind == "outcome" && c.record_id == o.id)
+            })
+            .cloned()
+            .collect();
         Ok(History {
             screenings: rows(
                 c,
@@ -58,7 +69,8 @@ impl Store {
                 "SELECT id, taken_at, view, file_sha256, photo_consent FROM photo WHERE patient_id = ?1 ORDER BY taken_at, id",
                 photo,
             )?,
-            trends: trends(&outcomes),
+            trends: trends(&current),
+            changes,
             outcomes,
             patient,
         })

@@ -20,6 +20,8 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 mod audit;
+mod care;
+mod changes;
 mod clinical;
 mod error;
 mod history;
@@ -31,6 +33,7 @@ pub mod schema;
 mod sessions;
 mod users;
 
+pub use changes::{CHANGEABLE, record_kind};
 pub use error::{Result, StoreError};
 pub use input::{parse_date_or_today, parse_date_time, sha256_hex};
 pub use open::default_path;
@@ -50,4 +53,6 @@ pub struct Store {
     conn: Connection,
     actor: String,
     pub screening_max_age_days: i64,
+    /// The record the next insert replaces (set only by `amend`, taken by the insert).
+    amending: Option<changes::Amends>,
 }

@@ -18,6 +18,82 @@ pub fn default_path() -> PathBuf {
     }
 }
 
+/// The first 16 bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// What is at a path given as a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileState {
+    Absent,
+    Empty,
+    Sqlite,
+    NotSqlite,
+}
+
+pub(crate) fn file_state(path: &Path) -> Result<FileState> {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileState::Absent),
+        Err(e) => {
+            return Err(StoreError::Database(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    let mut header = [0u8; 16];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => {
+                return Err(StoreError::Database(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(match read {
+        0 => FileState::Empty,
+        16 if &header == SQLITE_HEADER => FileState::Sqlite,
+        _ => FileState::NotSqlite,
+    })
+}
+
+fn not_a_database(path: &Path) -> StoreError {
+    StoreError::Damaged(format!(
+        "{} is not a SQLite database: refusing to use or overwrite it",
+        path.display()
+    ))
+}
+
+/// A connection to `path`, which must already be a SQLite file: absent, empty and foreign files
+/// are refused with what to do.
+pub(crate) fn open_sqlite_file(path: &Path) -> Result<Connection> {
+    match file_state(path)? {
+        FileState::Absent => {
+            return Err(StoreError::Damaged(format!(
+                "no records database at {}: run `records init` to create it",
+                path.display()
+            )));
+        }
+        FileState::Empty => {
+            return Err(StoreError::Damaged(format!(
+                "{} is an empty file, not a records database: run `records init` to initialise it",
+                path.display()
+            )));
+        }
+        FileState::NotSqlite => return Err(not_a_database(path)),
+        FileState::Sqlite => {}
+    }
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
 /// Creates the missing folders of `path` (0700) and the file itself (empty, 0600) if absent.
 fn create_private(path: &Path) -> Result<()> {
     let failed = |what: &Path, e: std::io::Error| {
@@ -42,14 +118,56 @@ fn create_private(path: &Path) -> Result<()> {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
+    /// Opens (creating it when no file is there) the database at `path` and migrates it to the
+    /// latest schema. An empty file or a file that is not SQLite is refused, never turned into a
+    /// new database: [`Store::init`] initialises an empty file.
     ///
     /// On unix, folders it creates are 0700 and a database file it creates is 0600 before SQLite
     /// opens it; SQLite gives the `-wal` and `-shm` files the database file's mode. Existing
     /// files and folders keep their modes.
     pub fn open(path: &Path, actor: &str) -> Result<Self> {
+        match file_state(path)? {
+            FileState::Empty => Err(StoreError::Damaged(format!(
+                "{} is an empty file, not a records database: run `records init` to initialise it",
+                path.display()
+            ))),
+            FileState::NotSqlite => Err(not_a_database(path)),
+            FileState::Absent | FileState::Sqlite => {
+                create_private(path)?;
+                Self::setup(Connection::open(path)?, actor, true)
+            }
+        }
+    }
+
+    /// `records init`: creates the database (an absent or empty file) or migrates an existing
+    /// one. A file that is not SQLite is refused.
+    pub fn init(path: &Path, actor: &str) -> Result<Self> {
+        if file_state(path)? == FileState::NotSqlite {
+            return Err(not_a_database(path));
+        }
         create_private(path)?;
-        let conn = Connection::open(path)?;
+        Self::setup(Connection::open(path)?, actor, true)
+    }
+
+    /// Opens an existing, initialised database for reading and writing: refused when the file
+    /// is absent, empty, not SQLite, not initialised (schema version 0) or fails SQLite's
+    /// `quick_check`; then migrated to the latest schema.
+    pub fn open_existing(path: &Path, actor: &str) -> Result<Self> {
+        let conn = open_sqlite_file(path)?;
+        let quick: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if quick != "ok" {
+            return Err(StoreError::Damaged(format!(
+                "{} is damaged (quick_check: {quick}): nothing was written; run `records check` and restore a backup",
+                path.display()
+            )));
+        }
+        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version == 0 {
+            return Err(StoreError::Damaged(format!(
+                "{} is not an initialised records database (schema version 0): run `records init`",
+                path.display()
+            )));
+        }
         Self::setup(conn, actor, true)
     }
 
@@ -74,6 +192,7 @@ impl Store {
             conn,
             actor: actor.to_string(),
             screening_max_age_days: DEFAULT_SCREENING_MAX_AGE_DAYS,
+            amending: None,
         };
         if migrate {
             store.migrate_to(schema::LATEST_VERSION)?;

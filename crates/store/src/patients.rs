@@ -71,7 +71,14 @@ impl Store {
             params![code, p.birth_year, sex, p.fitzpatrick, now],
         )?;
         let id = tx.last_insert_rowid();
-        audit(&tx, &actor, "create", "patient", Some(id), &code)?;
+        audit(
+            &tx,
+            &actor,
+            "create",
+            "patient",
+            Some(id),
+            &format!("patient #{id}"),
+        )?;
         tx.commit()?;
         self.patient(&code)
     }

@@ -190,4 +190,79 @@ pub struct History {
     pub outcomes: Vec<OutcomeRecord>,
     pub photos: Vec<PhotoRecord>,
     pub trends: Vec<Trend>,
+    /// Records amended (superseded by a newer one) or voided: each stays in its list above,
+    /// this says which and why. A record not named here is current.
+    #[serde(default)]
+    pub changes: Vec<RecordChange>,
+}
+
+/// A session, adverse event or outcome amended or voided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordChange {
+    /// `session`, `adverse_event` or `outcome`.
+    pub kind: String,
+    pub record_id: i64,
+    /// `amend` (superseded by `replaced_by`) or `void`.
+    pub action: String,
+    pub replaced_by: Option<i64>,
+    pub reason: String,
+    pub at: String,
+    pub actor: String,
+}
+
+/// `records check`: SQLite's integrity and foreign-key checks and the schema version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckReport {
+    /// No problem found.
+    pub ok: bool,
+    /// `ok` or `damaged`.
+    pub integrity: String,
+    /// Every problem found, one line each.
+    pub problems: Vec<String>,
+    pub schema_version: u32,
+    pub latest_schema_version: u32,
+}
+
+/// A verified backup: where, and the rows per table it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BackupReport {
+    pub path: String,
+    pub schema_version: u32,
+    pub rows: std::collections::BTreeMap<String, i64>,
+}
+
+/// A verified restore: from where, and where the replaced database was kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RestoreReport {
+    pub path: String,
+    pub from: String,
+    pub kept_as: Option<String>,
+    pub schema_version: u32,
+    pub rows: std::collections::BTreeMap<String, i64>,
+}
+
+/// One row of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub detail: String,
+}
+
+/// A patient erased on request: the row id, the new pseudonym and the coarsened birth year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErasedPatient {
+    pub id: i64,
+    pub pseudonym: String,
+    pub birth_year: i32,
 }

@@ -2,7 +2,7 @@
 //! order, in its own transaction. A later backend (PostgreSQL) follows the same table shapes.
 
 /// Every migration, oldest first: index + 1 is the schema version it produces.
-pub const MIGRATIONS: [&str; 4] = [
+pub const MIGRATIONS: [&str; 5] = [
     // 1: the clinical record.
     r#"
     CREATE TABLE patient (
@@ -130,6 +130,39 @@ pub const MIGRATIONS: [&str; 4] = [
     ALTER TABLE app_user_v4 RENAME TO app_user;
     CREATE TRIGGER app_user_no_delete BEFORE DELETE ON app_user
         BEGIN SELECT RAISE(ABORT, 'users are revoked, never deleted'); END;
+    "#,
+    // 5: data care. Amendments and voids of a record: the old row stays, this table says what
+    // replaced it (or that it is void), when, by whom and why. The audit log names patients by
+    // row id, never by code, so erasing a patient leaves nothing identifying in it: the rows
+    // written before this version named the code and are rewritten once, here (the only time
+    // the append-only triggers are lifted, inside this migration's transaction).
+    r#"
+    CREATE TABLE record_change (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'adverse_event', 'outcome')),
+        record_id INTEGER NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('amend', 'void')),
+        replaced_by INTEGER,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        UNIQUE (kind, record_id)
+    );
+    DROP TRIGGER audit_log_no_update;
+    UPDATE audit_log SET detail = 'patient #' || entity_id
+        WHERE entity = 'patient' AND action = 'create';
+    UPDATE audit_log SET detail = (
+            SELECT 'patient #' || p.id || substr(audit_log.detail, length(p.code) + 1)
+            FROM patient p WHERE substr(audit_log.detail, 1, length(p.code) + 2) = p.code || ': ')
+        WHERE EXISTS (SELECT 1 FROM patient p
+            WHERE substr(audit_log.detail, 1, length(p.code) + 2) = p.code || ': ');
+    UPDATE audit_log SET detail = (
+            SELECT 'history of patient #' || p.id FROM patient p
+            WHERE audit_log.detail = 'history of ' || p.code)
+        WHERE EXISTS (SELECT 1 FROM patient p WHERE audit_log.detail = 'history of ' || p.code);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     "#,
 ];
 

@@ -31,6 +31,7 @@ struct PlanInForce {
 impl Store {
     /// Records a session after checking the device, the zones and the record's rules.
     pub fn add_session(&mut self, kb: &KnowledgeBase, s: &NewSession) -> Result<SessionRecord> {
+        let amends = self.amending.take();
         let fields = check_fields(kb, s)?;
         let actor = self.actor.clone();
         let max_age = self.screening_max_age_days;
@@ -68,8 +69,14 @@ impl Store {
             warnings,
         };
         let id = insert_session(&tx, &patient, &record)?;
-        let detail = format!("{}: {} {}", s.code, record.device, s.performed_at);
+        let detail = format!(
+            "patient #{}: {} {}",
+            patient.id, record.device, s.performed_at
+        );
         audit(&tx, &actor, "create", "session", Some(id), &detail)?;
+        if let Some(amends) = amends {
+            crate::changes::supersede(&tx, &actor, &patient, &amends, Some(id))?;
+        }
         tx.commit()?;
         Ok(SessionRecord { id, ..record })
     }

@@ -121,3 +121,34 @@ fn refused_attempts_are_audited_under_the_actor() {
         .expect("row");
     assert_eq!((actor.as_str(), action.as_str()), ("dr-a", "refused"));
 }
+
+#[test]
+fn a_refusal_that_quotes_a_patient_code_is_audited_by_row_id() {
+    let mut store = Store::open_in_memory("dr-a").expect("store");
+    let patient = store
+        .add_patient(&microneedling_store::NewPatient {
+            code: "QUOTED-7".into(),
+            birth_year: 1980,
+            sex: "female".into(),
+            fitzpatrick: 3,
+        })
+        .expect("patient");
+    store
+        .audit_refused(
+            "session",
+            "QUOTED-7: the latest screening is contraindicated",
+        )
+        .expect("audit");
+    let details: Vec<String> = store
+        .audit_entries()
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.detail)
+        .collect();
+    assert!(
+        details.iter().all(|d| !d.contains("QUOTED-7")),
+        "{details:?}"
+    );
+    let named = format!("patient #{}: the latest screening", patient.id);
+    assert!(details.iter().any(|d| d.contains(&named)), "{details:?}");
+}

@@ -57,7 +57,12 @@ pub fn temp_file(name: &str, text: &str) -> String {
 
 /// Asserts an invalid-input exit whose message names every one of `words`.
 pub fn assert_invalid(run: &Run, words: &[&str]) {
-    assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+    assert_exit(run, 2, words);
+}
+
+/// Asserts exit `code` without a panic, with a message naming every one of `words`.
+pub fn assert_exit(run: &Run, code: i32, words: &[&str]) {
+    assert_eq!(run.code, code, "stderr: {}", run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     for word in words {
         assert!(

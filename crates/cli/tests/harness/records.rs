@@ -3,8 +3,17 @@
 
 use super::{Run, example, run_after};
 
-/// A fresh database file (any earlier one of the same name and its WAL files removed).
+/// A fresh database file, initialised (`records init`; any earlier one of the same name and its
+/// WAL files removed).
 pub fn db(name: &str) -> String {
+    let path = uninitialised_db(name);
+    let init = records(&path, &["init"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    path
+}
+
+/// A path where no database is yet (any earlier one of the same name removed).
+pub fn uninitialised_db(name: &str) -> String {
     let path = std::env::temp_dir().join(format!("mn-records-{}-{name}.db", std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -17,26 +26,27 @@ pub fn records(db: &str, args: &[&str]) -> Run {
     run_after(&["records", "--db", db], args)
 }
 
+/// `records patient add CODE` (born 1992, female, Fitzpatrick 4).
+pub fn add_patient(db: &str, code: &str) -> Run {
+    records(
+        db,
+        &[
+            "patient",
+            "add",
+            code,
+            "--birth-year",
+            "1992",
+            "--sex",
+            "female",
+            "--fitzpatrick",
+            "4",
+        ],
+    )
+}
+
 /// A patient screened and planned (acne-scars example), ready for sessions.
 pub fn ready(db: &str, code: &str) {
-    assert_eq!(
-        records(
-            db,
-            &[
-                "patient",
-                "add",
-                code,
-                "--birth-year",
-                "1992",
-                "--sex",
-                "female",
-                "--fitzpatrick",
-                "4"
-            ]
-        )
-        .code,
-        0
-    );
+    assert_eq!(add_patient(db, code).code, 0);
     let screened = records(
         db,
         &[

@@ -1,6 +1,7 @@
 //! The handlers, by concern; each `#[utoipa::path]` carries the operation's summary (the first
 //! line of its doc comment), its tag and its typed responses.
 
+pub mod care;
 pub mod catalog;
 pub mod meta;
 pub mod models;

@@ -288,7 +288,10 @@ pub async fn history(
     let history = state
         .with_store(&user, move |store| {
             let history = store.history(&code)?;
-            store.audit_read("patient", &format!("history of {code}"))?;
+            store.audit_read(
+                "patient",
+                &format!("history of patient #{}", history.patient.id),
+            )?;
             Ok(history)
         })
         .await?;

@@ -13,10 +13,19 @@ use crate::args::{PatientCommand, RecordsArgs, RecordsCommand};
 use crate::failure::Failure;
 
 mod assessments;
+mod care;
 mod show;
 mod treatment;
 
 pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
+    match &args.command {
+        RecordsCommand::Init => return init(&args, out),
+        RecordsCommand::Check => return care::check(&db_path(&args), out),
+        RecordsCommand::Restore { file } => {
+            return care::restore(&db_path(&args), file, &super::actor(), out);
+        }
+        _ => {}
+    }
     let mut store = open(&args)?;
     let result = command(kb, &mut store, &args, out);
     // A write a rule refused is audited too (the write itself left nothing).
@@ -39,6 +48,18 @@ fn command_name(command: &RecordsCommand) -> &'static str {
         RecordsCommand::Outcome { .. } => "outcome",
         RecordsCommand::Photo { .. } => "photo",
         RecordsCommand::History { .. } | RecordsCommand::Export { .. } => "patient",
+        RecordsCommand::Check | RecordsCommand::Backup { .. } | RecordsCommand::Restore { .. } => {
+            "database"
+        }
+        RecordsCommand::Erase { .. } => "patient",
+        RecordsCommand::Amend { kind, .. } | RecordsCommand::Void { kind, .. } => {
+            match kind.as_str() {
+                "session" => "session",
+                "adverse-event" => "adverse_event",
+                "outcome" => "outcome",
+                _ => "record",
+            }
+        }
     }
 }
 
@@ -49,7 +70,18 @@ fn command(
     out: Output,
 ) -> Result<ExitCode, Failure> {
     match &args.command {
-        RecordsCommand::Init => init(store, args, out),
+        RecordsCommand::Init | RecordsCommand::Check | RecordsCommand::Restore { .. } => {
+            unreachable!("handled above")
+        }
+        RecordsCommand::Backup { file } => care::backup(store, file, out),
+        RecordsCommand::Erase { code, reason } => care::erase(store, code, reason, out),
+        RecordsCommand::Amend {
+            kind,
+            id,
+            reason,
+            set,
+        } => care::amend(kb, store, kind, *id, set, reason, out),
+        RecordsCommand::Void { kind, id, reason } => care::void(store, kind, *id, reason, out),
         RecordsCommand::Patient { command } => add_patient(store, command, out),
         RecordsCommand::Screen {
             code,
@@ -92,15 +124,14 @@ fn command(
         RecordsCommand::Outcome { command } => treatment::outcome(store, command, out),
         RecordsCommand::Photo { command } => treatment::photo(store, command, out),
         RecordsCommand::History { code } => show::history(store, code, out),
-        RecordsCommand::Export { format } => show::export(store, *format),
+        RecordsCommand::Export { format, audit } => show::export(store, *format, *audit),
     }
 }
 
 /// The database of `--db` (or the default), written as the OS user (see [`super::actor`]), with
 /// the screening age of `--screening-max-age-days`.
 fn open(args: &RecordsArgs) -> Result<Store, Failure> {
-    let path = db_path(args);
-    let mut store = Store::open(&path, &super::actor())?;
+    let mut store = Store::open_existing(&db_path(args), &super::actor())?;
     if !(1..=3650).contains(&args.screening_max_age_days) {
         return Err(InputError::new(
             "--screening-max-age-days",
@@ -120,10 +151,11 @@ fn db_path(args: &RecordsArgs) -> std::path::PathBuf {
         .unwrap_or_else(microneedling_store::default_path)
 }
 
-/// `records init`: opening the database created or migrated it; says where and at what version.
-fn init(store: &Store, args: &RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
-    let version = store.schema_version()?;
+/// `records init`: creates (an absent or empty file) or migrates the database; says where and at
+/// what version.
+fn init(args: &RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
     let path = db_path(args);
+    let version = Store::init(&path, &super::actor())?.schema_version()?;
     said(
         out,
         &serde_json::json!({ "path": path, "schema_version": version }),

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
-use microneedling_store::{History, Store};
+use microneedling_store::{AuditEntry, History, Store};
 
 use crate::args::ExportFormat;
 use crate::commands::Output;
@@ -14,24 +14,68 @@ use crate::failure::Failure;
 /// `records history`.
 pub fn history(store: &mut Store, code: &str, out: Output) -> Result<ExitCode, Failure> {
     let history = store.history(code)?;
-    store.audit_read("patient", &format!("history of {code}"))?;
+    // Patients are named by row id in the audit log, never by code (erase leaves no trace).
+    store.audit_read(
+        "patient",
+        &format!("history of patient #{}", history.patient.id),
+    )?;
     out.emit(&history, history_text)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// `records export`: in the format of `--format`, whatever `--json` says.
-pub fn export(store: &mut Store, format: ExportFormat) -> Result<ExitCode, Failure> {
+/// `records export`: in the format of `--format`, whatever `--json` says; with `--audit`, the
+/// audit log too (JSON: `{patients, audit}`; CSV: an audit section after a blank line).
+pub fn export(
+    store: &mut Store,
+    format: ExportFormat,
+    with_audit: bool,
+) -> Result<ExitCode, Failure> {
     let histories = store
         .patient_codes()?
         .iter()
         .map(|c| store.history(c))
         .collect::<Result<Vec<_>, _>>()?;
     store.audit_read("patient", "export of every patient")?;
-    match format {
-        ExportFormat::Json => Output { json: true }.emit(&histories, |_| String::new())?,
-        ExportFormat::Csv => Output { json: false }.emit(&histories, |h| csv(h))?,
+    let audit = if with_audit {
+        Some(store.audit_entries()?)
+    } else {
+        None
+    };
+    match (format, audit) {
+        (ExportFormat::Json, None) => Output { json: true }.emit(&histories, |_| String::new())?,
+        (ExportFormat::Json, Some(audit)) => Output { json: true }.emit(
+            &serde_json::json!({ "patients": histories, "audit": audit }),
+            |_| String::new(),
+        )?,
+        (ExportFormat::Csv, audit) => Output { json: false }.emit(&histories, |h| {
+            let mut text = csv(h);
+            if let Some(audit) = &audit {
+                text.push_str(&audit_csv(audit));
+            }
+            text
+        })?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The audit section of the CSV export: a blank line, its own header, one row per entry.
+fn audit_csv(audit: &[AuditEntry]) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut text = String::from("\naudit_id,at,actor,action,entity,entity_id,detail\n");
+    for e in audit {
+        let _ = writeln!(
+            text,
+            "{},{},{},{},{},{},{}",
+            e.id,
+            e.at,
+            quote(&e.actor),
+            e.action,
+            e.entity,
+            e.entity_id.map_or(String::new(), |i| i.to_string()),
+            quote(&e.detail)
+        );
+    }
+    text
 }
 
 /// The history for people: the patient and the assessments, then the series, the adverse
@@ -56,6 +100,20 @@ fn history_text(h: &History) -> String {
             e.resolved.as_deref().unwrap_or("not yet"),
             e.action
         );
+    }
+    if !h.changes.is_empty() {
+        text.push_str("Amended or voided (kept; the current version is the replacement)\n");
+        for c in &h.changes {
+            let what = match c.replaced_by {
+                Some(new) => format!("SUPERSEDED by {} {new}", c.kind),
+                None => "VOID".to_string(),
+            };
+            let _ = writeln!(
+                text,
+                "  {} {}  {what}  ({}, by {}): {}",
+                c.kind, c.record_id, c.at, c.actor, c.reason
+            );
+        }
     }
     text.push_str("Outcome trend\n");
     for t in &h.trends {
