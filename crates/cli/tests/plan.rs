@@ -99,3 +99,20 @@ fn plan_shows_the_expected_course_of_its_series() {
             .is_some_and(|s| s.contains("Goodman"))
     );
 }
+
+/// The acne-scar example is Fitzpatrick IV: its plan starts with a test spot, in the JSON and in
+/// the text a clinician reads, and the first session waits for the reading.
+#[test]
+fn a_fitzpatrick_iv_plan_starts_with_a_test_spot_in_json_and_text() {
+    let r = run(&["plan", &example("acne-scars.toml"), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = r.json();
+    let spot = &p["test_spot"];
+    assert!(spot["read_date"].is_string(), "{p}");
+    assert_eq!(p["schedule"][0]["date"], spot["read_date"]);
+    let text = run(&["plan", &example("acne-scars.toml")]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(text.stdout.contains("TEST SPOT first"), "{}", text.stdout);
+    let light = run(&["plan", &example("wrinkles.toml"), "--json"]);
+    assert!(light.json()["test_spot"].is_null());
+}

@@ -82,7 +82,18 @@ fn timeline(r: &mut Report, plan: &Plan) {
         .iter()
         .map(|s| vec![s.number.to_string(), s.week.to_string(), s.date.to_string()])
         .collect();
-    let mut html = table(&["session", "week", "date"], &schedule);
+    let mut html = String::new();
+    if let Some(spot) = &plan.test_spot {
+        let _ = writeln!(
+            html,
+            "<p class=\"fail\" id=\"test-spot\">Test spot first: {} at {} mm on {}, read for post-inflammatory hyperpigmentation on {}; the series starts after a clear reading.</p>",
+            escape(&spot.site),
+            spot.depth_mm,
+            spot.date,
+            spot.read_date
+        );
+    }
+    html.push_str(&table(&["session", "week", "date"], &schedule));
     let _ = writeln!(
         html,
         "<p>Reassess {} weeks after the last session ({}).</p>",

@@ -79,6 +79,13 @@ fn series(text: &mut String, p: &Plan) {
         "\nSeries: {} sessions every {} weeks (never closer than {} weeks)",
         p.sessions, p.interval_weeks, p.min_interval_weeks
     );
+    if let Some(spot) = &p.test_spot {
+        let _ = writeln!(
+            text,
+            "  TEST SPOT first: {} at {} mm on {}, read for PIH on {}; the series starts after a clear reading",
+            spot.site, spot.depth_mm, spot.date, spot.read_date
+        );
+    }
     for s in &p.schedule {
         let _ = writeln!(
             text,
