@@ -6,8 +6,29 @@ use microneedling_core::KnowledgeBase;
 use microneedling_core::calibration::{self, CALIBRATION_SAMPLES, CALIBRATION_SEED};
 use microneedling_core::healing::{Rates, sample_scale};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+type Failure = Box<dyn std::error::Error>;
+
+fn main() -> Result<(), Failure> {
     let mut kb = KnowledgeBase::embedded()?.clone();
+    fit_gain(&mut kb)?;
+    for k in 0..kb.healing.outcomes.len() {
+        kb.healing.outcomes[k].per_unit = fit_outcome(&kb, k)?;
+    }
+    for row in calibration::table(&kb) {
+        println!(
+            "{:<28} expected {:>8.3} model {:>8.3} ± {:<6} {}",
+            row.id,
+            row.expected,
+            row.model,
+            row.tolerance,
+            if row.passed { "ok" } else { "FAIL" }
+        );
+    }
+    Ok(())
+}
+
+/// The injury gain that puts the first calibration point's new collagen on its target.
+fn fit_gain(kb: &mut KnowledgeBase) -> Result<(), Failure> {
     let point = kb
         .healing
         .calibration
@@ -24,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..200 {
         let mid = (low * high).sqrt();
         kb.healing.injury.gain.value = mid;
-        if collagen(&kb) < point.expected {
+        if collagen(kb) < point.expected {
             low = mid
         } else {
             high = mid
@@ -34,67 +55,59 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "gain = {:.6e} (new collagen {:.2} %)",
         kb.healing.injury.gain.value,
-        collagen(&kb)
+        collagen(kb)
     );
-    let central = Rates::central(&kb.healing);
-    for k in 0..kb.healing.outcomes.len() {
-        let map = kb.healing.outcomes[k].clone();
-        let mechanism = kb.indication(&map.indication)?.mechanism;
-        let p = &map.calibration;
-        let day = p.evaluated_week * 7;
-        let state = calibration::central_state(&kb, &central, p).ok_or("state")?;
-        let signal = if mechanism == microneedling_core::indication::Mechanism::Hair {
-            state.inflammation_integral
-        } else {
-            state.new_collagen_pct()
-        };
-        let base = map
-            .baseline_minoxidil_at_12_weeks
-            .map_or(0.0, |b| b * (f64::from(day) / 84.0).min(1.0));
-        let per_unit = if p.responder_share {
-            let course = calibration::course(&kb, p).ok_or("course")?;
-            let threshold = map.responder_threshold.unwrap_or(map.maximum);
-            let (mut lo, mut hi) = (1e-6_f64, 1e3_f64);
-            for _ in 0..100 {
-                let mid = (lo * hi).sqrt();
-                let mut trial = map.clone();
-                trial.per_unit = mid;
-                let v = &sample_scale(
-                    &kb.healing,
-                    &trial,
-                    mechanism,
-                    &course,
-                    &[day],
-                    CALIBRATION_SEED,
-                    CALIBRATION_SAMPLES,
-                )[0];
-                let share =
-                    100.0 * v.iter().filter(|x| **x >= threshold).count() as f64 / v.len() as f64;
-                if share < p.expected {
-                    lo = mid
-                } else {
-                    hi = mid
-                }
-            }
-            (lo * hi).sqrt()
-        } else {
-            (p.expected - base) / signal
-        };
-        kb.healing.outcomes[k].per_unit = per_unit;
-        println!(
-            "{}: per_unit = {:.6e} (signal {:.3})",
-            map.indication, per_unit, signal
-        );
-    }
-    for row in calibration::table(&kb) {
-        println!(
-            "{:<28} expected {:>8.3} model {:>8.3} ± {:<6} {}",
-            row.id,
-            row.expected,
-            row.model,
-            row.tolerance,
-            if row.passed { "ok" } else { "FAIL" }
-        );
-    }
     Ok(())
+}
+
+/// The scale coefficient of outcome map `k` that meets its calibration point.
+fn fit_outcome(kb: &KnowledgeBase, k: usize) -> Result<f64, Failure> {
+    let central = Rates::central(&kb.healing);
+    let map = kb.healing.outcomes[k].clone();
+    let mechanism = kb.indication(&map.indication)?.mechanism;
+    let p = &map.calibration;
+    let day = p.evaluated_week * 7;
+    let state = calibration::central_state(kb, &central, p).ok_or("state")?;
+    let signal = if mechanism == microneedling_core::indication::Mechanism::Hair {
+        state.inflammation_integral
+    } else {
+        state.new_collagen_pct()
+    };
+    let base = map
+        .baseline_minoxidil_at_12_weeks
+        .map_or(0.0, |b| b * (f64::from(day) / 84.0).min(1.0));
+    let per_unit = if p.responder_share {
+        let course = calibration::course(kb, p).ok_or("course")?;
+        let threshold = map.responder_threshold.unwrap_or(map.maximum);
+        let (mut lo, mut hi) = (1e-6_f64, 1e3_f64);
+        for _ in 0..100 {
+            let mid = (lo * hi).sqrt();
+            let mut trial = map.clone();
+            trial.per_unit = mid;
+            let v = &sample_scale(
+                &kb.healing,
+                &trial,
+                mechanism,
+                &course,
+                &[day],
+                CALIBRATION_SEED,
+                CALIBRATION_SAMPLES,
+            )[0];
+            let share =
+                100.0 * v.iter().filter(|x| **x >= threshold).count() as f64 / v.len() as f64;
+            if share < p.expected {
+                lo = mid
+            } else {
+                hi = mid
+            }
+        }
+        (lo * hi).sqrt()
+    } else {
+        (p.expected - base) / signal
+    };
+    println!(
+        "{}: per_unit = {:.6e} (signal {:.3})",
+        map.indication, per_unit, signal
+    );
+    Ok(per_unit)
 }
