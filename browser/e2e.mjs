@@ -19,9 +19,33 @@ await page.goto(base, { waitUntil: 'load' });
 await page.waitForSelector('body[data-ready="true"]');
 await page.selectOption('#indication', 'acne-scars');
 await page.fill('#fitzpatrick', '4');
-await page.click('#screen');
-await page.waitForSelector('#verdict');
-const verdict = await page.textContent('#verdict');
+// The form asks every history question of the patient file, from the parser's own list.
+const fields = await page.evaluate(async () => (await fetch('/api/patient-file')).json());
+const flagBoxes = await page.$$eval('#flags input[type=checkbox]', (boxes) => boxes.map((b) => b.dataset.flag));
+const screenVerdict = async () => {
+  await page.evaluate(() => { const v = document.getElementById('verdict'); if (v) v.remove(); });
+  await page.click('#screen');
+  await page.waitForSelector('#verdict');
+  return page.textContent('#verdict');
+};
+// Open wounds, ticked on the web form, contraindicate; a laser 5 days before needs clearance.
+await page.check('#flag-open_wounds');
+const openWounds = await screenVerdict();
+await page.uncheck('#flag-open_wounds');
+await page.fill('#treatment-date', '2026-12-01');
+await page.selectOption('#procedure-kind', 'laser');
+await page.fill('#procedure-date', '2026-11-26');
+await page.click('#add-procedure');
+const recentLaser = await screenVerdict();
+await page.click('#procedures button[data-remove="0"]');
+await page.fill('#isotretinoin_last_dose', '2026-10-01');
+const isotretinoin = await page.evaluate(async () => {
+  await document.getElementById('screen').onclick();
+  return Array.from(document.querySelectorAll('#findings li')).map((li) => li.textContent).join(' | ');
+});
+await page.fill('#isotretinoin_last_dose', '');
+await page.fill('#treatment-date', '');
+const verdict = await screenVerdict();
 await page.click('#plan');
 await page.waitForSelector('#plan-summary');
 const plan = await page.textContent('#plan-summary');
@@ -50,4 +74,4 @@ const sessions = await page.$$eval('#sessions tr', (rows) => rows.length - 1);
 const trend = await page.$$eval('svg.trend', (nodes) => nodes.length);
 await page.screenshot({ path: screenshot, fullPage: true });
 await browser.close();
-console.log(JSON.stringify({ verdict, plan, fieldError, sessions, trend, errors }));
+console.log(JSON.stringify({ verdict, plan, fieldError, sessions, trend, errors, fields, flagBoxes, openWounds, recentLaser, isotretinoin }));

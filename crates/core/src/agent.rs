@@ -6,16 +6,22 @@ use crate::device::is_id;
 use crate::error::{Error, InputError};
 use crate::transport::Solute;
 
+/// Broad class of an agent, which sets how it is expected to cross tissue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum AgentClass {
+    /// A small molecule (below about 1 kDa), e.g. ascorbic acid or tranexamic acid.
     SmallMolecule,
+    /// A macromolecule (about 1–100 kDa), e.g. hyaluronic acid fragments or peptides.
     Macromolecule,
+    /// A biologic preparation (cells, growth factors, platelet-rich plasma, exosomes).
     Biologic,
 }
 
 /// When an agent goes on the skin relative to a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Timing {
     /// Into the open channels during the session.
@@ -31,6 +37,7 @@ pub enum Timing {
 }
 
 impl Timing {
+    /// A short human-readable phrase for the timing, as reports print it.
     pub fn describe(self) -> &'static str {
         match self {
             Self::InSession => "during the session, into the open channels",
@@ -41,29 +48,44 @@ impl Timing {
     }
 }
 
+/// A topical agent from `data/agents.toml`, with the properties transport needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Agent {
+    /// Stable identifier (kebab-case), e.g. `tranexamic-acid`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Broad class of the agent.
     pub class: AgentClass,
+    /// Molecular weight (g/mol); for a polymer, a representative value within `mw_range_g_per_mol`.
     pub mw_g_per_mol: f64,
+    /// Molecular-weight range (g/mol) for polydisperse agents, low and high.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mw_range_g_per_mol: Option<[f64; 2]>,
+    /// Octanol/water partition coefficient, log10 (dimensionless).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_kow: Option<f64>,
+    /// Acid dissociation constants (pKa), if ionisable.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pka: Vec<f64>,
+    /// Water solubility (mg/mL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub water_solubility_mg_per_ml: Option<f64>,
+    /// Whether the agent is considered suitable for intradermal exposure through open channels.
     pub intradermal_suited: bool,
+    /// When the agent is applied relative to a session.
     pub timing: Timing,
+    /// A short clinical note shown with the agent.
     pub note: String,
     /// Fields the sources mark uncertain ([U], docs/references.md): defaults a user may override.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uncertain: Vec<String>,
+    /// Citation behind the figures, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Stated assumption behind the figures when no source gives them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumption: Option<String>,
 }

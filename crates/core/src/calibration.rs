@@ -15,14 +15,23 @@ pub const CALIBRATION_SAMPLES: usize = 2000;
 /// Seed behind responder-share calibrations.
 pub const CALIBRATION_SEED: u64 = 2026;
 
+/// One row of the healing calibration table: a declared target and the model's value there.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalibrationRow {
+    /// Identifier of the calibration point in `data/healing.toml`.
     pub id: String,
+    /// What the target measures, e.g. new collagen at a given day.
     pub target: String,
+    /// The value the source reports.
     pub expected: f64,
+    /// The value the model computes at the same point.
     pub model: f64,
+    /// Accepted absolute difference between `model` and `expected`.
     pub tolerance: f64,
+    /// Whether `|model − expected| <= tolerance`.
     pub passed: bool,
+    /// Citation of the target.
     pub source: String,
 }
 

@@ -10,37 +10,66 @@ use crate::skin::{Layer, Sex, SkinProfile};
 /// Fewest and most devices one comparison takes.
 pub const DEVICES_ACCEPTED: std::ops::RangeInclusive<usize> = 2..=8;
 
+/// One device in a comparison, on the same skin.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComparisonRow {
+    /// Device identifier.
     pub device: String,
+    /// Device name.
     pub name: String,
+    /// Kind of device (roller, stamp, pen, RF).
     pub kind: DeviceKind,
+    /// Home or professional use.
     #[serde(rename = "use")]
     pub device_use: DeviceUse,
+    /// Needle length used (mm), the device's default.
     pub length_mm: f64,
+    /// Passes used, the device's default.
     pub passes: u32,
+    /// Effective penetration depth (µm).
     pub effective_depth_um: f64,
+    /// Deepest layer reached, if any.
     pub deepest_layer: Option<Layer>,
+    /// Every layer the needles reach.
     pub layers_reached: Vec<Layer>,
+    /// Whether pinpoint bleeding is expected (papillary dermis reached).
     pub pinpoint_bleeding_expected: bool,
+    /// Channels per cm² after all passes.
     pub channels_per_cm2: f64,
+    /// Fraction of the dermis injured (0–1).
     pub injured_dermis_fraction: f64,
+    /// Expected pain, 0–10.
     pub pain_0_10: f64,
+    /// Expected erythema (h).
     pub erythema_hours: f64,
+    /// Infection risk, in words.
     pub infection_risk: &'static str,
+    /// How the device must be cleaned.
     pub cleaning: &'static str,
+    /// Expected clinical effect, in words.
     pub expected_effect: &'static str,
+    /// Warnings from the penetration model.
     pub warnings: Vec<String>,
+    /// Citation for the device.
     pub source: String,
 }
 
+/// A comparison of devices on one site, sex and age.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comparison {
+    /// Site identifier.
     pub site: String,
+    /// Sex of the skin profile.
     pub sex: Sex,
+    /// Age of the skin profile (years).
     pub age_years: f64,
+    /// One row per device, in the order asked.
     pub rows: Vec<ComparisonRow>,
+    /// Sources behind the comparison.
     pub sources: Vec<String>,
+    /// Decision-support disclaimer.
     pub disclaimer: String,
 }
 

@@ -14,6 +14,7 @@ pub struct InputError {
 }
 
 impl InputError {
+    /// An input error for `field`: what was received and what is accepted.
     pub fn new(
         field: impl Into<String>,
         value: impl fmt::Display,
@@ -57,13 +58,19 @@ pub enum Error {
     Input(#[from] InputError),
     /// A TOML document (patient file, custom device) that does not parse.
     #[error("{document}: {message}")]
-    Parse { document: String, message: String },
+    Parse {
+        /// Which document failed, e.g. a file name or `custom device`.
+        document: String,
+        /// The parser's message, trailing whitespace trimmed.
+        message: String,
+    },
     /// The embedded knowledge base is inconsistent: a build defect, caught by the tests.
     #[error("knowledge base: {0}")]
     Knowledge(String),
 }
 
 impl Error {
+    /// A [`Error::Parse`] for `document`, from any displayable parser error.
     pub fn parse(document: impl Into<String>, error: impl fmt::Display) -> Self {
         Self::Parse {
             document: document.into(),
@@ -72,6 +79,7 @@ impl Error {
     }
 }
 
+/// The crate's result type, with [`Error`] as the default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Checks that `value` is a finite number inside `[min, max]`.

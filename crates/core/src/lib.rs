@@ -44,8 +44,91 @@
 //! reassessment, evidence and timeline. A contraindicated patient gets no plan without an
 //! override reason, which the plan then carries.
 //!
+//! **Delivery** ([`transport`]): each channel owns a cylinder of skin of radius
+//! `R = 1 / √(π n)` (`n` channels per cm²). Fick's law in axisymmetric coordinates over the
+//! layered stack, with partition `K` between layers and first-order clearance `k` to blood in the
+//! dermis:
+//!
+//! ```text
+//! ∂c/∂t = (1/r) ∂/∂r (r D ∂c/∂r) + ∂/∂z (D ∂c/∂z) − k c,   openness of the channel = exp(−ln 2 · t / t½)
+//! ```
+//!
+//! `D` and `K` follow from MW and log Kow (Potts–Guy, Kasting/Dancik); an open channel conducts
+//! like the vehicle. The same solver without a channel is intact skin, the baseline of the
+//! enhancement ratio (absorbed with channels ÷ absorbed through intact skin).
+//!
+//! ```
+//! use microneedling_core::{KnowledgeBase, setting::{Setting, SettingQuery}, skin::Sex, transport};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let kb = KnowledgeBase::embedded()?;
+//! let query = SettingQuery {
+//!     device: "dermapen", length_mm: Some(1.0), site: "cheek",
+//!     sex: Sex::Female, age_years: None, passes: None,
+//! };
+//! let setting = Setting::resolve(kb, &query)?;
+//! let solute = kb.agent("tranexamic-acid")?.solute()?;
+//! let request = setting.delivery(kb, "tranexamic-acid", solute).hours(24.0).build()?;
+//! let delivery = transport::simulate(&kb.transport, &request);
+//! // Amounts in µg/cm²: the channels let more through than intact skin.
+//! let with = delivery.delivered_ug_per_cm2.last().expect("end point").absorbed;
+//! let intact = delivery.intact_ug_per_cm2.last().expect("end point").absorbed;
+//! assert!(with > intact);
+//! assert!(delivery.enhancement_ratio.expect("some passes intact skin") > 1.0);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Healing** ([`healing`]): each session adds an injury pulse `A = gain · f_injured ·
+//! (1 + thermal)` to a linear chain damage → inflammation → fibroblasts, which lay new collagen
+//! III then I with saturating synthesis and a capacity `C_max`:
+//!
+//! ```text
+//! dD/dt = −k_D D,   dI/dt = k_D D − k_I I,   dF/dt = r_F I − k_F F,
+//! dC3/dt = s_3 φ(F) room − k_31 C3,   dC1/dt = s_1 φ(F) room + k_31 C3 − k_1 C1
+//! ```
+//!
+//! New collagen is `100 (C1 + C3)` % of baseline; outcomes map it to the indication's clinical
+//! scale (calibrated on trials), with a p10–p90 band from seeded lognormal priors on the rates.
+//!
+//! ```
+//! use microneedling_core::{KnowledgeBase, healing, setting::{Setting, SettingQuery}, skin::Sex};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let kb = KnowledgeBase::embedded()?;
+//! let query = SettingQuery {
+//!     device: "dermapen", length_mm: Some(1.5), site: "cheek",
+//!     sex: Sex::Female, age_years: Some(30.0), passes: None,
+//! };
+//! let setting = Setting::resolve(kb, &query)?;
+//! let request = setting
+//!     .healing(kb)
+//!     .sessions(3)
+//!     .interval_weeks(4)
+//!     .indication(Some(kb.indication("acne-scars")?))
+//!     .build()?;
+//! let course = healing::simulate(&kb.healing, &request);
+//! // New collagen (% of baseline) rises over the series.
+//! let first = course.series.first().expect("week 0").new_collagen_pct;
+//! let later = course.series.iter().map(|w| w.new_collagen_pct).fold(0.0, f64::max);
+//! assert!(later > first);
+//! let outcome = course.outcome.expect("acne scars have a calibrated scale");
+//! for point in &outcome.at_months {
+//!     assert!(point.p10 <= point.median && point.median <= point.p90);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Layers
+//!
+//! The low modules ([`catalog`] trait, [`skin`], [`device`], [`agent`], [`indication`],
+//! [`penetration`], [`transport`], [`healing`], [`screening`], [`patient`]) take their own
+//! parameters and know nothing of the data files. [`knowledge`] (the embedded, cited data) sits
+//! above them and hands each model its parameters. [`setting`], [`plan`], [`compare`],
+//! [`calibration`] and [`validation`] sit on top and combine the models over the knowledge base.
+//!
 //! Every output is decision support, never a prescription.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod agent;
 pub mod calibration;

@@ -20,46 +20,73 @@ use crate::device::{Device, InsertionMode};
 use crate::provenance::{Cited, Provenance};
 use crate::skin::{Layer, SkinProfile};
 
+/// Share `η` of the length past the dimple that enters the skin, per insertion mode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Efficiency {
+    /// Rolling (oblique entry as the drum turns).
     pub roll: Cited,
+    /// Pressing (stamps).
     pub press: Cited,
+    /// Impact (pens and RF devices).
     pub impact: Cited,
 }
 
+/// Reference dimple depth and the tip radius it was measured at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DimpleReference {
+    /// Dimple depth `δ_ref` at the reference tip radius (µm).
     pub value: f64,
+    /// Reference tip radius `r_ref` (µm).
     pub tip_ref_um: f64,
+    /// Source or assumption.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
+/// How far the skin deflects before a needle punctures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dimple {
+    /// Reference dimple `δ_ref` at tip radius `r_ref`.
     pub dimple_ref_um: DimpleReference,
+    /// Exponent `k` of the tip-radius scaling (dimensionless).
     pub tip_exponent: Cited,
+    /// Multiplier `f_impact` of the dimple for impact insertion (dimensionless).
     pub impact_factor: Cited,
+    /// Needle spacing `s_crowd` below which crowding deepens the dimple (µm).
     pub crowding_spacing_um: Cited,
 }
 
+/// Channel geometry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelParams {
+    /// How much wider than the needle the channel opens (the skin tears beyond it; dimensionless).
     pub tear_factor: Cited,
 }
 
+/// When bleeding is expected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BleedingParams {
+    /// Depth past the top of the dermis needed to reach the capillary loops (µm).
     pub capillary_margin_um: Cited,
 }
 
 /// `base + scale · (1 − exp(−dermal depth / length))`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaturatingCurve {
+    /// `base`: the value at zero dermal depth.
     pub value: f64,
+    /// `scale`: the rise towards saturation.
     #[serde(alias = "scale_h")]
     pub scale: f64,
+    /// `length`: the dermal depth of saturation (µm).
     pub length_um: f64,
+    /// Source or assumption.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
@@ -70,70 +97,112 @@ impl SaturatingCurve {
     }
 }
 
+/// Expected pain (0–10) by deepest layer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PainParams {
+    /// Pain when only the stratum corneum is entered.
     pub surface_only: Cited,
+    /// Pain when the viable epidermis is reached but not the dermis.
     pub epidermis: Cited,
+    /// Pain against depth into the dermis.
     pub dermis_base: SaturatingCurve,
+    /// Extra pain from RF heating.
     pub thermal_extra: Cited,
 }
 
+/// Expected erythema (h) by depth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErythemaParams {
+    /// Erythema when the dermis is not reached (h).
     pub epidermis_h: Cited,
+    /// Erythema against depth into the dermis (h).
     pub dermis_base_h: SaturatingCurve,
+    /// Multiplier of erythema for RF devices (dimensionless).
     pub thermal_factor: Cited,
+    /// Longest erythema the model predicts (h).
     pub max_h: Cited,
 }
 
 /// Every parameter of the penetration model, from `data/penetration.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PenetrationParams {
+    /// Insertion efficiency per mode.
     pub efficiency: Efficiency,
+    /// Skin deflection before puncture.
     pub dimple: Dimple,
+    /// Channel widening.
     pub channel: ChannelParams,
+    /// Bleeding threshold.
     pub bleeding: BleedingParams,
+    /// Pain model.
     pub pain: PainParams,
+    /// Erythema model.
     pub erythema: ErythemaParams,
 }
 
 /// One layer's extent below the surface, µm.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LayerExtent {
+    /// The layer.
     pub layer: Layer,
+    /// Depth of its top (µm).
     pub top_um: f64,
+    /// Depth of its bottom (µm).
     pub bottom_um: f64,
 }
 
 /// What one device setting does to one person's skin at one site.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Penetration {
+    /// Device identifier.
     pub device: String,
+    /// Site identifier.
     pub site: String,
+    /// Sex of the skin profile.
     pub sex: &'static str,
+    /// Age of the skin profile (years).
     pub age_years: f64,
+    /// Needle length set (µm).
     pub nominal_length_um: f64,
+    /// Skin deflection before puncture (µm).
     pub dimple_um: f64,
+    /// Depth the channels reach (µm).
     pub effective_depth_um: f64,
     /// Effective depth over nominal length.
     pub effective_fraction: f64,
+    /// Layers the channels reach, top down.
     pub layers_reached: Vec<Layer>,
+    /// Deepest layer reached, if any.
     pub deepest_layer: Option<Layer>,
+    /// Whether pinpoint bleeding is expected (capillary loops of the papillary dermis reached).
     pub pinpoint_bleeding_expected: bool,
+    /// Channel diameter at the surface, the tear included (µm).
     pub channel_surface_diameter_um: f64,
     /// The needle's own hole at the surface, before the skin tears beyond it, µm: the fluid
     /// path of delivery (the torn rim recoils).
     pub needle_hole_diameter_um: f64,
+    /// Volume of one channel (nL).
     pub channel_volume_nl: f64,
+    /// Channels per cm² per pass, from the device geometry.
     pub channels_per_cm2_per_pass: f64,
+    /// Number of passes.
     pub passes: u32,
     /// Channels per cm² over the whole session (all passes).
     pub channels_per_cm2: f64,
     /// Share of the dermal volume inside channels, overlaps counted once.
     pub injured_dermis_fraction: f64,
+    /// Expected pain (0–10).
     pub pain_0_10: f64,
+    /// Expected erythema (h).
     pub erythema_hours: f64,
+    /// Extent of every layer of the skin profile.
     pub skin_layers: Vec<LayerExtent>,
+    /// Caveats about the inputs or the model's range.
     pub warnings: Vec<String>,
 }
 
@@ -209,42 +278,9 @@ impl PenetrationParams {
         let reaches_dermis = depth_um > dermis_top + self.bleeding.capillary_margin_um.value;
         let thermal = device.is_energy();
 
-        let mechanical_pain = if depth_um <= 0.0 {
-            0.0
-        } else if depth_um <= skin.bottom_um(Layer::StratumCorneum) {
-            self.pain.surface_only.value
-        } else if dermal_depth <= 0.0 {
-            self.pain.epidermis.value
-        } else {
-            self.pain.dermis_base.at(dermal_depth)
-        };
-        let thermal_pain = if thermal && depth_um > 0.0 {
-            self.pain.thermal_extra.value
-        } else {
-            0.0
-        };
-        let pain = mechanical_pain + thermal_pain;
-
-        let mechanical_erythema_h = if dermal_depth > 0.0 {
-            self.erythema.dermis_base_h.at(dermal_depth)
-        } else {
-            self.erythema.epidermis_h.value
-        };
-        let thermal_factor = if thermal {
-            self.erythema.thermal_factor.value
-        } else {
-            1.0
-        };
-        let erythema = mechanical_erythema_h * thermal_factor;
-
-        let skin_layers = Layer::ALL
-            .into_iter()
-            .map(|layer| LayerExtent {
-                layer,
-                top_um: skin.top_um(layer),
-                bottom_um: skin.bottom_um(layer),
-            })
-            .collect();
+        let pain = self.pain_0_10(skin, depth_um, dermal_depth, thermal);
+        let erythema = self.erythema_h(dermal_depth, thermal);
+        let skin_layers = layer_extents(skin);
 
         let mut result = Penetration {
             device: device.id.clone(),
@@ -277,6 +313,60 @@ impl PenetrationParams {
         result.warnings = warnings(&result, device, length_mm, skin);
         result
     }
+
+    /// Pain by the deepest layer entered (rising with depth into the dermis), plus RF heating;
+    /// not yet clamped to 0–10.
+    fn pain_0_10(
+        &self,
+        skin: &SkinProfile,
+        depth_um: f64,
+        dermal_depth: f64,
+        thermal: bool,
+    ) -> f64 {
+        let mechanical_pain = if depth_um <= 0.0 {
+            0.0
+        } else if depth_um <= skin.bottom_um(Layer::StratumCorneum) {
+            self.pain.surface_only.value
+        } else if dermal_depth <= 0.0 {
+            self.pain.epidermis.value
+        } else {
+            self.pain.dermis_base.at(dermal_depth)
+        };
+        let thermal_pain = if thermal && depth_um > 0.0 {
+            self.pain.thermal_extra.value
+        } else {
+            0.0
+        };
+        mechanical_pain + thermal_pain
+    }
+
+    /// Erythema (h): flat without dermal injury, rising with dermal depth, times the RF factor;
+    /// not yet capped at the model's maximum.
+    fn erythema_h(&self, dermal_depth: f64, thermal: bool) -> f64 {
+        let mechanical_erythema_h = if dermal_depth > 0.0 {
+            self.erythema.dermis_base_h.at(dermal_depth)
+        } else {
+            self.erythema.epidermis_h.value
+        };
+        let thermal_factor = if thermal {
+            self.erythema.thermal_factor.value
+        } else {
+            1.0
+        };
+        mechanical_erythema_h * thermal_factor
+    }
+}
+
+/// Every layer's extent below the surface, for the report's skin diagram.
+fn layer_extents(skin: &SkinProfile) -> Vec<LayerExtent> {
+    Layer::ALL
+        .into_iter()
+        .map(|layer| LayerExtent {
+            layer,
+            top_um: skin.top_um(layer),
+            bottom_um: skin.bottom_um(layer),
+        })
+        .collect()
 }
 
 fn warnings(

@@ -4,11 +4,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
+/// Where a figure comes from: a citation, a stated assumption, or both.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
+    /// Citation (author year, title or DOI).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Assumption stated in place of, or in addition to, a citation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumption: Option<String>,
 }
@@ -24,6 +28,7 @@ impl Provenance {
         }
     }
 
+    /// Checks that at least one of source and assumption is present and non-blank; `what` names the figure in the error.
     pub fn check(&self, what: &str) -> Result<(), Error> {
         let present = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
         if present(&self.source) || present(&self.assumption) {
@@ -39,6 +44,7 @@ impl Provenance {
 /// What every output of a knowledge base carries: which version of the data produced it, and
 /// that it is decision support.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Edition {
     /// The knowledge base's version (data/meta.toml).
     pub knowledge_base_version: String,
@@ -48,8 +54,11 @@ pub struct Edition {
 
 /// A number with its provenance, as written in data/ (`{ value = 0.2, source = "…" }`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cited {
+    /// The number itself, in the unit its field name states.
     pub value: f64,
+    /// Its source or assumption.
     #[serde(flatten)]
     pub provenance: Provenance,
 }

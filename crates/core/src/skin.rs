@@ -13,16 +13,22 @@ use crate::provenance::{Cited, Provenance};
 /// Oldest age the models accept, in years.
 pub const MAX_AGE_YEARS: f64 = 120.0;
 
+/// Sex, which sets the layer thicknesses of a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Sex {
+    /// Female.
     Female,
+    /// Male.
     Male,
 }
 
 impl Sex {
+    /// The accepted spellings, for error messages.
     pub const ACCEPTED: &'static str = "female, male";
 
+    /// Parses a sex (case-insensitive); `field` names the input in the error.
     pub fn parse(field: &str, text: &str) -> Result<Self, InputError> {
         match text.trim().to_ascii_lowercase().as_str() {
             "female" | "f" => Ok(Self::Female),
@@ -31,6 +37,7 @@ impl Sex {
         }
     }
 
+    /// The lowercase name, as serialized.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Female => "female",
@@ -41,14 +48,19 @@ impl Sex {
 
 /// A figure that differs by sex, with its provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BySex {
+    /// Figure for women.
     pub female: f64,
+    /// Figure for men.
     pub male: f64,
+    /// Source or assumption.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
 impl BySex {
+    /// The figure for `sex`.
     pub fn get(&self, sex: Sex) -> f64 {
         match sex {
             Sex::Female => self.female,
@@ -59,25 +71,36 @@ impl BySex {
 
 /// How hard a protocol needles: picks a step of a site's depth guide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Intensity {
+    /// Superficial needling (texture, delivery).
     Light,
+    /// Standard collagen induction.
     Moderate,
+    /// Deep needling (atrophic scars, stretch marks).
     Deep,
 }
 
 /// Needle lengths (mm) a site tolerates for plain microneedling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepthGuide {
+    /// Length for light intensity (mm).
     pub light: f64,
+    /// Length for moderate intensity (mm).
     pub moderate: f64,
+    /// Length for deep intensity (mm).
     pub deep: f64,
+    /// Longest length the site tolerates (mm).
     pub max: f64,
+    /// Source or assumption.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
 impl DepthGuide {
+    /// The length for `intensity` (mm).
     pub fn for_intensity(&self, intensity: Intensity) -> f64 {
         match intensity {
             Intensity::Light => self.light,
@@ -87,29 +110,45 @@ impl DepthGuide {
     }
 }
 
+/// Body region of a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Region {
+    /// Face.
     Face,
+    /// Neck.
     Neck,
+    /// Trunk and limbs.
     Body,
+    /// Scalp.
     Scalp,
 }
 
 /// An anatomical site as the knowledge base describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Site {
+    /// Stable identifier, e.g. `cheek`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Body region.
     pub region: Region,
+    /// Stratum corneum thickness at the reference age (µm).
     pub stratum_corneum_um: BySex,
+    /// Viable epidermis thickness at the reference age (µm).
     pub viable_epidermis_um: BySex,
+    /// Dermis thickness at the reference age (µm).
     pub dermis_um: BySex,
+    /// Hypodermis thickness (µm).
     pub hypodermis_um: BySex,
+    /// Needle lengths the site tolerates.
     pub depth_guide_mm: DepthGuide,
 }
 
 impl Site {
+    /// The four cited thicknesses with their field names, for checks and reports.
     pub fn figures(&self) -> [(&'static str, &BySex); 4] {
         [
             ("stratum_corneum_um", &self.stratum_corneum_um),
@@ -120,23 +159,36 @@ impl Site {
     }
 }
 
+/// Papillary share of the dermis, with bounds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PapillaryFraction {
+    /// Fraction of the dermis that is papillary (dimensionless).
     pub value: f64,
+    /// Thinnest papillary dermis (µm).
     pub min_um: f64,
+    /// Thickest papillary dermis (µm).
     pub max_um: f64,
+    /// Source or assumption.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
 /// Thinning with age and the papillary share of the dermis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgeModel {
+    /// Age at which site thicknesses are given (years).
     pub reference_age_years: f64,
+    /// Fraction of viable epidermis lost per decade past the reference age.
     pub epidermis_loss_per_decade: BySex,
+    /// Fraction of dermis lost per decade past the reference age.
     pub dermis_loss_per_decade: BySex,
+    /// Floor on the retained fraction of a layer (dimensionless).
     pub minimum_fraction: Cited,
+    /// Stratum corneum change per decade (0: age-independent, Egawa 2007).
     pub stratum_corneum_ages: Cited,
+    /// Papillary share of the dermis.
     pub papillary_fraction: PapillaryFraction,
 }
 
@@ -147,17 +199,25 @@ impl AgeModel {
     }
 }
 
+/// A layer of the skin, from the surface down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Layer {
+    /// The outermost dead layer, the main barrier.
     StratumCorneum,
+    /// Living epidermis below the stratum corneum (no blood vessels).
     ViableEpidermis,
+    /// Upper dermis with the capillary loops.
     PapillaryDermis,
+    /// Lower, dense dermis.
     ReticularDermis,
+    /// Subcutaneous fat.
     Hypodermis,
 }
 
 impl Layer {
+    /// Every layer, surface first.
     pub const ALL: [Layer; 5] = [
         Layer::StratumCorneum,
         Layer::ViableEpidermis,
@@ -166,6 +226,7 @@ impl Layer {
         Layer::Hypodermis,
     ];
 
+    /// The lowercase name as reports print it.
     pub fn name(self) -> &'static str {
         match self {
             Self::StratumCorneum => "stratum corneum",
@@ -176,6 +237,7 @@ impl Layer {
         }
     }
 
+    /// Whether the layer is papillary or reticular dermis.
     pub fn is_dermis(self) -> bool {
         matches!(self, Self::PapillaryDermis | Self::ReticularDermis)
     }
@@ -183,15 +245,20 @@ impl Layer {
 
 /// The layers of one person's skin at one site.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SkinProfile {
+    /// Site identifier.
     pub site: String,
+    /// Sex.
     pub sex: Sex,
+    /// Age (years).
     pub age_years: f64,
     /// Thickness of each layer of [`Layer::ALL`], in µm.
     pub thickness_um: [f64; 5],
 }
 
 impl SkinProfile {
+    /// The profile of `site` for `sex` at `age_years` (0–120), thinned with `model`.
     pub fn new(
         site: &Site,
         sex: Sex,
@@ -227,6 +294,7 @@ impl SkinProfile {
         Layer::ALL.iter().position(|l| *l == layer).unwrap_or(0)
     }
 
+    /// Thickness of `layer` (µm).
     pub fn thickness(&self, layer: Layer) -> f64 {
         self.thickness_um[Self::index(layer)]
     }
@@ -239,6 +307,7 @@ impl SkinProfile {
             .fold(0.0, |depth, t| depth + t)
     }
 
+    /// Depth of the bottom of `layer` below the surface (µm).
     pub fn bottom_um(&self, layer: Layer) -> f64 {
         self.top_um(layer) + self.thickness(layer)
     }
@@ -248,10 +317,12 @@ impl SkinProfile {
         self.top_um(Layer::PapillaryDermis)
     }
 
+    /// Depth of the bottom of the reticular dermis (µm).
     pub fn dermis_bottom_um(&self) -> f64 {
         self.bottom_um(Layer::ReticularDermis)
     }
 
+    /// Dermis thickness, papillary and reticular (µm).
     pub fn dermis_um(&self) -> f64 {
         self.dermis_bottom_um() - self.dermis_top_um()
     }

@@ -202,3 +202,58 @@ fn the_timeline_is_ordered_and_reassessment_follows_the_last_session() {
         i64::from(p.reassess_weeks)
     );
 }
+
+/// A plan follows its own findings: the dark-phototype rule asks for a conservative depth and a
+/// test spot, so types IV-VI get a shallower setting than type I, a test spot read before the
+/// series, a schedule that starts after it, and a PIH note on each zone.
+#[test]
+fn darker_phototypes_get_a_conservative_depth_and_a_test_spot_first() {
+    let kb = kb();
+    let treatment = "indication = \"acne-scars\"\ndevice = \"dermapen\"\nzones = [\"cheek\"]";
+    let for_type = |fitzpatrick: u8| {
+        planned(
+            plan(
+                kb,
+                &patient(fitzpatrick, "", treatment),
+                None,
+                &kb.isotretinoin_policy,
+            )
+            .expect("plan"),
+        )
+    };
+    let (light, medium, dark) = (for_type(1), for_type(4), for_type(6));
+    let factor = kb.dark_phototype.depth_factor;
+    assert!(factor < 1.0);
+    for p in [&medium, &dark] {
+        let zone = &p.zones[0];
+        assert!(
+            zone.depth_mm < light.zones[0].depth_mm,
+            "{} mm vs {} mm for type I",
+            zone.depth_mm,
+            light.zones[0].depth_mm
+        );
+        assert!(zone.target_depth_mm <= light.zones[0].target_depth_mm * factor + 1e-9);
+        assert!(
+            zone.notes.iter().any(|n| n.contains("PIH")),
+            "{:?}",
+            zone.notes
+        );
+        let spot = p.test_spot.as_ref().expect("a test spot");
+        assert_eq!(spot.date, day("2026-12-01"));
+        let weeks = i64::from(kb.dark_phototype.test_spot_weeks);
+        assert_eq!((spot.read_date - spot.date).num_days(), weeks * 7);
+        assert_eq!(
+            p.schedule[0].date, spot.read_date,
+            "the series starts after the reading"
+        );
+        assert!(p.timeline.iter().any(|m| m.label.contains("Test spot")));
+    }
+    assert!(light.test_spot.is_none());
+    assert_eq!(light.schedule[0].date, day("2026-12-01"));
+    assert!(light.zones[0].notes.iter().all(|n| !n.contains("PIH")));
+    // The deeper layer the light plan reaches is not reached by the conservative one.
+    assert!(
+        dark.zones[0].penetration.effective_depth_um
+            < light.zones[0].penetration.effective_depth_um
+    );
+}

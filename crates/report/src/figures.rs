@@ -35,6 +35,38 @@ pub fn cross_section(p: &Penetration) -> String {
         p.nominal_length_um / 1000.0
     );
     let mut s = svg::open_svg("fig-cross-section", &title);
+    skin_layers(&mut s, &f, p, y_max);
+    let x = f.x(500.0);
+    // The set length as an outline, the effective depth (after the skin deflects) filled over it.
+    needle(
+        &mut s,
+        &f,
+        p.nominal_length_um,
+        "fill=\"none\" stroke=\"#555\" stroke-dasharray=\"4 3\"",
+        (x + 10.0, f.y(p.nominal_length_um)),
+        &format!("set length {:.0} um", p.nominal_length_um),
+    );
+    needle(
+        &mut s,
+        &f,
+        p.effective_depth_um,
+        "fill=\"#222\"",
+        (x - 150.0, f.y(p.effective_depth_um) + 12.0),
+        &format!("effective depth {:.0} um", p.effective_depth_um),
+    );
+    svg::axes(
+        &mut s,
+        &f,
+        "width of the drawn strip (um)",
+        "depth below the surface (um)",
+    );
+    s.push_str("</svg>");
+    s
+}
+
+/// The site's layers as bands across the strip, each labelled with its depth; what lies below
+/// the drawn depth is cut off.
+fn skin_layers(s: &mut String, f: &Frame, p: &Penetration, y_max: f64) {
     for (k, layer) in p.skin_layers.iter().enumerate() {
         let top = layer.top_um.min(y_max);
         let bottom = layer.bottom_um.min(y_max);
@@ -56,42 +88,25 @@ pub fn cross_section(p: &Penetration) -> String {
             layer.bottom_um
         );
     }
+}
+
+/// A needle in the middle of the strip reaching `depth_um`, drawn with `style`, with `label` at
+/// `at` (x, y in the drawing).
+fn needle(s: &mut String, f: &Frame, depth_um: f64, style: &str, at: (f64, f64), label: &str) {
     let x = f.x(500.0);
     let half = 6.0;
     let _ = writeln!(
         s,
-        "<g class=\"needle\"><polygon points=\"{},{} {},{} {},{}\" fill=\"none\" stroke=\"#555\" stroke-dasharray=\"4 3\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">set length {:.0} um</text></g>",
+        "<g class=\"needle\"><polygon points=\"{},{} {},{} {},{}\" {style}/><text x=\"{}\" y=\"{}\" font-size=\"10\">{label}</text></g>",
         n(x - half),
         n(f.y(0.0)),
         n(x + half),
         n(f.y(0.0)),
         n(x),
-        n(f.y(p.nominal_length_um)),
-        n(x + 10.0),
-        n(f.y(p.nominal_length_um)),
-        p.nominal_length_um
+        n(f.y(depth_um)),
+        n(at.0),
+        n(at.1),
     );
-    let _ = writeln!(
-        s,
-        "<g class=\"needle\"><polygon points=\"{},{} {},{} {},{}\" fill=\"#222\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">effective depth {:.0} um</text></g>",
-        n(x - half),
-        n(f.y(0.0)),
-        n(x + half),
-        n(f.y(0.0)),
-        n(x),
-        n(f.y(p.effective_depth_um)),
-        n(x - 150.0),
-        n(f.y(p.effective_depth_um) + 12.0),
-        p.effective_depth_um
-    );
-    svg::axes(
-        &mut s,
-        &f,
-        "width of the drawn strip (um)",
-        "depth below the surface (um)",
-    );
-    s.push_str("</svg>");
-    s
 }
 
 /// Channels per cm² per pass and for the session.

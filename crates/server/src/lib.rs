@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/health", get(meta::health))
         .route("/api/openapi.json", get(meta::openapi_json))
         .route("/api/catalog/{kind}", get(catalog::catalog))
+        .route("/api/patient-file", get(catalog::patient_file))
         .route("/api/screen", post(models::screen))
         .route("/api/plan", post(models::plan))
         .route(

@@ -19,6 +19,7 @@ use crate::routes::{catalog, meta, models, records};
     paths(
         meta::health, meta::openapi_json,
         catalog::catalog,
+        catalog::patient_file,
         models::screen, models::plan, models::simulate_penetration, models::simulate_delivery,
         models::simulate_healing, models::validate, models::compare_devices,
         records::add_patient, records::add_screening, records::add_plan, records::add_session,

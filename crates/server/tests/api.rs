@@ -343,6 +343,33 @@ fn has_schema(response: &Value) -> bool {
     })
 }
 
+/// Whether `schema` describes its fields: a `$ref` to such a component, an object with
+/// properties, an array of typed items, a composition of typed parts, or a scalar.
+fn typed(doc: &Value, schema: &Value, depth: usize) -> bool {
+    if depth > 16 {
+        return true;
+    }
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or_default();
+        return typed(doc, &doc["components"]["schemas"][name], depth + 1);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = schema[key].as_array() {
+            return !parts.is_empty() && parts.iter().all(|p| typed(doc, p, depth + 1));
+        }
+    }
+    if schema["properties"].is_object() || schema["enum"].is_array() {
+        return true;
+    }
+    match schema["type"].as_str() {
+        Some("array") => typed(doc, &schema["items"], depth + 1),
+        Some("string" | "number" | "integer" | "boolean" | "null") => true,
+        _ => schema["type"].as_array().is_some_and(|types| {
+            types.iter().all(|t| t.as_str() != Some("object")) || schema["properties"].is_object()
+        }),
+    }
+}
+
 #[test]
 fn every_operation_has_a_summary_a_tag_and_a_typed_success() {
     let (status, doc) = get("/api/openapi.json", None);
@@ -382,6 +409,23 @@ fn every_operation_has_a_summary_a_tag_and_a_typed_success() {
                     .any(|(code, r)| code.starts_with('2') && has_schema(r)),
                 "{name}: a 2xx response with a schema: {responses:?}"
             );
+            // Typed all the way down: no bare `object` where a value of the core or the store is
+            // returned (the OpenAPI document itself is the one free-form body).
+            if path != "/api/openapi.json" {
+                for (code, r) in responses.iter().filter(|(c, _)| c.starts_with('2')) {
+                    for media in r["content"]
+                        .as_object()
+                        .into_iter()
+                        .flat_map(|m| m.values())
+                    {
+                        assert!(
+                            typed(&doc, &media["schema"], 0),
+                            "{name} {code}: an untyped schema {}",
+                            media["schema"]
+                        );
+                    }
+                }
+            }
         }
     }
     assert!(operations >= 20, "{operations} operations");
@@ -450,4 +494,39 @@ fn plan_api_core_and_simulation_give_identical_outcomes() {
     assert_eq!(status, 200, "{healing}");
     assert_eq!(healing["outcome"], expected["outcome"]);
     assert_eq!(healing["series"], expected["series"]);
+}
+
+/// The form's field list and the patient-file parser agree: a file that sets every listed flag,
+/// the dated field and one procedure of each kind is read and screened (no unknown key), and a
+/// key outside the list is refused.
+#[test]
+fn the_patient_file_field_list_is_the_parsers() {
+    let (status, fields) = get("/api/patient-file", None);
+    assert_eq!(status, 200, "{fields}");
+    let mut history = serde_json::Map::new();
+    for flag in fields["history_flags"].as_array().expect("flags") {
+        history.insert(flag.as_str().expect("key").to_string(), json!(true));
+    }
+    for date in fields["date_fields"].as_array().expect("dates") {
+        history.insert(date.as_str().expect("key").to_string(), json!("2026-01-01"));
+    }
+    let procedures: Vec<Value> = fields["procedure_kinds"]
+        .as_array()
+        .expect("kinds")
+        .iter()
+        .map(|k| json!({ "kind": k, "date": "2026-11-01" }))
+        .collect();
+    history.insert("recent_procedures".into(), json!(procedures));
+    let patient = json!({
+        "patient": { "age": 40, "sex": "female", "fitzpatrick": 2 },
+        "history": history,
+        "treatment": { "indication": "wrinkles", "date": "2026-12-01" },
+    });
+    let (status, body) = post("/api/screen", None, &json!({ "patient": patient }));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["verdict"], "contraindicated");
+    let mut unknown = patient.clone();
+    unknown["history"]["not_a_question"] = json!(true);
+    let (status, body) = post("/api/screen", None, &json!({ "patient": unknown }));
+    assert_json_error(status, &body, 422);
 }

@@ -40,6 +40,23 @@ fn a_clinician_screens_plans_records_and_reads_the_history_in_a_browser() {
     );
     let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(result["verdict"], "caution", "{result}");
+    // Every history field of the patient file is on the form, and each one counts.
+    assert_eq!(
+        result["flagBoxes"], result["fields"]["history_flags"],
+        "one checkbox per history flag: {result}"
+    );
+    assert_eq!(
+        result["fields"]["history_flags"].as_array().map(Vec::len),
+        Some(microneedling_core::patient::HistoryFlag::ALL.len())
+    );
+    assert_eq!(result["openWounds"], "contraindicated", "{result}");
+    assert_eq!(result["recentLaser"], "needs-clearance", "{result}");
+    assert!(
+        result["isotretinoin"]
+            .as_str()
+            .is_some_and(|f| f.contains("Isotretinoin taken within")),
+        "the isotretinoin date from the form is screened: {result}"
+    );
     assert!(
         result["plan"]
             .as_str()

@@ -30,13 +30,24 @@ fn ready_store(path: &std::path::Path, kb: &KnowledgeBase) -> Store {
         .expect("assess")
         .screening;
     store
-        .record_screening(
+        .record_consent(
             "B",
-            &serde_json::json!({}),
-            &screening,
-            today - Duration::days(3),
+            microneedling_store::DEFAULT_CONSENT_VERSION,
+            "I consent to microneedling.",
+            today - Duration::days(4),
         )
-        .expect("screening");
+        .expect("consent");
+    let id = store
+        .record_screening("B", &patient, &screening)
+        .expect("screening")
+        .id;
+    store
+        .connection()
+        .execute(
+            "UPDATE screening SET screened_at = ?1 WHERE id = ?2",
+            rusqlite::params![(today - Duration::days(3)).to_string(), id],
+        )
+        .expect("backdated");
     store
 }
 
@@ -58,6 +69,9 @@ fn session(i: i64) -> NewSession {
         topicals: Vec::new(),
         endpoint: "erythema".into(),
         operator: "bench".into(),
+        late_entry: Some("benchmark: sessions entered after the fact".into()),
+        depth_reason: None,
+        same_day_reason: Some("benchmark: many sessions a day".into()),
     }
 }
 

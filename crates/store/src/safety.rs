@@ -263,17 +263,15 @@ pub(crate) fn check_after_first_session(
             ),
         )
         .into()),
-        Some(first) if date.to_string() < first[..first.len().min(10)].to_string() => {
-            Err(InputError::new(
-                field,
-                date,
-                format!(
-                    "a date on or after the first session ({})",
-                    &first[..10.min(first.len())]
-                ),
-            )
-            .into())
-        }
+        Some(first) if *date.to_string() < first[..first.len().min(10)] => Err(InputError::new(
+            field,
+            date,
+            format!(
+                "a date on or after the first session ({})",
+                &first[..10.min(first.len())]
+            ),
+        )
+        .into()),
         Some(_) => Ok(()),
     }
 }

@@ -64,61 +64,102 @@ pub fn month_day(month: u32) -> u32 {
     (f64::from(month) * DAYS_PER_MONTH).round() as u32
 }
 
+/// The central run at one week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekPoint {
+    /// Weeks since the first session.
     pub week: u32,
+    /// Inflammation (arbitrary units).
     pub inflammation: f64,
+    /// Activated fibroblasts (arbitrary units).
     pub fibroblasts: f64,
+    /// New collagen I, fraction of baseline collagen.
     pub collagen_i: f64,
+    /// New collagen III, fraction of baseline collagen.
     pub collagen_iii: f64,
+    /// New collagen I + III, % of baseline collagen.
     pub new_collagen_pct: f64,
 }
 
+/// The expected outcome at one month, on the indication's clinical scale.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomePoint {
+    /// Months since the first session.
     pub month: u32,
+    /// Median of the sampled outcomes (scale units).
     pub median: f64,
+    /// 10th percentile of the sampled outcomes (scale units).
     pub p10: f64,
+    /// 90th percentile of the sampled outcomes (scale units).
     pub p90: f64,
     /// Share of sampled patients at or above the scale's responder threshold, %.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responders_pct: Option<f64>,
 }
 
+/// The expected outcome of a series on the indication's clinical scale, with its band.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcome {
+    /// Indication identifier.
     pub indication: String,
+    /// Name of the clinical scale, e.g. a scar grade or hair density.
     pub scale: String,
+    /// Citation of the calibration trials.
     pub source: String,
+    /// Number of prior samples behind the band.
     pub samples: usize,
+    /// Seed of the prior sampling.
     pub seed: u64,
+    /// Outcome at each of [`OUTCOME_MONTHS`] within the horizon.
     pub at_months: Vec<OutcomePoint>,
 }
 
 /// Days of the phase peaks of the central run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Peaks {
+    /// Day of peak inflammation.
     pub inflammation_day: u32,
+    /// Day of peak activated fibroblasts.
     pub fibroblasts_day: u32,
+    /// Day of peak new collagen III.
     pub collagen_iii_day: u32,
+    /// Day of peak new collagen I.
     pub collagen_i_day: u32,
 }
 
+/// A simulated treatment course: weekly series, peaks and, with an indication, the outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Healing {
+    /// Device identifier.
     pub device: String,
+    /// Site identifier.
     pub site: String,
+    /// Needle length (mm).
     pub length_mm: f64,
+    /// Number of sessions.
     pub sessions: u32,
+    /// Weeks between sessions.
     pub interval_weeks: u32,
+    /// Horizon (months).
     pub months: u32,
+    /// Dermal fraction one session injures (0–1), from the penetration model.
     pub injured_dermis_fraction: f64,
+    /// Injury pulse per session (injured fraction, thermal injury included).
     pub injury_per_session: f64,
+    /// The central run, week by week.
     pub series: Vec<WeekPoint>,
+    /// Days of the phase peaks.
     pub peaks: Peaks,
+    /// Outcome on the indication's scale, when it has a calibrated one.
     pub outcome: Option<Outcome>,
     /// Why there is no outcome, when there is none.
     pub outcome_note: Option<String>,
+    /// Caveats about the inputs or the model's range.
     pub warnings: Vec<String>,
 }
 

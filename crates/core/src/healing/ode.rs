@@ -7,16 +7,24 @@ use super::rates::Rates;
 /// The model state: damage, inflammation, fibroblasts, collagen III and I, and the running
 /// integral of inflammation (the hair mechanism's signal).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct State {
+    /// Damage signal (fraction of dermis injured, times the gain), cleared at `k_d` per day.
     pub damage: f64,
+    /// Inflammation, fed by damage clearance and resolved at `k_i` per day (arbitrary units).
     pub inflammation: f64,
+    /// Activated fibroblasts, recruited by inflammation (arbitrary units).
     pub fibroblasts: f64,
+    /// New collagen III, as a fraction of the baseline dermal collagen.
     pub collagen_iii: f64,
+    /// New collagen I, as a fraction of the baseline dermal collagen.
     pub collagen_i: f64,
+    /// Running integral of inflammation (unit · day).
     pub inflammation_integral: f64,
 }
 
 impl State {
+    /// New collagen (I + III) as a percentage of the baseline dermal collagen.
     pub fn new_collagen_pct(&self) -> f64 {
         100.0 * (self.collagen_i + self.collagen_iii)
     }
@@ -58,11 +66,15 @@ fn rk4(r: &Rates, y: [f64; 6], h: f64) -> [f64; 6] {
 
 /// A series of sessions: the injury each delivers and when.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Course {
     /// Injured dermal fraction per session (thermal injury included).
     pub injury_per_session: f64,
+    /// Number of sessions.
     pub sessions: u32,
+    /// Weeks between the starts of consecutive sessions.
     pub interval_weeks: u32,
+    /// Length of the simulated course (days from the first session).
     pub horizon_days: f64,
 }
 

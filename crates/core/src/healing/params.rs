@@ -4,90 +4,141 @@ use serde::{Deserialize, Serialize};
 
 use crate::provenance::{Cited, Provenance};
 
+/// Central rates of the healing model (`data/healing.toml`), each with its source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rates {
+    /// Damage clearance `k_D` (per day).
     pub damage_clearance_per_day: Cited,
+    /// Inflammation resolution `k_I` (per day).
     pub inflammation_resolution_per_day: Cited,
+    /// Fibroblast activation by inflammation `r_F` (per day).
     pub fibroblast_activation_per_day: Cited,
+    /// Fibroblast resolution `k_F` (per day).
     pub fibroblast_resolution_per_day: Cited,
+    /// Fibroblast level of half-maximal synthesis `F_half` (dimensionless).
     pub fibroblast_half_saturation: Cited,
+    /// Collagen III synthesis `s_3` (per day).
     pub collagen_iii_synthesis_per_day: Cited,
+    /// Collagen I synthesis `s_1` (per day).
     pub collagen_i_synthesis_per_day: Cited,
+    /// Collagen III → I maturation `k_31` (per day).
     pub collagen_iii_to_i_per_day: Cited,
+    /// New collagen I turnover `k_1` (per day).
     pub new_collagen_turnover_per_day: Cited,
+    /// Most new collagen the dermis holds, `C_max`, as a fraction of baseline collagen.
     pub collagen_capacity: Cited,
 }
 
+/// How a session's injury becomes a damage pulse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Injury {
+    /// Extra injury from RF coagulation, as a multiple of the needle injury (`A = gain · f · (1 + thermal)`).
     pub thermal_factor: Cited,
+    /// Damage pulse per unit injured dermal fraction.
     pub gain: Cited,
 }
 
+/// Spread of the prior rates between patients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Priors {
+    /// Coefficient of variation of each lognormal rate multiplier.
     pub coefficient_of_variation: Cited,
 }
 
 /// A configuration and the published figure it must reproduce.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CalibrationPoint {
+    /// Device identifier.
     pub device: String,
+    /// Needle length (mm).
     pub length_mm: f64,
+    /// Site identifier.
     pub site: String,
+    /// Number of sessions.
     pub sessions: u32,
+    /// Weeks between sessions.
     pub interval_weeks: u32,
+    /// Week after the first session at which the figure is read.
     pub evaluated_week: u32,
+    /// The published figure (in the target's unit).
     pub expected: f64,
+    /// Accepted absolute difference from `expected`.
     pub tolerance: f64,
     /// The figure is the share (%) of sampled patients at or above the responder threshold.
     #[serde(default)]
     pub responder_share: bool,
 }
 
+/// A new-collagen figure the model must reproduce.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CollagenCalibration {
+    /// Identifier of the calibration point.
     pub id: String,
+    /// What the figure measures.
     pub target: String,
+    /// The configuration and figure.
     #[serde(flatten)]
     pub point: CalibrationPoint,
+    /// Citation of the figure.
     pub source: String,
 }
 
 /// How an indication's clinical scale follows the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeMap {
+    /// Indication identifier.
     pub indication: String,
+    /// Name of the clinical scale.
     pub scale: String,
     /// Scale units per unit of the mechanism's signal (new collagen %, or cumulative
     /// inflammation for hair).
     pub per_unit: f64,
+    /// Largest value on the scale.
     pub maximum: f64,
+    /// Scale value from which a patient counts as a responder, if the trials define one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responder_threshold: Option<f64>,
+    /// Hair: the minoxidil-alone baseline at 12 weeks that needling adds to (scale units).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_minoxidil_at_12_weeks: Option<f64>,
+    /// The trial figure the map is calibrated on.
     pub calibration: CalibrationPoint,
+    /// Citation of the calibration trial.
     pub source: String,
 }
 
+/// Parameters of the healing model, from `data/healing.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealingParams {
+    /// Central rates.
     pub rates: Rates,
+    /// Injury pulse parameters.
     pub injury: Injury,
+    /// Prior spread.
     pub priors: Priors,
+    /// New-collagen figures the model must reproduce.
     pub calibration: Vec<CollagenCalibration>,
+    /// Outcome maps, one per indication with a calibrated scale.
     pub outcomes: Vec<OutcomeMap>,
 }
 
 impl HealingParams {
+    /// The outcome map of `indication`, if it has one.
     pub fn outcome(&self, indication: &str) -> Option<&OutcomeMap> {
         self.outcomes.iter().find(|o| o.indication == indication)
     }
 
+    /// Source or assumption behind the injury gain.
     pub fn provenance_of_gain(&self) -> &Provenance {
         &self.injury.gain.provenance
     }

@@ -7,17 +7,29 @@ use super::params::HealingParams;
 
 /// One set of rates (per day), the central values or a sample of the priors.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rates {
+    /// Damage clearance rate (per day).
     pub k_d: f64,
+    /// Inflammation resolution rate (per day).
     pub k_i: f64,
+    /// Fibroblast activation by inflammation (per day).
     pub r_f: f64,
+    /// Fibroblast resolution rate (per day).
     pub k_f: f64,
+    /// Fibroblast level at half-maximal collagen synthesis (dimensionless, not sampled).
     pub f_half: f64,
+    /// Collagen III synthesis rate (per day).
     pub s_3: f64,
+    /// Collagen I synthesis rate (per day).
     pub s_1: f64,
+    /// Collagen III to I maturation rate (per day).
     pub k_31: f64,
+    /// New collagen I turnover rate (per day).
     pub k_1: f64,
+    /// Capacity for new collagen, as a fraction of baseline collagen (not sampled).
     pub c_max: f64,
+    /// Damage pulse per unit injured dermal fraction (dimensionless).
     pub gain: f64,
 }
 
@@ -47,6 +59,7 @@ impl SplitMix64 {
 }
 
 impl Rates {
+    /// The central rates of `p`, without sampling.
     pub fn central(p: &HealingParams) -> Self {
         let r = &p.rates;
         Self {

@@ -43,6 +43,7 @@ fn known(kind: &str, ids: &BTreeSet<&str>, id: &str, whose: &str) -> Result<(), 
     }
 }
 
+/// Every check, table by table; the first failure is the error.
 pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
     unique("site", &kb.sites)?;
     unique("device", &kb.devices)?;
@@ -50,7 +51,14 @@ pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
     unique("indication", &kb.indications)?;
     unique("rule", &kb.rules)?;
     unique("adverse effect", &kb.adverse_effects)?;
+    check_sites(kb)?;
+    check_devices_and_agents(kb)?;
+    check_indications(kb)?;
+    check_rules_and_care(kb)
+}
 
+/// Cited, positive thicknesses and a depth guide that rises with intensity.
+fn check_sites(kb: &KnowledgeBase) -> Result<(), Error> {
     for site in &kb.sites {
         for (name, figure) in site.figures() {
             figure
@@ -82,6 +90,11 @@ pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
             )));
         }
     }
+    Ok(())
+}
+
+/// Cited devices that pass the same validation as custom files; agents with a molecular weight.
+fn check_devices_and_agents(kb: &KnowledgeBase) -> Result<(), Error> {
     for device in &kb.devices {
         cited(
             format!("device {}", device.id),
@@ -105,11 +118,14 @@ pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
             )));
         }
     }
+    Ok(())
+}
 
+/// Cited indications whose device, sites and topicals exist, with sane treatment defaults.
+fn check_indications(kb: &KnowledgeBase) -> Result<(), Error> {
     let sites: BTreeSet<&str> = kb.sites.iter().map(|s| s.id.as_str()).collect();
     let devices: BTreeSet<&str> = kb.devices.iter().map(|d| d.id.as_str()).collect();
     let agents: BTreeSet<&str> = kb.agents.iter().map(|a| a.id.as_str()).collect();
-    let indications: BTreeSet<&str> = kb.indications.iter().map(|i| i.id.as_str()).collect();
 
     for indication in &kb.indications {
         let whose = format!("indication {}", indication.id);
@@ -143,6 +159,12 @@ pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
             )));
         }
     }
+    Ok(())
+}
+
+/// Cited rules naming known indications, the isotretinoin policy, adverse effects and care lists.
+fn check_rules_and_care(kb: &KnowledgeBase) -> Result<(), Error> {
+    let indications: BTreeSet<&str> = kb.indications.iter().map(|i| i.id.as_str()).collect();
     for rule in &kb.rules {
         let whose = format!("rule {}", rule.id);
         cited(whose.clone(), &rule.source, &rule.assumption)?;
@@ -167,4 +189,25 @@ pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
     kb.precare.provenance.check("precare")?;
     kb.aftercare.provenance.check("aftercare")?;
     Ok(())
+}
+
+/// The dark-phototype policy stays in range: a factor that makes depths shallower, a phototype
+/// that exists, a test-spot wait of at most half a year.
+pub(super) fn dark_phototype(kb: &KnowledgeBase) -> Result<(), Error> {
+    let p = &kb.dark_phototype;
+    let sane = (1..=6).contains(&p.from_fitzpatrick)
+        && p.depth_factor > 0.0
+        && p.depth_factor <= 1.0
+        && p.test_spot_weeks <= 26;
+    if !sane {
+        return Err(Error::Knowledge(
+            "dark_phototype: from_fitzpatrick 1-6, depth_factor in (0, 1], test_spot_weeks at most 26"
+                .into(),
+        ));
+    }
+    Provenance {
+        source: Some(p.source.clone()),
+        assumption: Some(p.assumption.clone()),
+    }
+    .check("dark-phototype policy")
 }

@@ -14,7 +14,7 @@ use crate::indication::Indication;
 use crate::penetration::PenetrationParams;
 use crate::provenance::{Edition, Provenance, uncited_in};
 use crate::screening::adverse::AdverseEffect;
-use crate::screening::{IsotretinoinPolicy, Rule};
+use crate::screening::{DarkPhototypePolicy, IsotretinoinPolicy, Rule};
 use crate::skin::{AgeModel, Site};
 use crate::transport::TransportParams;
 
@@ -44,29 +44,52 @@ pub const DATA_FILES: [(&str, &str); 11] = [
     ("healing.toml", include_str!("../../data/healing.toml")),
 ];
 
+/// A cited list of pre- or aftercare instructions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CareList {
+    /// The instructions, one sentence each, in the order they are given.
     pub items: Vec<String>,
+    /// Source or assumption behind the list.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
+/// The whole knowledge base: every table of `data/`, parsed and cross-checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnowledgeBase {
+    /// Version of the data set (from `data/meta.toml`).
     pub version: String,
+    /// Decision-support disclaimer every report carries.
     pub disclaimer: String,
+    /// How layer thicknesses change with age.
     pub age_model: AgeModel,
+    /// Anatomical sites with their layer thicknesses.
     pub sites: Vec<Site>,
+    /// Needling devices (rollers, stamps, pens, RF).
     pub devices: Vec<Device>,
+    /// Topical agents.
     pub agents: Vec<Agent>,
+    /// Indications with their treatment defaults.
     pub indications: Vec<Indication>,
+    /// Screening rules (contraindications and cautions).
     pub rules: Vec<Rule>,
+    /// How isotretinoin use is screened (the evidence changed in 2017–2020).
     pub isotretinoin_policy: IsotretinoinPolicy,
+    /// What plans do for darker phototypes (conservative depth, test spot).
+    pub dark_phototype: DarkPhototypePolicy,
+    /// Adverse effects with their base likelihood and drivers.
     pub adverse_effects: Vec<AdverseEffect>,
+    /// Parameters of the penetration model.
     pub penetration: PenetrationParams,
+    /// Parameters of the transport model.
     pub transport: TransportParams,
+    /// Parameters of the healing model.
     pub healing: HealingParams,
+    /// General precare instructions.
     pub precare: CareList,
+    /// General aftercare instructions.
     pub aftercare: CareList,
 }
 
@@ -95,6 +118,7 @@ struct IndicationsFile {
 #[derive(Deserialize)]
 struct RulesFile {
     isotretinoin_policy: IsotretinoinPolicy,
+    dark_phototype: DarkPhototypePolicy,
     rules: Vec<Rule>,
 }
 #[derive(Deserialize)]
@@ -167,6 +191,7 @@ impl KnowledgeBase {
             indications: parse::<IndicationsFile>(files, "indications.toml")?.indications,
             rules: rules.rules,
             isotretinoin_policy: rules.isotretinoin_policy,
+            dark_phototype: rules.dark_phototype,
             adverse_effects: parse::<EffectsFile>(files, "adverse_effects.toml")?.effects,
             penetration: parse(files, "penetration.toml")?,
             transport: parse(files, "transport.toml")?,
@@ -175,6 +200,7 @@ impl KnowledgeBase {
             aftercare: care.aftercare,
         };
         checks::check(&kb)?;
+        checks::dark_phototype(&kb)?;
         Ok(kb)
     }
 

@@ -8,7 +8,7 @@ use crate::indication::Indication;
 use crate::knowledge::KnowledgeBase;
 use crate::patient::Patient;
 use crate::penetration::Penetration;
-use crate::screening::{Exposure, IsotretinoinPolicy, Screening, screen};
+use crate::screening::{DarkPhototypePolicy, Exposure, IsotretinoinPolicy, Screening, screen};
 use crate::skin::{Site, SkinProfile};
 
 use super::ZonePlan;
@@ -35,6 +35,7 @@ fn zone_depth(
     site: &Site,
     device: &Device,
     fixed_length_mm: Option<f64>,
+    conservative: Option<&DarkPhototypePolicy>,
 ) -> (f64, f64, Vec<String>) {
     let mut notes = Vec::new();
     if let Some(length) = fixed_length_mm {
@@ -53,6 +54,15 @@ fn zone_depth(
             site.id, guide.max
         ));
         target = guide.max;
+    }
+    if let Some(policy) = conservative {
+        // The dark-phototype rule asks for a conservative depth: the plan follows its finding.
+        let reduced = ((target * policy.depth_factor) * 100.0).floor() / 100.0;
+        notes.push(format!(
+            "{target} mm reduced to {reduced} mm (x{}) for Fitzpatrick IV-VI: conservative depth against post-inflammatory hyperpigmentation",
+            policy.depth_factor
+        ));
+        target = reduced;
     }
     let mut depth = device.nearest_length_at_most(target);
     if let Some(max) = device.labelled_max_mm.filter(|max| depth > *max + 1e-9) {
@@ -123,6 +133,7 @@ pub fn assess<'a>(
         })?;
     }
     let passes = indication.passes.for_kind(device.kind);
+    let dark = Some(&kb.dark_phototype).filter(|p| p.applies(patient.fitzpatrick));
     let mut settings = Vec::new();
     let mut penetrations = Vec::new();
     let mut above_labelled_max = false;
@@ -135,8 +146,13 @@ pub fn assess<'a>(
                     ..e
                 }
             })?;
-        let (target, depth, notes) =
-            zone_depth(indication, site, device, patient.treatment.length_mm);
+        let (target, depth, mut notes) =
+            zone_depth(indication, site, device, patient.treatment.length_mm, dark);
+        if dark.is_some() {
+            notes.push(String::from(
+                "Fitzpatrick IV-VI: PIH is the main persistent risk here; test spot first, strict sun protection",
+            ));
+        }
         above_labelled_max |= device.labelled_max_mm.is_some_and(|max| depth > max + 1e-9);
         penetrations.push(kb.penetration.simulate(device, depth, &skin, passes));
         settings.push((site, target, depth, notes));

@@ -36,6 +36,7 @@ pub const MAX_OVERRIDE_CHARS: usize = crate::reason::MAX_REASON_CHARS;
 /// plan's reasoning about that depth. In JSON the penetration fields sit beside the others
 /// (`site`, `device`, `passes`, `effective_depth_um`, `skin_layers`, …).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZonePlan {
     /// The site's name for people.
     pub site_name: String,
@@ -52,31 +53,63 @@ pub struct ZonePlan {
     pub penetration: Penetration,
 }
 
+/// A contraindication the clinician chose to set aside, with the reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Override {
+    /// The clinician's reason, carried into the plan.
     pub reason: String,
     /// The contraindicated rules the override sets aside.
     pub rules: Vec<String>,
 }
 
+/// One session in the schedule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduledSession {
+    /// Session number, from 1.
     pub number: u32,
+    /// Weeks after the first session.
     pub week: u32,
+    /// Calendar date.
     pub date: NaiveDate,
 }
 
+/// A topical in the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlannedTopical {
+    /// Agent identifier.
     pub id: String,
+    /// Agent name.
     pub name: String,
+    /// When it goes on, in words.
     pub timing: &'static str,
+    /// Clinical note.
+    pub note: String,
+}
+
+/// A test spot before the series (darker phototypes): one zone at the planned depth, read for
+/// post-inflammatory hyperpigmentation before the first session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestSpot {
+    /// The zone whose setting is tried.
+    pub site: String,
+    /// The device setting, mm.
+    pub depth_mm: f64,
+    /// When the test spot is done.
+    pub date: NaiveDate,
+    /// When it is read; the series starts after a clear reading.
+    pub read_date: NaiveDate,
+    /// Why, with the policy's source.
     pub note: String,
 }
 
 /// What an in-session topical does through the plan's first zone in [`SUMMARY_HOURS`]
 /// (docs/transport.md): the whole simulation, with the end amounts picked out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliverySummary {
     /// The zone's device setting, mm.
     pub depth_mm: f64,
@@ -94,6 +127,7 @@ pub struct DeliverySummary {
 /// The series' expected course on its first zone (docs/healing.md): the whole healing run, with
 /// the collagen read at the reporting months.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExpectedCourse {
     /// The zone's device setting, mm.
     pub depth_mm: f64,
@@ -104,66 +138,111 @@ pub struct ExpectedCourse {
     pub healing: Healing,
 }
 
+/// A topical of the indication left out of the session, with the reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExcludedTopical {
+    /// Agent identifier.
     pub id: String,
+    /// Why it is left out.
     pub reason: String,
 }
 
+/// The evidence behind the indication.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
+    /// Strength of the evidence.
     pub level: EvidenceLevel,
+    /// Clinical scale outcomes are measured on.
     pub outcome_scale: String,
+    /// Key trials.
     pub key_trials: Vec<String>,
 }
 
+/// One milestone of the timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Milestone {
+    /// Weeks after the first session.
     pub week: u32,
+    /// What happens then.
     pub label: String,
 }
 
+/// The device of a plan, in short.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceSummary {
+    /// Device identifier.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Kind of device.
     pub kind: DeviceKind,
+    /// Home or professional use.
     #[serde(rename = "use")]
     pub device_use: DeviceUse,
 }
 
+/// A treatment plan: screening, zones and depths, schedule, topicals, care and expectations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
+    /// Screening verdict for this patient and device.
     pub verdict: Verdict,
+    /// Rules that fired.
     pub findings: Vec<Finding>,
+    /// Required actions of the findings, once each.
     pub actions: Vec<String>,
+    /// The override of a contraindication, if one was given.
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     pub override_: Option<Override>,
+    /// Indication identifier.
     pub indication: String,
+    /// Indication name.
     pub indication_name: String,
+    /// What the treatment acts on.
     pub mechanism: Mechanism,
+    /// The device used.
     pub device: DeviceSummary,
+    /// Depth and penetration per zone.
     pub zones: Vec<ZonePlan>,
+    /// Number of sessions.
     pub sessions: u32,
+    /// Weeks between sessions.
     pub interval_weeks: u32,
+    /// Shortest safe interval (weeks).
     pub min_interval_weeks: u32,
+    /// Dated sessions.
     pub schedule: Vec<ScheduledSession>,
+    /// For darker phototypes, a test spot read before the series starts (the schedule follows it).
+    pub test_spot: Option<TestSpot>,
     /// In-session topicals: only agents suited to intradermal use.
     pub topicals: Vec<PlannedTopical>,
     /// Adjuncts used at home between sessions, never into open channels.
     pub home_topicals: Vec<PlannedTopical>,
+    /// Topicals of the indication left out, with the reason.
     pub excluded_topicals: Vec<ExcludedTopical>,
     /// The in-session topicals through the first zone's channels, vs intact skin.
     pub delivery: Vec<DeliverySummary>,
     /// The expected course of the series on the first zone.
     pub expected: Option<ExpectedCourse>,
+    /// Precare instructions, general then specific.
     pub precare: Vec<String>,
+    /// Aftercare instructions, general then specific.
     pub aftercare: Vec<String>,
+    /// Weeks after the last session at which to reassess.
     pub reassess_weeks: u32,
+    /// Date of the reassessment.
     pub reassess_date: NaiveDate,
+    /// Evidence behind the indication.
     pub evidence: Evidence,
+    /// Milestones from the first session on.
     pub timeline: Vec<Milestone>,
+    /// Adverse effects with their likelihood for this patient and plan.
     pub adverse_effects: Vec<AdverseRisk>,
+    /// Sources behind the plan.
     pub sources: Vec<String>,
     /// The knowledge base's version and the disclaimer.
     #[serde(flatten)]
@@ -173,7 +252,9 @@ pub struct Plan {
 /// A plan, or the screening that stopped it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlanOutcome {
+    /// A plan (boxed: it is much larger than a screening).
     Planned(Box<Plan>),
+    /// No plan: the screening contraindicates and no override was given.
     Refused(Screening),
 }
 
@@ -246,6 +327,59 @@ fn topicals(
     Ok(sorted)
 }
 
+/// The test spot the dark-phototype policy asks for, on the first zone, if it applies.
+fn test_spot(kb: &KnowledgeBase, patient: &Patient, zones: &[ZonePlan]) -> Option<TestSpot> {
+    let policy = &kb.dark_phototype;
+    let zone = zones
+        .first()
+        .filter(|_| policy.applies(patient.fitzpatrick))?;
+    let date = patient.treatment.date;
+    Some(TestSpot {
+        site: zone.penetration.site.clone(),
+        depth_mm: zone.depth_mm,
+        date,
+        read_date: timeline::add_weeks(date, policy.test_spot_weeks),
+        note: format!(
+            "Fitzpatrick {}: test spot before the series, read for PIH after {} weeks ({})",
+            patient.fitzpatrick, policy.test_spot_weeks, policy.source
+        ),
+    })
+}
+
+/// The override of a contraindicated screening: the clinician's reason and the rules it sets
+/// aside.
+fn override_of(findings: &[Finding], reason: &str) -> Override {
+    Override {
+        reason: reason.to_string(),
+        rules: findings
+            .iter()
+            .filter(|f| f.tier == Tier::Contraindicated)
+            .map(|f| f.rule.clone())
+            .collect(),
+    }
+}
+
+/// Delivery of each in-session topical through the first zone's channels (none without zones).
+fn delivery_of(
+    kb: &KnowledgeBase,
+    patient: &Patient,
+    in_session: &[PlannedTopical],
+    zones: &[ZonePlan],
+) -> Result<Vec<DeliverySummary>, InputError> {
+    Ok(match zones.first() {
+        Some(zone) => in_session
+            .iter()
+            .map(|t| course::delivery_summary(kb, patient, kb.agent(&t.id)?, zone))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    })
+}
+
+/// General care instructions, then the indication's own.
+fn care(general: &[String], specific: &[String]) -> Vec<String> {
+    general.iter().chain(specific).cloned().collect()
+}
+
 /// Builds the plan for a patient file; refuses a contraindicated patient without an override.
 /// The plan carries every simulation its report draws.
 pub fn plan(
@@ -259,36 +393,24 @@ pub fn plan(
     let screening = assessment.screening;
     let override_ = match (screening.verdict, reason) {
         (Verdict::Contraindicated, None) => return Ok(PlanOutcome::Refused(screening)),
-        (_, Some(reason)) => Some(Override {
-            reason,
-            rules: screening
-                .findings
-                .iter()
-                .filter(|f| f.tier == Tier::Contraindicated)
-                .map(|f| f.rule.clone())
-                .collect(),
-        }),
-        (_, None) => None,
+        (_, reason) => reason.map(|reason| override_of(&screening.findings, &reason)),
     };
     let indication = assessment.indication;
     let device = assessment.device;
     let zones = assessment.zones;
     let topicals = topicals(kb, assessment.topical, indication)?;
-    let delivery = match zones.first() {
-        Some(zone) => topicals
-            .in_session
-            .iter()
-            .map(|t| course::delivery_summary(kb, patient, kb.agent(&t.id)?, zone))
-            .collect::<Result<Vec<_>, _>>()?,
-        None => Vec::new(),
-    };
+    let delivery = delivery_of(kb, patient, &topicals.in_session, &zones)?;
     let expected = zones
         .first()
         .map(|zone| course::expected_course(kb, indication, device, zone))
         .transpose()?;
     let date = patient.treatment.date;
-    let schedule = timeline::schedule(indication, date);
-    let timeline = timeline::milestones(indication, &schedule, &zones);
+    let test_spot = test_spot(kb, patient, &zones);
+    let offset = test_spot
+        .as_ref()
+        .map(|_| kb.dark_phototype.test_spot_weeks);
+    let schedule = timeline::schedule(indication, date, offset.unwrap_or(0));
+    let timeline = timeline::milestones(indication, &schedule, &zones, offset);
     let sources = timeline::sources(kb, indication, device, &zones, &screening.findings);
     Ok(PlanOutcome::Planned(Box::new(Plan {
         verdict: screening.verdict,
@@ -309,27 +431,19 @@ pub fn plan(
         interval_weeks: indication.interval_weeks,
         min_interval_weeks: indication.min_interval_weeks,
         schedule,
+        test_spot,
         topicals: topicals.in_session,
         home_topicals: topicals.home,
         excluded_topicals: topicals.excluded,
         delivery,
         expected,
-        precare: kb
-            .precare
-            .items
-            .iter()
-            .chain(&indication.precare)
-            .cloned()
-            .collect(),
-        aftercare: kb
-            .aftercare
-            .items
-            .iter()
-            .chain(&indication.aftercare)
-            .cloned()
-            .collect(),
+        precare: care(&kb.precare.items, &indication.precare),
+        aftercare: care(&kb.aftercare.items, &indication.aftercare),
         reassess_weeks: indication.reassess_weeks,
-        reassess_date: timeline::add_weeks(date, timeline::reassess_week(indication)),
+        reassess_date: timeline::add_weeks(
+            date,
+            timeline::reassess_week(indication, offset.unwrap_or(0)),
+        ),
         evidence: Evidence {
             level: indication.evidence,
             outcome_scale: indication.outcome_scale.clone(),

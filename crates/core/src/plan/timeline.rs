@@ -16,11 +16,16 @@ pub fn add_weeks(date: NaiveDate, weeks: u32) -> NaiveDate {
         .unwrap_or(date)
 }
 
-/// The sessions of `indication`'s series from `date`.
-pub fn schedule(indication: &Indication, date: NaiveDate) -> Vec<ScheduledSession> {
+/// The sessions of `indication`'s series, the first `offset_weeks` after `date` (a test spot
+/// comes first for darker phototypes).
+pub fn schedule(
+    indication: &Indication,
+    date: NaiveDate,
+    offset_weeks: u32,
+) -> Vec<ScheduledSession> {
     (0..indication.sessions)
         .map(|i| {
-            let week = i * indication.interval_weeks;
+            let week = offset_weeks + i * indication.interval_weeks;
             ScheduledSession {
                 number: i + 1,
                 week,
@@ -31,12 +36,12 @@ pub fn schedule(indication: &Indication, date: NaiveDate) -> Vec<ScheduledSessio
 }
 
 /// Week of the reassessment: after the last session, by the indication's delay.
-pub fn reassess_week(indication: &Indication) -> u32 {
-    last_week(indication) + indication.reassess_weeks
+pub fn reassess_week(indication: &Indication, offset_weeks: u32) -> u32 {
+    last_week(indication, offset_weeks) + indication.reassess_weeks
 }
 
-fn last_week(indication: &Indication) -> u32 {
-    (indication.sessions - 1) * indication.interval_weeks
+fn last_week(indication: &Indication, offset_weeks: u32) -> u32 {
+    offset_weeks + (indication.sessions - 1) * indication.interval_weeks
 }
 
 /// Sessions, erythema, first visible change, results and reassessment, in week order.
@@ -44,7 +49,9 @@ pub fn milestones(
     indication: &Indication,
     schedule: &[ScheduledSession],
     zones: &[ZonePlan],
+    test_spot_weeks: Option<u32>,
 ) -> Vec<Milestone> {
+    let offset = test_spot_weeks.unwrap_or(0);
     let erythema_h = zones
         .iter()
         .map(|z| z.penetration.erythema_hours)
@@ -56,23 +63,33 @@ pub fn milestones(
             label: format!("Session {} of {}", s.number, indication.sessions),
         })
         .collect();
+    if let Some(weeks) = test_spot_weeks {
+        timeline.push(Milestone {
+            week: 0,
+            label: "Test spot at the planned depth in an inconspicuous area".into(),
+        });
+        timeline.push(Milestone {
+            week: weeks,
+            label: "Read the test spot: no PIH, start the series; PIH, stop and reconsider".into(),
+        });
+    }
     timeline.push(Milestone {
-        week: 0,
+        week: offset,
         label: format!("Erythema after each session settles in about {erythema_h:.0} h"),
     });
     timeline.push(Milestone {
-        week: indication.visible_results_weeks,
+        week: offset + indication.visible_results_weeks,
         label: format!(
             "First visible change expected ({})",
             indication.outcome_scale
         ),
     });
     timeline.push(Milestone {
-        week: last_week(indication) + 13,
+        week: last_week(indication, offset) + 13,
         label: "Results build: best 3-6 months after the last session".into(),
     });
     timeline.push(Milestone {
-        week: reassess_week(indication),
+        week: reassess_week(indication, offset),
         label: "Reassess: photos and outcome score".into(),
     });
     timeline.sort_by_key(|m| m.week);

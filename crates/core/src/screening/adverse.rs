@@ -5,19 +5,25 @@ use serde::{Deserialize, Serialize};
 
 use super::Exposure as ScreeningExposure;
 use crate::device::DeviceKind;
-use crate::patient::{HistoryFlag, Patient};
+use crate::patient::{History, HistoryFlag, Patient};
 use crate::provenance::Provenance;
 use crate::skin::Layer;
 
 /// Most steps the drivers together may raise a likelihood.
 const MAX_RAISE: usize = 2;
 
+/// How likely an adverse effect is, from rarest to certain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Likelihood {
+    /// Rare: the lowest step of the scale.
     Rare,
+    /// Uncommon: one step above rare.
     Uncommon,
+    /// Common: a frequent effect.
     Common,
+    /// Expected: part of the normal response (e.g. erythema after dermal needling); the top step.
     Expected,
 }
 
@@ -29,6 +35,7 @@ impl Likelihood {
         Self::ORDER[(index + steps).min(Self::ORDER.len() - 1)]
     }
 
+    /// The lowercase name, as serialized.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Rare => "rare",
@@ -41,63 +48,100 @@ impl Likelihood {
 
 /// What raises an adverse effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Driver {
+    /// The needles reach the papillary dermis.
     DermisReached,
+    /// The needles reach the reticular dermis.
     DeepNeedling,
+    /// Fitzpatrick phototype IV–VI (post-inflammatory hyperpigmentation risk).
     DarkPhototype,
+    /// The patient takes anticoagulants or antiplatelets.
     Anticoagulants,
+    /// The patient has a bleeding disorder.
     BleedingDisorder,
+    /// An energy device (radio-frequency microneedling).
     EnergyDevice,
+    /// A home device, reused and hard to clean.
     HomeDeviceHygiene,
+    /// A topical not suited to intradermal use goes on open channels.
     NonIntradermalTopical,
+    /// A history of herpes simplex, or an active outbreak.
     HerpesHistory,
+    /// A tendency to keloids or hypertrophic scars.
     KeloidTendency,
+    /// The patient is immunosuppressed.
     Immunosuppressed,
+    /// An allergy to nickel or other needle metals.
     MetalAllergy,
+    /// A motorised pen (faster, more channels per pass).
     MotorisedPen,
+    /// An unstable skin condition (e.g. active eczema, psoriasis flare).
     UnstableSkin,
 }
 
+/// An adverse effect from `data/adverse_effects.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AdverseEffect {
+    /// Stable identifier.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Whether the seed article lists it.
     pub article_listed: bool,
+    /// Baseline likelihood before any driver.
     pub likelihood: Likelihood,
+    /// Typical duration, in words.
     pub typical_duration: String,
+    /// What raises its likelihood.
     pub drivers: Vec<Driver>,
     /// Only these device kinds cause it; every kind when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to_kinds: Option<Vec<DeviceKind>>,
+    /// Citation behind the effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Stated assumption, where no source gives the figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumption: Option<String>,
 }
 
 /// A driver that is on, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActiveDriver {
+    /// The driver.
     pub driver: Driver,
+    /// Why it is on, for this patient and plan.
     pub reason: String,
 }
 
+/// One adverse effect assessed for a patient and plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdverseRisk {
+    /// Effect identifier.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Whether the seed article lists it.
     pub article_listed: bool,
     /// False when the effect belongs to other device kinds (burns without an energy device).
     pub applies: bool,
+    /// Likelihood before any driver.
     pub baseline: Likelihood,
+    /// Likelihood after the active drivers (one step each, at most two).
     pub likelihood: Likelihood,
+    /// Typical duration, in words.
     pub typical_duration: String,
     /// Every driver the effect has, on or off: what would raise it.
     pub drivers: Vec<Driver>,
     /// The drivers on for this patient and plan, with the reason.
     pub raised_by: Vec<ActiveDriver>,
+    /// Citation behind the effect.
     pub source: String,
 }
 
@@ -109,8 +153,47 @@ pub struct Exposure {
 }
 
 impl Exposure {
+    /// Works out which drivers are on for `patient` under `exposure`. The order of the drivers
+    /// is the order reports list them in, so the groups below keep it.
     pub fn new(patient: &Patient, exposure: &ScreeningExposure<'_>) -> Self {
         let device = exposure.device;
+        let history = &patient.history;
+        let mut drivers = Drivers { active: Vec::new() };
+        drivers.needling(exposure);
+        drivers.person(patient);
+        drivers.device_and_topical(exposure);
+        drivers.history(history);
+        drivers.on(
+            device.kind == DeviceKind::Pen,
+            Driver::MotorisedPen,
+            format!("{} is a motorised pen", device.id),
+        );
+        drivers.on(
+            history.has(HistoryFlag::UnstableSkinCondition),
+            Driver::UnstableSkin,
+            "unstable skin condition".into(),
+        );
+        Self {
+            device_kind: device.kind,
+            active: drivers.active,
+        }
+    }
+}
+
+/// The drivers found on so far, in report order.
+struct Drivers {
+    active: Vec<ActiveDriver>,
+}
+
+impl Drivers {
+    fn on(&mut self, condition: bool, driver: Driver, reason: String) {
+        if condition {
+            self.active.push(ActiveDriver { driver, reason });
+        }
+    }
+
+    /// How deep the needles go, in the deepest zone.
+    fn needling(&mut self, exposure: &ScreeningExposure<'_>) {
         let deepest = exposure
             .zones
             .iter()
@@ -121,92 +204,85 @@ impl Exposure {
                 .iter()
                 .any(|z| z.layers_reached.contains(&layer))
         };
-        let history = &patient.history;
-        let mut active = Vec::new();
-        let mut on = |condition: bool, driver: Driver, reason: String| {
-            if condition {
-                active.push(ActiveDriver { driver, reason });
-            }
-        };
         let depth_text = deepest.map_or(String::new(), |z| {
             format!("{:.0} um at the {}", z.effective_depth_um, z.site)
         });
-        on(
+        self.on(
             reaches(Layer::PapillaryDermis),
             Driver::DermisReached,
             format!("needles reach the dermis ({depth_text})"),
         );
-        on(
+        self.on(
             reaches(Layer::ReticularDermis),
             Driver::DeepNeedling,
             format!("needles reach the reticular dermis ({depth_text})"),
         );
-        on(
+    }
+
+    /// Phototype and bleeding.
+    fn person(&mut self, patient: &Patient) {
+        let history = &patient.history;
+        self.on(
             patient.fitzpatrick >= 4,
             Driver::DarkPhototype,
             format!("Fitzpatrick type {}", patient.fitzpatrick),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::Anticoagulants),
             Driver::Anticoagulants,
             "takes blood thinners".into(),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::BleedingDisorder),
             Driver::BleedingDisorder,
             "bleeding or clotting disorder".into(),
         );
-        on(
+    }
+
+    /// The device's energy and hygiene, and the topical on open channels.
+    fn device_and_topical(&mut self, exposure: &ScreeningExposure<'_>) {
+        let device = exposure.device;
+        self.on(
             device.is_energy(),
             Driver::EnergyDevice,
             format!("{} delivers radiofrequency heat", device.id),
         );
-        on(
+        self.on(
             device.is_home(),
             Driver::HomeDeviceHygiene,
             format!("{} is a home device: reusable, hard to clean", device.id),
         );
         if let Some(agent) = exposure.topical.filter(|a| !a.intradermal_suited) {
-            on(
+            self.on(
                 true,
                 Driver::NonIntradermalTopical,
                 format!("{} is not made for intradermal use", agent.id),
             );
         }
-        on(
+    }
+
+    /// History items that raise infection, scarring and allergy risks.
+    fn history(&mut self, history: &History) {
+        self.on(
             history.has(HistoryFlag::HerpesHistory) || history.has(HistoryFlag::ActiveHerpes),
             Driver::HerpesHistory,
             "history of herpes simplex".into(),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::KeloidTendency),
             Driver::KeloidTendency,
             "keloid tendency".into(),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::Immunosuppressed),
             Driver::Immunosuppressed,
             "immunosuppressed".into(),
         );
-        on(
+        self.on(
             history.has(HistoryFlag::MetalAllergy),
             Driver::MetalAllergy,
             "metal allergy".into(),
         );
-        on(
-            device.kind == DeviceKind::Pen,
-            Driver::MotorisedPen,
-            format!("{} is a motorised pen", device.id),
-        );
-        on(
-            history.has(HistoryFlag::UnstableSkinCondition),
-            Driver::UnstableSkin,
-            "unstable skin condition".into(),
-        );
-        Self {
-            device_kind: device.kind,
-            active,
-        }
     }
 }
 

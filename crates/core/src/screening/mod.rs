@@ -18,21 +18,29 @@ pub mod adverse;
 
 use adverse::{AdverseEffect, AdverseRisk, Exposure as DriverExposure};
 
+/// How serious a screening rule is, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Tier {
+    /// Treat, with the stated precaution.
     Caution,
+    /// Treat only after clearance by the patient's physician or a wait.
     NeedsClearance,
+    /// Do not treat.
     Contraindicated,
 }
 
 impl Tier {
+    /// The accepted spellings, for error messages.
     pub const ACCEPTED: &'static str = "caution, needs-clearance, contraindicated";
 
+    /// The kebab-case name, as serialized.
     pub fn as_str(self) -> &'static str {
         Verdict::from(self).as_str()
     }
 
+    /// Parses a tier from its kebab-case name; `field` names the input in the error.
     pub fn parse(field: &str, text: &str) -> Result<Self, InputError> {
         match text {
             "caution" => Ok(Self::Caution),
@@ -43,16 +51,23 @@ impl Tier {
     }
 }
 
+/// The overall result of screening: the worst tier that fired, or eligible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
+    /// No rule fired.
     Eligible,
+    /// At least one caution, nothing worse.
     Caution,
+    /// At least one rule needs clearance, none contraindicates.
     NeedsClearance,
+    /// At least one rule contraindicates treatment.
     Contraindicated,
 }
 
 impl Verdict {
+    /// The kebab-case name, as serialized.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Eligible => "eligible",
@@ -75,26 +90,36 @@ impl From<Tier> for Verdict {
 
 /// When a rule fires.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Condition {
     /// A history item is true.
     Flag {
+        /// The history item.
         flag: HistoryFlag,
     },
     /// The last isotretinoin dose falls within the policy's window before treatment.
     Isotretinoin,
     /// One of these procedures within this many days before treatment.
     RecentProcedure {
+        /// Procedure kinds that count.
         procedures: Vec<ProcedureKind>,
+        /// Window before treatment (days).
         within_days: u32,
     },
+    /// The patient's Fitzpatrick phototype is at least `value`.
     FitzpatrickAtLeast {
+        /// Lowest phototype (1–6) that fires the rule.
         value: u8,
     },
+    /// The treatment is for one of these indications.
     Indication {
+        /// Indication identifiers.
         ids: Vec<String>,
     },
+    /// The device is for this use (home or professional).
     DeviceUse {
+        /// The use that fires the rule.
         r#use: DeviceUse,
     },
     /// The treatment's topical is not made for intradermal use.
@@ -103,20 +128,29 @@ pub enum Condition {
     DeviceAboveLabelledMax,
 }
 
+/// A screening rule from `data/rules.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
+    /// Stable identifier.
     pub id: String,
+    /// How serious it is when it fires.
     pub tier: Tier,
+    /// When it fires.
     pub when: Condition,
     /// The rule applies only to these device kinds; all kinds when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_kinds: Option<Vec<DeviceKind>>,
+    /// What the clinician is told when it fires.
     pub message: String,
+    /// What must be done before or during treatment.
     #[serde(default)]
     pub actions: Vec<String>,
+    /// Citation behind the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Stated assumption, where no source gives the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumption: Option<String>,
 }
@@ -124,20 +158,55 @@ pub struct Rule {
 /// How long after isotretinoin to caution, and how strongly: the label says 6 months, the ASDS
 /// 2017 guideline finds no evidence for a delay, so clinics choose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IsotretinoinPolicy {
+    /// Days before treatment within which the last dose counts.
     pub window_days: u32,
+    /// Tier of the finding when it does.
     pub tier: Tier,
+    /// Citation of the policy.
     pub source: String,
+}
+
+/// What a plan does for darker phototypes, as the `dark-phototype-pih` rule asks: a conservative
+/// depth and a test spot read before the series starts (data/rules.toml `[dark_phototype]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DarkPhototypePolicy {
+    /// The lowest Fitzpatrick type the policy applies to.
+    pub from_fitzpatrick: u8,
+    /// Target depth × this factor (0 to 1].
+    pub depth_factor: f64,
+    /// Weeks between the test spot and the first session of the series.
+    pub test_spot_weeks: u32,
+    /// Where the policy comes from.
+    pub source: String,
+    /// What inside it is assumed.
+    pub assumption: String,
+}
+
+impl DarkPhototypePolicy {
+    /// Whether a patient of Fitzpatrick type `fitzpatrick` falls under the policy.
+    pub fn applies(&self, fitzpatrick: u8) -> bool {
+        fitzpatrick >= self.from_fitzpatrick
+    }
 }
 
 /// One rule that fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
+    /// Identifier of the rule.
     pub rule: String,
+    /// Its tier.
     pub tier: Tier,
+    /// Its message.
     pub message: String,
+    /// Its source or assumption.
     pub source: String,
+    /// What must be done.
     pub actions: Vec<String>,
 }
 
@@ -145,19 +214,29 @@ pub struct Finding {
 /// topical, whether a zone is set past the labelled maximum.
 #[derive(Debug, Clone)]
 pub struct Exposure<'a> {
+    /// The device used.
     pub device: &'a Device,
+    /// Penetration in each treated zone.
     pub zones: &'a [Penetration],
+    /// The topical applied in session, if any.
     pub topical: Option<&'a Agent>,
+    /// Whether any zone is set deeper than the device's labelled maximum.
     pub above_labelled_max: bool,
 }
 
+/// The result of screening a patient for one treatment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Screening {
+    /// The worst tier that fired, or eligible.
     pub verdict: Verdict,
+    /// Device identifier.
     pub device: String,
+    /// Every rule that fired, worst first.
     pub findings: Vec<Finding>,
     /// Every required action of the findings, once, in finding order.
     pub actions: Vec<String>,
+    /// Adverse effects with their likelihood for this patient and device.
     pub adverse_effects: Vec<AdverseRisk>,
     /// The knowledge base's version and the disclaimer.
     #[serde(flatten)]

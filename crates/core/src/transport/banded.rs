@@ -11,12 +11,16 @@
 /// Lower band of an SPD matrix: `lower[i * (p + 1) + (p - k)]` holds `A[i][i - k]`, `k = 0..=p`.
 #[derive(Debug, Clone)]
 pub struct BandMatrix {
+    /// Order of the matrix (number of unknowns).
     pub n: usize,
+    /// Half-bandwidth: `A[i][j] = 0` when `|i − j| > p`.
     pub p: usize,
+    /// The lower band, row by row, `p + 1` entries per row.
     pub lower: Vec<f64>,
 }
 
 impl BandMatrix {
+    /// An `n × n` matrix of half-bandwidth `p` with every entry zero.
     pub fn zeros(n: usize, p: usize) -> Self {
         Self {
             n,
@@ -25,6 +29,7 @@ impl BandMatrix {
         }
     }
 
+    /// Sets every entry to zero, keeping the allocation.
     pub fn clear(&mut self) {
         self.lower.iter_mut().for_each(|x| *x = 0.0);
     }

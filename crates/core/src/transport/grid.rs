@@ -6,11 +6,15 @@ use std::f64::consts::PI;
 /// One layer of the stack, top down.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerSpec {
+    /// Layer thickness (µm).
     pub thickness_um: f64,
+    /// Number of axial cells across the layer.
     pub cells: usize,
+    /// Diffusivity of the solute in the layer (µm²/s).
     pub diffusivity_um2_per_s: f64,
     /// Layer / vehicle partition coefficient (the vehicle is water-like, K = 1).
     pub partition: f64,
+    /// First-order clearance into the circulation (1/s); zero for avascular layers.
     pub clearance_per_s: f64,
 }
 
@@ -18,8 +22,11 @@ pub struct LayerSpec {
 /// and at its tip, so every cell is channel or tissue: no mixed cells, second-order accuracy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelSpec {
+    /// Channel depth from the surface (µm).
     pub depth_um: f64,
+    /// Channel radius (µm).
     pub radius_um: f64,
+    /// Diffusivity of the solute in the vehicle filling the channel (µm²/s).
     pub vehicle_diffusivity_um2_per_s: f64,
     /// First-order closure half-life; `None`: the channel stays open.
     pub half_life_s: Option<f64>,
@@ -28,9 +35,12 @@ pub struct ChannelSpec {
     pub barrier_open_fraction: f64,
 }
 
+/// The axisymmetric finite-volume mesh: radial and axial cell faces, layers and channel cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
+    /// Radial face positions from the axis outwards (µm).
     pub r_faces: Vec<f64>,
+    /// Axial face positions from the surface downwards (µm).
     pub z_faces: Vec<f64>,
     /// Layer index of each axial row of cells.
     pub layer_of_row: Vec<usize>,
@@ -39,23 +49,28 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// Number of radial cells.
     pub fn nr(&self) -> usize {
         self.r_faces.len() - 1
     }
 
+    /// Number of axial cells.
     pub fn nz(&self) -> usize {
         self.z_faces.len() - 1
     }
 
+    /// Volume of cell `(i, j)` (µm³): an annulus of radial index `i`, axial index `j`.
     pub fn cell_volume(&self, i: usize, j: usize) -> f64 {
         PI * (self.r_faces[i + 1].powi(2) - self.r_faces[i].powi(2))
             * (self.z_faces[j + 1] - self.z_faces[j])
     }
 
+    /// Area of the axial (top/bottom) face of radial ring `i` (µm²).
     pub fn axial_face_area(&self, i: usize) -> f64 {
         PI * (self.r_faces[i + 1].powi(2) - self.r_faces[i].powi(2))
     }
 
+    /// Area of radial face `i_face` in row `j` (µm²): a cylinder wall.
     pub fn radial_face_area(&self, i_face: usize, j: usize) -> f64 {
         2.0 * PI * self.r_faces[i_face] * (self.z_faces[j + 1] - self.z_faces[j])
     }

@@ -45,12 +45,19 @@ pub const STACK: [Layer; 4] = [
 
 /// Amounts at one time, µg/cm².
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryPoint {
+    /// Time since application (h).
     pub time_h: f64,
+    /// Left on the surface (µg/cm²).
     pub donor: f64,
+    /// In the stratum corneum (µg/cm²).
     pub stratum_corneum: f64,
+    /// In the viable epidermis (µg/cm²).
     pub viable_epidermis: f64,
+    /// In the papillary dermis (µg/cm²).
     pub papillary_dermis: f64,
+    /// In the reticular dermis (µg/cm²).
     pub reticular_dermis: f64,
     /// In the fluid of the channels.
     pub channel: f64,
@@ -60,48 +67,82 @@ pub struct DeliveryPoint {
     pub absorbed: f64,
 }
 
+/// Tissue concentration at one depth.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfilePoint {
+    /// Depth below the surface (µm).
     pub depth_um: f64,
+    /// Row-averaged tissue concentration (µg/mL).
     pub concentration_ug_per_ml: f64,
 }
 
+/// Tissue concentration against depth at one time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepthProfile {
+    /// Time since application (h).
     pub time_h: f64,
+    /// Points from the surface down.
     pub points: Vec<ProfilePoint>,
 }
 
+/// Solver diagnostics of the microneedled run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Numerics {
+    /// Unknowns of the linear system.
     pub unknowns: usize,
+    /// Time steps taken.
     pub steps: usize,
+    /// Largest relative mass-balance error over all steps.
     pub max_mass_balance_error: f64,
 }
 
+/// Predicted delivery of a topical through microneedle channels and through intact skin.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
+    /// Agent identifier.
     pub agent: String,
+    /// Device identifier.
     pub device: String,
+    /// Site identifier.
     pub site: String,
+    /// Application time (h).
     pub hours: f64,
+    /// Whether the application is occluded (no evaporation of the vehicle).
     pub occluded: bool,
+    /// What was applied.
     pub dose: Dose,
+    /// Needle length (µm).
     pub nominal_length_um: f64,
+    /// Channel depth from the penetration model (µm).
     pub effective_depth_um: f64,
+    /// Channel diameter at the surface (µm).
     pub channel_surface_diameter_um: f64,
+    /// Channels per cm².
     pub channels_per_cm2: f64,
+    /// Radius of the unit cell around one channel (µm).
     pub unit_cell_radius_um: f64,
+    /// Half-life of channel closure (h).
     pub channel_half_life_h: f64,
     /// Absorbed with microneedling ÷ absorbed through intact skin at the end time; `None` when
     /// intact skin lets (next to) nothing through.
     pub enhancement_ratio: Option<f64>,
+    /// Amounts over time with channels (µg/cm²).
     pub delivered_ug_per_cm2: Vec<DeliveryPoint>,
+    /// Amounts over time through intact skin (µg/cm²).
     pub intact_ug_per_cm2: Vec<DeliveryPoint>,
+    /// Earliest time from which the uptake rate stays within 5 % of its final value (h); infinite dose only, `None` if not reached.
     pub time_to_steady_state_h: Option<f64>,
+    /// Depth profiles at the requested times.
     pub profiles: Vec<DepthProfile>,
+    /// Transport properties derived for the solute.
     pub properties: SoluteProperties,
+    /// Solver diagnostics.
     pub numerics: Numerics,
+    /// Caveats about the inputs or the model's range.
     pub warnings: Vec<String>,
 }
 

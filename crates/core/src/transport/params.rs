@@ -7,111 +7,183 @@ use serde::{Deserialize, Serialize};
 use crate::error::{InputError, check_range};
 use crate::provenance::{Cited, Provenance};
 
+/// Potts–Guy permeability: `log10 kp (cm/h) = intercept + slope · log Kow − mw_slope · MW`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PottsGuy {
+    /// Intercept of `log10 kp`.
     pub intercept: f64,
+    /// Slope on `log Kow`.
     pub log_kow_slope: f64,
+    /// Slope on MW (per g/mol).
     pub mw_slope: f64,
+    /// Largest `log Kow` the regression is used at; higher values are capped.
     pub max_log_kow: Cited,
+    /// Source of the regression.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
+/// Stratum corneum partition (Kasting): `K = a · Kow^α + b + c · Kow^γ`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StratumCorneumParams {
+    /// Coefficient `a`.
     pub partition_a: f64,
+    /// Exponent `α`.
     pub partition_exponent_a: f64,
+    /// Constant `b`.
     pub partition_b: f64,
+    /// Coefficient `c`.
     pub partition_c: f64,
+    /// Exponent `γ`.
     pub partition_exponent_c: f64,
+    /// Stratum corneum thickness at which kp was measured (µm), to turn kp into a diffusivity.
     pub reference_thickness_um: Cited,
+    /// Source of the relation.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
+/// Binding to proteins: unbound fraction `fu = 1 / (1 + scale · Kow^exponent)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Binding {
+    /// Scale of the binding term.
     pub scale: f64,
+    /// Exponent on Kow.
     pub exponent: f64,
+    /// Source of the relation.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
+/// Viable epidermis and dermis: free diffusivity, water content and binding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ViableTissueParams {
+    /// Intercept of `log10 D_free (cm²/s)` against `log10 MW`.
     pub free_intercept: f64,
+    /// Slope of `log10 D_free` on `log10 MW`.
     pub free_slope: f64,
+    /// Diffusivity of albumin, with which bound drug moves (cm²/s).
     pub albumin_diffusivity_cm2_per_s: f64,
+    /// Water volume fraction of viable tissue.
     pub water_fraction: Cited,
+    /// Protein binding.
     pub binding: Binding,
+    /// Source of the relations.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
+/// Dermal clearance to blood: capillary permeability in series with blood flow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClearanceParams {
+    /// Blood flow limit (1/s).
     pub blood_flow_per_s: f64,
+    /// Capillary surface per tissue volume (1/cm).
     pub capillary_surface_per_cm: f64,
+    /// Capillary permeability as a multiple of kp (dimensionless).
     pub capillary_permeability_factor: f64,
+    /// Source of the figures.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
+/// Macromolecules: channel-only transport with fixed diffusivities.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MacromoleculeParams {
+    /// Molecular weight above which an agent is a macromolecule (g/mol).
     pub threshold_mw_g_per_mol: Cited,
+    /// Diffusivity in the viable epidermis (µm²/s).
     pub epidermis_um2_per_s: Cited,
+    /// Diffusivity in the dermis (µm²/s).
     pub dermis_um2_per_s: Cited,
+    /// Diffusivity in the vehicle (µm²/s).
     pub vehicle_um2_per_s: Cited,
 }
 
+/// Channel closure: half-life by occlusion, scaled by needle length.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClosureParams {
+    /// Half-life without occlusion (h).
     pub nonoccluded_half_life_h: Cited,
+    /// Half-life under occlusion (h).
     pub occluded_half_life_h: Cited,
+    /// Needle length at which the half-lives hold (µm).
     pub reference_length_um: Cited,
+    /// Exponent of the length scaling (dimensionless).
     pub length_exponent: Cited,
 }
 
 /// Stokes–Einstein diffusivity of a free solute in the channel fluid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StokesEinstein {
+    /// Temperature (K).
     pub temperature_k: f64,
+    /// Vehicle viscosity (Pa·s).
     pub viscosity_pa_s: f64,
+    /// Solute density, for its molar volume (g/cm³).
     pub solute_density_g_per_cm3: f64,
+    /// Source of the figures.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
+/// The fluid path of an open channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelParams {
+    /// Share of the channel section open through the stratum corneum.
     pub barrier_open_fraction: Cited,
+    /// Diffusivity of a free solute in the vehicle.
     pub vehicle: StokesEinstein,
 }
 
+/// Dose defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DoseParams {
+    /// Thickness of a finite-dose film (µm); 100 µm is 10 µL/cm².
     pub film_thickness_um: Cited,
+    /// Concentration of an infinite dose when none is given (mg/mL).
     pub default_infinite_mg_per_ml: Cited,
 }
 
 /// Every parameter of the delivery model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransportParams {
+    /// Stratum corneum permeability.
     pub potts_guy: PottsGuy,
+    /// Stratum corneum partition.
     pub stratum_corneum: StratumCorneumParams,
+    /// Viable epidermis and dermis.
     pub viable_tissue: ViableTissueParams,
+    /// Clearance to blood.
     pub clearance: ClearanceParams,
+    /// Macromolecule diffusivities.
     pub macromolecules: MacromoleculeParams,
+    /// Channel closure.
     pub closure: ClosureParams,
+    /// Channel fluid path.
     pub channel: ChannelParams,
+    /// Dose defaults.
     pub dose: DoseParams,
 }
 
 /// What transport needs to know of an agent.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Solute {
+    /// Molecular weight (g/mol).
     pub mw_g_per_mol: f64,
+    /// Octanol/water partition coefficient, log10.
     pub log_kow: f64,
 }
 
@@ -127,8 +199,11 @@ impl Solute {
 
 /// Diffusivity and partition coefficient (layer / water) of one layer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LayerProperties {
+    /// Diffusivity (µm²/s).
     pub diffusivity_um2_per_s: f64,
+    /// Partition coefficient, layer / water (dimensionless).
     pub partition: f64,
     /// First-order loss to blood of the layer's total content, 1/s.
     pub clearance_per_s: f64,
@@ -136,12 +211,17 @@ pub struct LayerProperties {
 
 /// Transport properties of every layer for one solute.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SoluteProperties {
     /// Potts–Guy permeability coefficient, cm/h (0 for macromolecules).
     pub kp_cm_per_h: f64,
+    /// Fraction not bound to proteins in viable tissue.
     pub fraction_unbound: f64,
+    /// Stratum corneum properties.
     pub stratum_corneum: LayerProperties,
+    /// Viable epidermis properties.
     pub viable_epidermis: LayerProperties,
+    /// Dermis properties (papillary and reticular).
     pub dermis: LayerProperties,
     /// Free diffusivity in the formulation filling an open channel.
     pub vehicle_diffusivity_um2_per_s: f64,
@@ -152,12 +232,14 @@ const CM2_PER_S_IN_UM2_PER_S: f64 = 1e8;
 pub const MIN_DIFFUSIVITY_UM2_PER_S: f64 = 1e-12;
 
 impl TransportParams {
+    /// Potts–Guy permeability coefficient (cm/h), with `log Kow` capped.
     pub fn kp_cm_per_h(&self, solute: Solute) -> f64 {
         let pg = &self.potts_guy;
         let log_kow = solute.log_kow.min(pg.max_log_kow.value);
         10f64.powf(pg.intercept + pg.log_kow_slope * log_kow - pg.mw_slope * solute.mw_g_per_mol)
     }
 
+    /// Whether `solute` is above the macromolecule threshold (channel-only transport).
     pub fn is_macromolecule(&self, solute: Solute) -> bool {
         solute.mw_g_per_mol > self.macromolecules.threshold_mw_g_per_mol.value
     }

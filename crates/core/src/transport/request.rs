@@ -22,6 +22,7 @@ const CLOSURE_HALF_LIFE_RANGE_H: (f64, f64) = (1e-3, 1e4);
 
 /// How the formulation is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Dose {
     /// The surface concentration stays fixed (a large reservoir), mg/mL.

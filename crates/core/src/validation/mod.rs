@@ -18,16 +18,25 @@ pub use transport::{
     two_layers,
 };
 
+/// One validation case: a model's computed value against an analytic or published reference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidationCase {
+    /// Stable identifier of the case.
     pub id: String,
+    /// Which model the case checks (`penetration`, `transport`, `healing`).
     pub model: &'static str,
+    /// What the case checks, in one line.
     pub description: &'static str,
+    /// Source of the expected value (an analytic solution or a citation).
     pub source: String,
+    /// Expected value, in the unit the description states.
     pub expected: f64,
+    /// Value the model computes.
     pub computed: f64,
     /// What "within tolerance" means for this case.
     pub tolerance: String,
+    /// Whether `computed` lies within the tolerance of `expected`.
     pub passed: bool,
 }
 

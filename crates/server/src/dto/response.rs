@@ -1,7 +1,6 @@
-//! Response bodies. Where a body is a value of microneedling-core or microneedling-store, those
-//! crates do not describe their types to OpenAPI yet: the wrapper here serialises the value
-//! unchanged (`transparent` or `flatten`, so the JSON field names are the core's) and documents it
-//! as `Object` until a real schema exists. Each such place says `placeholder schema`.
+//! Response bodies. Where a body is a value of microneedling-core or microneedling-store, the
+//! wrapper here serialises the value unchanged (`transparent` or `flatten`, so the JSON field names
+//! are the core's) and its schema is the core's or the store's own (their `openapi` feature).
 
 use microneedling_core::agent::Agent;
 use microneedling_core::compare::Comparison;
@@ -31,7 +30,7 @@ pub struct HealthResponse {
 }
 
 /// The entries of one catalog, borrowed from the knowledge base (no copy per request).
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Catalog {
     /// Anatomical sites.
@@ -49,25 +48,20 @@ pub enum Catalog {
 }
 
 /// `GET /api/catalog/{kind}`: the catalog's entries with their sources.
-/// Placeholder schema: core `Site`, `Device`, `Agent`, `Indication`, `Rule`, `AdverseEffect`.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Vec<Object>)]
 pub struct CatalogResponse(pub Catalog);
 
 /// `POST /api/screen`: verdict, findings, actions, adverse-effect profile.
-/// Placeholder schema: core `screening::Screening`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct ScreeningResponse(pub Screening);
 
 /// `POST /api/plan`: the plan, and its HTML report when asked.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanResponse {
-    /// The plan's fields, at the top level. Placeholder schema: core `plan::Plan`.
+    /// The plan's fields, at the top level.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub plan: Plan,
     /// The full report with figures, when the request asked for `report`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,8 +73,7 @@ pub struct PlanResponse {
 pub struct PlanRefused {
     /// Why there is no plan.
     pub error: String,
-    /// The screening that refused. Placeholder schema: core `screening::Screening`.
-    #[schema(value_type = Object)]
+    /// The screening that refused.
     pub screening: Screening,
 }
 
@@ -105,38 +98,28 @@ pub enum PlanReply<T> {
 }
 
 /// `POST /api/simulate/penetration`: effective depth, layers, channels, pain, erythema.
-/// Placeholder schema: core `penetration::Penetration`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct PenetrationResponse(pub Penetration);
 
 /// `POST /api/simulate/delivery`: amounts per layer and in blood over time, enhancement.
-/// Placeholder schema: core `transport::Delivery`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct DeliveryResponse(pub Delivery);
 
 /// `POST /api/simulate/healing`: weekly series and outcome band.
-/// Placeholder schema: core `healing::Healing`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct HealingResponse(pub Healing);
 
 /// `POST /api/compare-devices`: the devices side by side at one site.
-/// Placeholder schema: core `compare::Comparison`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
 pub struct ComparisonResponse(pub Comparison);
 
 /// `GET /api/validate`: every validation case with its computed and expected value.
-/// Placeholder schema: core `validation::ValidationCase`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Vec<Object>)]
 pub struct ValidationResponse(pub Vec<ValidationCase>);
 
 /// `POST /api/records/patients` (201): the patient as recorded.
@@ -149,8 +132,7 @@ pub struct PatientResponse(pub PatientRecord);
 pub struct ScreeningRecorded {
     /// The screening record's id.
     pub id: i64,
-    /// The screening. Placeholder schema: core `screening::Screening`.
-    #[schema(value_type = Object)]
+    /// The screening.
     pub screening: Screening,
 }
 
@@ -162,8 +144,7 @@ pub struct PlanRecorded {
     /// The plan as recorded: its override bound to a screening, the rules it accepts and the
     /// clinician.
     pub record: microneedling_store::PlanRecord,
-    /// The plan. Placeholder schema: core `plan::Plan`.
-    #[schema(value_type = Object)]
+    /// The plan.
     pub plan: Plan,
 }
 
@@ -204,5 +185,28 @@ impl std::fmt::Debug for OpenApiResponse {
     // utoipa's document has no Debug; its content is not worth printing anyway.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OpenApiResponse").finish_non_exhaustive()
+    }
+}
+
+/// `GET /api/patient-file`: what the patient file's `[history]` table may hold.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PatientFileFields {
+    /// Every yes/no history key (`open_wounds`, `active_herpes`, …), in the parser's order.
+    pub history_flags: Vec<&'static str>,
+    /// The kinds a `recent_procedures` entry may name (`laser`, `chemical-peel`, …).
+    pub procedure_kinds: Vec<&'static str>,
+    /// History keys that hold a date (YYYY-MM-DD).
+    pub date_fields: Vec<&'static str>,
+}
+
+impl PatientFileFields {
+    /// The fields this build's parser accepts.
+    pub fn current() -> Self {
+        use microneedling_core::patient::{HistoryFlag, ProcedureKind};
+        Self {
+            history_flags: HistoryFlag::ALL.iter().map(|f| f.as_str()).collect(),
+            procedure_kinds: ProcedureKind::ALL.iter().map(|k| k.as_str()).collect(),
+            date_fields: vec!["isotretinoin_last_dose"],
+        }
     }
 }

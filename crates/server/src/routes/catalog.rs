@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use microneedling_core::InputError;
 
 use crate::AppState;
-use crate::dto::{Catalog, CatalogResponse};
+use crate::dto::{Catalog, CatalogResponse, PatientFileFields};
 use crate::error::{ApiResult, ErrorBody};
 
 /// One catalog of the knowledge base, with the sources of its entries.
@@ -35,4 +35,12 @@ pub async fn catalog(
         }
     };
     Ok(Json(CatalogResponse(entries)))
+}
+
+/// The fields of the patient file's `[history]` table, from the same list the file parser reads,
+/// so a form built from them asks every question the screening rules need.
+#[utoipa::path(get, path = "/api/patient-file", tag = super::CATALOG,
+    responses((status = 200, description = "History flags, procedure kinds and dated fields of the patient file", body = PatientFileFields)))]
+pub async fn patient_file() -> Json<PatientFileFields> {
+    Json(PatientFileFields::current())
 }

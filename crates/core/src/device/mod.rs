@@ -10,22 +10,31 @@ use std::f64::consts::PI;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, InputError, check_range};
+use crate::error::{Error, InputError};
 use crate::provenance::Provenance;
+
+mod validate;
 
 /// Longest needle any model accepts, mm (no device in the catalog goes past 3.5 mm).
 pub const MAX_NEEDLE_MM: f64 = 5.0;
 
+/// The kind of device, which sets how needles enter and how channels are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceKind {
+    /// A drum of needles rolled over the skin.
     Roller,
+    /// A flat head of needles pressed onto the skin.
     Stamp,
+    /// A motorised pen with a cartridge of oscillating needles.
     Pen,
+    /// Radio-frequency microneedling: insulated or bare needles that deliver heat.
     Rf,
 }
 
 impl DeviceKind {
+    /// The lowercase name, as serialized.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Roller => "roller",
@@ -36,15 +45,20 @@ impl DeviceKind {
     }
 }
 
+/// Who the device is made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceUse {
+    /// Home use: short, reusable needles.
     Home,
+    /// Professional use in a clinic.
     Professional,
 }
 
 /// How the needles enter the skin, which sets the penetration efficiency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum InsertionMode {
     /// Slow, oblique entry as a drum turns.
@@ -55,77 +69,118 @@ pub enum InsertionMode {
     Impact,
 }
 
+/// A continuous range of needle lengths (mm).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LengthRange {
+    /// Shortest setting (mm).
     pub min: f64,
+    /// Longest setting (mm).
     pub max: f64,
+    /// Increment between settings (mm).
     pub step: f64,
 }
 
+/// Geometry of a roller drum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RollerGeometry {
+    /// Drum diameter (mm).
     pub drum_diameter_mm: f64,
+    /// Drum length (mm).
     pub drum_length_mm: f64,
 }
 
+/// Geometry of a stamp head.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StampGeometry {
+    /// Area of the needle head (mm²).
     pub head_area_mm2: f64,
 }
 
+/// Geometry and motion of a pen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PenGeometry {
+    /// Needle oscillation frequency (Hz).
     pub frequency_hz: f64,
+    /// Width of the cartridge across the glide direction (mm).
     pub cartridge_width_mm: f64,
+    /// Typical glide speed over the skin (mm/s).
     pub glide_speed_mm_per_s: f64,
 }
 
+/// Electrical and geometric data of an RF microneedling device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RfGeometry {
+    /// Whether the needle shafts are insulated (heat only at the tips).
     pub insulated: bool,
+    /// RF frequency (MHz).
     pub frequency_mhz: f64,
+    /// Area of the tip array (mm²).
     pub tip_area_mm2: f64,
 }
 
 /// A device as the catalog or a custom TOML file describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Device {
+    /// Stable identifier, e.g. `dermaroller-192`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Kind of device.
     pub kind: DeviceKind,
+    /// Home or professional use.
     #[serde(rename = "use")]
     pub device_use: DeviceUse,
+    /// Number of needles on the drum, head or cartridge.
     pub needle_count: u32,
+    /// Needle shaft diameter (µm).
     pub needle_diameter_um: f64,
+    /// Needle tip radius (µm).
     pub tip_radius_um: f64,
     /// Length of the conical tip; beyond it the needle is a cylinder.
     pub tip_length_um: f64,
+    /// Discrete needle lengths offered (mm), for devices with fixed heads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lengths_mm: Option<Vec<f64>>,
+    /// Adjustable range of needle lengths (mm), for pens and RF devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length_range_mm: Option<LengthRange>,
+    /// Length used unless the user sets one (mm).
     pub default_length_mm: f64,
+    /// Passes used unless the user sets them.
     pub default_passes: u32,
+    /// Whether needles are sterile and single-use.
     pub sterile_single_use: bool,
     /// Deepest setting evaluated for safety in the device's labelling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labelled_max_mm: Option<f64>,
+    /// Roller geometry, for rollers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roller: Option<RollerGeometry>,
+    /// Stamp geometry, for stamps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp: Option<StampGeometry>,
+    /// Pen geometry, for pens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pen: Option<PenGeometry>,
+    /// RF geometry, for RF devices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rf: Option<RfGeometry>,
+    /// Citation behind the figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Stated assumption, where no source gives the figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumption: Option<String>,
 }
@@ -156,6 +211,7 @@ pub fn devices_from_toml(document_name: &str, text: &str) -> Result<Vec<Device>,
 }
 
 impl Device {
+    /// The device's source and assumption as one [`Provenance`].
     pub fn provenance(&self) -> Provenance {
         Provenance {
             source: self.source.clone(),
@@ -163,148 +219,22 @@ impl Device {
         }
     }
 
+    /// Whether the device is made for home use.
     pub fn is_home(&self) -> bool {
         self.device_use == DeviceUse::Home
     }
 
+    /// Whether the device delivers energy (RF).
     pub fn is_energy(&self) -> bool {
         self.kind == DeviceKind::Rf
     }
 
+    /// How its needles enter the skin: rollers roll, stamps press, pens and RF devices impact.
     pub fn mode(&self) -> InsertionMode {
         match self.kind {
             DeviceKind::Roller => InsertionMode::Roll,
             DeviceKind::Stamp => InsertionMode::Press,
             DeviceKind::Pen | DeviceKind::Rf => InsertionMode::Impact,
-        }
-    }
-
-    /// Checks every figure: the same checks for catalog entries and custom files.
-    pub fn validate(&self) -> Result<(), InputError> {
-        if !is_id(&self.id) {
-            return Err(InputError::new(
-                "id",
-                &self.id,
-                "lower-case letters, digits and '-'",
-            ));
-        }
-        if self.needle_count == 0 || self.needle_count > 10_000 {
-            return Err(InputError::new(
-                "needle_count",
-                self.needle_count,
-                "1 to 10000 needles",
-            ));
-        }
-        check_range(
-            "needle_diameter_um",
-            self.needle_diameter_um,
-            10.0,
-            1000.0,
-            "um",
-        )?;
-        check_range("tip_radius_um", self.tip_radius_um, 0.5, 100.0, "um")?;
-        check_range("tip_length_um", self.tip_length_um, 10.0, 10_000.0, "um")?;
-        if self.default_passes == 0 || self.default_passes > 100 {
-            return Err(InputError::new(
-                "default_passes",
-                self.default_passes,
-                "1 to 100 passes",
-            ));
-        }
-        match (&self.lengths_mm, &self.length_range_mm) {
-            (Some(lengths), None) if !lengths.is_empty() => {
-                for (i, length) in lengths.iter().enumerate() {
-                    check_range(
-                        &format!("lengths_mm[{i}]"),
-                        *length,
-                        0.05,
-                        MAX_NEEDLE_MM,
-                        "mm",
-                    )?;
-                }
-            }
-            (None, Some(range)) => {
-                check_range("length_range_mm.min", range.min, 0.05, MAX_NEEDLE_MM, "mm")?;
-                check_range(
-                    "length_range_mm.max",
-                    range.max,
-                    range.min,
-                    MAX_NEEDLE_MM,
-                    "mm",
-                )?;
-                check_range(
-                    "length_range_mm.step",
-                    range.step,
-                    0.01,
-                    MAX_NEEDLE_MM,
-                    "mm",
-                )?;
-            }
-            _ => {
-                return Err(InputError::new(
-                    "lengths_mm",
-                    "missing or both given",
-                    "exactly one of lengths_mm (a non-empty list) or length_range_mm { min, max, step }",
-                ));
-            }
-        }
-        self.check_length(self.default_length_mm)
-            .map_err(|e| InputError {
-                field: "default_length_mm".into(),
-                ..e
-            })?;
-        if let Some(max) = self.labelled_max_mm {
-            check_range("labelled_max_mm", max, 0.05, MAX_NEEDLE_MM, "mm")?;
-        }
-        let geometry_ok = match self.kind {
-            DeviceKind::Roller => self.roller.as_ref().map(|g| {
-                check_range(
-                    "roller.drum_diameter_mm",
-                    g.drum_diameter_mm,
-                    2.0,
-                    200.0,
-                    "mm",
-                )?;
-                check_range("roller.drum_length_mm", g.drum_length_mm, 2.0, 200.0, "mm").map(|_| ())
-            }),
-            DeviceKind::Stamp => self.stamp.as_ref().map(|g| {
-                check_range("stamp.head_area_mm2", g.head_area_mm2, 1.0, 10_000.0, "mm2")
-                    .map(|_| ())
-            }),
-            DeviceKind::Pen => self.pen.as_ref().map(|g| {
-                check_range("pen.frequency_hz", g.frequency_hz, 1.0, 1000.0, "Hz")?;
-                check_range(
-                    "pen.cartridge_width_mm",
-                    g.cartridge_width_mm,
-                    1.0,
-                    50.0,
-                    "mm",
-                )?;
-                check_range(
-                    "pen.glide_speed_mm_per_s",
-                    g.glide_speed_mm_per_s,
-                    1.0,
-                    500.0,
-                    "mm/s",
-                )
-                .map(|_| ())
-            }),
-            DeviceKind::Rf => self.rf.as_ref().map(|g| {
-                check_range("rf.frequency_mhz", g.frequency_mhz, 0.1, 100.0, "MHz")?;
-                check_range("rf.tip_area_mm2", g.tip_area_mm2, 1.0, 10_000.0, "mm2").map(|_| ())
-            }),
-        };
-        match geometry_ok {
-            Some(result) => result,
-            None => Err(InputError::new(
-                self.kind.as_str(),
-                "missing",
-                format!(
-                    "a [{}] table with the geometry of a {} device",
-                    self.kind.as_str(),
-                    self.kind.as_str()
-                ),
-            )),
         }
     }
 

@@ -1,181 +1,18 @@
-//! The patient file: who the patient is, what their history holds, what is to be treated.
-//!
-//! Parsed in two steps: TOML into loose values, then every field validated into typed values
-//! with an error naming the field, the value and what is accepted (docs/patient-file.md).
+//! The loose TOML shape of a patient file, and its validation field by field into a [`Patient`].
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use super::{History, HistoryFlag, Patient, ProcedureKind, RecentProcedure, Treatment};
 use crate::catalog::Catalog;
-use crate::error::{Error, InputError, check_range};
+use crate::error::{InputError, check_range};
 use crate::skin::{MAX_AGE_YEARS, Sex};
-
-/// A yes/no item of the history; absent means no.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HistoryFlag {
-    KeloidTendency,
-    ActiveAcne,
-    ActiveInfection,
-    UnstableSkinCondition,
-    BleedingDisorder,
-    Anticoagulants,
-    HerpesHistory,
-    ActiveHerpes,
-    PregnantOrNursing,
-    MetalAllergy,
-    AnaestheticAllergy,
-    ImplantedElectronicDevice,
-    MetalImplantInArea,
-    SkinCancerInArea,
-    OpenWounds,
-    Immunosuppressed,
-    WartsInArea,
-    Scleroderma,
-    SolarKeratosisInArea,
-    IsotretinoinCurrent,
-}
-
-impl HistoryFlag {
-    pub const ALL: [HistoryFlag; 20] = [
-        Self::KeloidTendency,
-        Self::ActiveAcne,
-        Self::ActiveInfection,
-        Self::UnstableSkinCondition,
-        Self::BleedingDisorder,
-        Self::Anticoagulants,
-        Self::HerpesHistory,
-        Self::ActiveHerpes,
-        Self::PregnantOrNursing,
-        Self::MetalAllergy,
-        Self::AnaestheticAllergy,
-        Self::ImplantedElectronicDevice,
-        Self::MetalImplantInArea,
-        Self::SkinCancerInArea,
-        Self::OpenWounds,
-        Self::Immunosuppressed,
-        Self::WartsInArea,
-        Self::Scleroderma,
-        Self::SolarKeratosisInArea,
-        Self::IsotretinoinCurrent,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::KeloidTendency => "keloid_tendency",
-            Self::ActiveAcne => "active_acne",
-            Self::ActiveInfection => "active_infection",
-            Self::UnstableSkinCondition => "unstable_skin_condition",
-            Self::BleedingDisorder => "bleeding_disorder",
-            Self::Anticoagulants => "anticoagulants",
-            Self::HerpesHistory => "herpes_history",
-            Self::ActiveHerpes => "active_herpes",
-            Self::PregnantOrNursing => "pregnant_or_nursing",
-            Self::MetalAllergy => "metal_allergy",
-            Self::AnaestheticAllergy => "anaesthetic_allergy",
-            Self::ImplantedElectronicDevice => "implanted_electronic_device",
-            Self::MetalImplantInArea => "metal_implant_in_area",
-            Self::SkinCancerInArea => "skin_cancer_in_area",
-            Self::OpenWounds => "open_wounds",
-            Self::Immunosuppressed => "immunosuppressed",
-            Self::WartsInArea => "warts_in_area",
-            Self::Scleroderma => "scleroderma",
-            Self::SolarKeratosisInArea => "solar_keratosis_in_area",
-            Self::IsotretinoinCurrent => "isotretinoin_current",
-        }
-    }
-
-    fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|flag| flag.as_str() == key)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ProcedureKind {
-    ChemicalPeel,
-    Laser,
-    Dermabrasion,
-    Filler,
-    BotulinumToxin,
-    Microneedling,
-    RfMicroneedling,
-    Surgery,
-}
-
-impl ProcedureKind {
-    pub const ALL: [ProcedureKind; 8] = [
-        Self::ChemicalPeel,
-        Self::Laser,
-        Self::Dermabrasion,
-        Self::Filler,
-        Self::BotulinumToxin,
-        Self::Microneedling,
-        Self::RfMicroneedling,
-        Self::Surgery,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ChemicalPeel => "chemical-peel",
-            Self::Laser => "laser",
-            Self::Dermabrasion => "dermabrasion",
-            Self::Filler => "filler",
-            Self::BotulinumToxin => "botulinum-toxin",
-            Self::Microneedling => "microneedling",
-            Self::RfMicroneedling => "rf-microneedling",
-            Self::Surgery => "surgery",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RecentProcedure {
-    pub kind: ProcedureKind,
-    pub date: NaiveDate,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-pub struct History {
-    pub flags: BTreeSet<HistoryFlag>,
-    pub isotretinoin_last_dose: Option<NaiveDate>,
-    pub recent_procedures: Vec<RecentProcedure>,
-}
-
-impl History {
-    pub fn has(&self, flag: HistoryFlag) -> bool {
-        self.flags.contains(&flag)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Treatment {
-    pub indication: String,
-    /// Site ids; the indication's default zones when the file names none.
-    pub zones: Vec<String>,
-    pub device: Option<String>,
-    pub topical: Option<String>,
-    /// One needle length for every zone, mm; the plan chooses per zone when absent.
-    pub length_mm: Option<f64>,
-    pub date: NaiveDate,
-}
-
-/// A validated patient file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Patient {
-    pub code: Option<String>,
-    pub age_years: f64,
-    pub sex: Sex,
-    pub fitzpatrick: u8,
-    pub history: History,
-    pub treatment: Treatment,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+pub(super) struct RawFile {
     patient: RawPatient,
     #[serde(default)]
     history: toml::Table,
@@ -327,28 +164,42 @@ fn parse_procedure(
 }
 
 impl Patient {
-    /// Parses and validates a patient file. `today` is the treatment date when the file has none.
-    pub fn from_toml(
-        document_name: &str,
-        text: &str,
-        catalog: &impl Catalog,
+    /// Checks the file section by section, in file order: the person, the date and history,
+    /// then the treatment against the catalog.
+    pub(super) fn validate(
+        raw: RawFile,
+        kb: &impl Catalog,
         today: NaiveDate,
-    ) -> Result<Self, Error> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| Error::parse(document_name, e))?;
-        Ok(Self::validate(raw, catalog, today)?)
+    ) -> Result<Self, InputError> {
+        let (age_years, sex, fitzpatrick) = Self::person(&raw.patient)?;
+        let date = match &raw.treatment.date {
+            Some(value) => parse_date("treatment.date", value)?,
+            None => today,
+        };
+        let history = parse_history(&raw.history, date)?;
+        let treatment = Self::treatment(raw.treatment, kb, date)?;
+        Ok(Self {
+            code: raw.patient.code,
+            age_years,
+            sex,
+            fitzpatrick,
+            history,
+            treatment,
+        })
     }
 
-    fn validate(raw: RawFile, kb: &impl Catalog, today: NaiveDate) -> Result<Self, InputError> {
+    /// Age (years), sex and Fitzpatrick phototype of `[patient]`, and a check of its code.
+    fn person(patient: &RawPatient) -> Result<(f64, Sex, u8), InputError> {
         let age_years = number(
             "patient.age",
-            &raw.patient.age,
+            &patient.age,
             "a number of years from 0 to 120",
         )
         .and_then(|age| check_range("patient.age", age, 0.0, MAX_AGE_YEARS, "years"))?;
-        let sex = Sex::parse("patient.sex", &raw.patient.sex)?;
+        let sex = Sex::parse("patient.sex", &patient.sex)?;
         let fitzpatrick = number(
             "patient.fitzpatrick",
-            &raw.patient.fitzpatrick,
+            &patient.fitzpatrick,
             "a whole number from 1 to 6",
         )?;
         if !(1.0..=6.0).contains(&fitzpatrick) || fitzpatrick.fract() != 0.0 {
@@ -358,7 +209,7 @@ impl Patient {
                 "a whole number from 1 to 6",
             ));
         }
-        if let Some(code) = &raw.patient.code
+        if let Some(code) = &patient.code
             && (code.trim().is_empty() || code.len() > 64)
         {
             return Err(InputError::new(
@@ -367,15 +218,19 @@ impl Patient {
                 "a pseudonymous code of 1 to 64 characters",
             ));
         }
-        let date = match &raw.treatment.date {
-            Some(value) => parse_date("treatment.date", value)?,
-            None => today,
-        };
-        let history = parse_history(&raw.history, date)?;
+        Ok((age_years, sex, fitzpatrick as u8))
+    }
+
+    /// `[treatment]`: every id must be in the catalog, zones once each, the length in range.
+    fn treatment(
+        treatment: RawTreatment,
+        kb: &impl Catalog,
+        date: NaiveDate,
+    ) -> Result<Treatment, InputError> {
         let indication = kb
-            .indication(&raw.treatment.indication)
+            .indication(&treatment.indication)
             .map_err(|e| e.within("treatment"))?;
-        let zones = match raw.treatment.zones {
+        let zones = match treatment.zones {
             Some(zones) if zones.is_empty() => {
                 return Err(InputError::new(
                     "treatment.zones",
@@ -400,16 +255,16 @@ impl Patient {
                 ));
             }
         }
-        if let Some(device) = &raw.treatment.device {
+        if let Some(device) = &treatment.device {
             kb.device(device).map_err(|e| e.within("treatment"))?;
         }
-        if let Some(topical) = &raw.treatment.topical {
+        if let Some(topical) = &treatment.topical {
             kb.agent(topical).map_err(|e| InputError {
                 field: "treatment.topical".into(),
                 ..e
             })?;
         }
-        let length_mm = match &raw.treatment.length_mm {
+        let length_mm = match &treatment.length_mm {
             Some(value) => Some(
                 number("treatment.length_mm", value, "a needle length in mm").and_then(|l| {
                     check_range(
@@ -423,20 +278,13 @@ impl Patient {
             ),
             None => None,
         };
-        Ok(Self {
-            code: raw.patient.code,
-            age_years,
-            sex,
-            fitzpatrick: fitzpatrick as u8,
-            history,
-            treatment: Treatment {
-                indication: indication.id.clone(),
-                zones,
-                device: raw.treatment.device,
-                topical: raw.treatment.topical,
-                length_mm,
-                date,
-            },
+        Ok(Treatment {
+            indication: indication.id.clone(),
+            zones,
+            device: treatment.device,
+            topical: treatment.topical,
+            length_mm,
+            date,
         })
     }
 }

@@ -1,0 +1,248 @@
+//! Space: the per-cell constants of the finite-volume grid, the linear system of one implicit
+//! step, and the amounts a snapshot reports. Kept apart from the time stepping so that each can
+//! be read (and checked against the analytic cases) on its own.
+
+use super::Snapshot;
+use super::stepping::{BACKWARD_EULER, Coefficients, Outputs};
+use crate::transport::banded::BandMatrix;
+use crate::transport::grid::{Grid, LayerSpec};
+
+/// Per-cell constants of the discretization.
+pub(super) struct Cells {
+    pub(super) volume: Vec<f64>,
+    pub(super) fraction: Vec<f64>,
+    pub(super) capacity: Vec<f64>,
+    pub(super) dk_tissue: Vec<f64>,
+    pub(super) partition: Vec<f64>,
+    pub(super) sink_rate: Vec<f64>,
+    pub(super) r_center: Vec<f64>,
+    pub(super) z_center: Vec<f64>,
+}
+
+pub(super) fn cells(grid: &Grid, layers: &[LayerSpec], channel_present: bool) -> Cells {
+    let (nr, nz) = (grid.nr(), grid.nz());
+    let mut c = Cells {
+        volume: Vec::with_capacity(nr * nz),
+        fraction: Vec::with_capacity(nr * nz),
+        capacity: Vec::with_capacity(nr * nz),
+        dk_tissue: Vec::with_capacity(nr * nz),
+        partition: Vec::with_capacity(nr * nz),
+        sink_rate: Vec::with_capacity(nr * nz),
+        r_center: (0..nr)
+            .map(|i| 0.5 * (grid.r_faces[i] + grid.r_faces[i + 1]))
+            .collect(),
+        z_center: (0..nz)
+            .map(|j| 0.5 * (grid.z_faces[j] + grid.z_faces[j + 1]))
+            .collect(),
+    };
+    for j in 0..nz {
+        let layer = &layers[grid.layer_of_row[j]];
+        for i in 0..nr {
+            let v = grid.cell_volume(i, j);
+            let f = if channel_present {
+                grid.channel_fraction[j * nr + i]
+            } else {
+                0.0
+            };
+            c.volume.push(v);
+            c.fraction.push(f);
+            c.capacity.push(v * ((1.0 - f) * layer.partition + f));
+            c.dk_tissue
+                .push(layer.diffusivity_um2_per_s * layer.partition);
+            c.partition.push(layer.partition);
+            c.sink_rate
+                .push(layer.clearance_per_s * v * (1.0 - f) * layer.partition);
+        }
+    }
+    c
+}
+
+fn face_conductance(area: f64, d_a: f64, dk_a: f64, d_b: f64, dk_b: f64) -> f64 {
+    area / (d_a / dk_a + d_b / dk_b)
+}
+
+/// One implicit step's linear system.
+pub(super) struct System<'a> {
+    pub(super) grid: &'a Grid,
+    pub(super) cells: &'a Cells,
+    pub(super) dk: &'a [f64],
+    pub(super) offset: usize,
+    pub(super) donor_capacity: f64,
+    pub(super) concentration: f64,
+    pub(super) depth: f64,
+    pub(super) matrix: &'a mut BandMatrix,
+    pub(super) top: &'a mut [f64],
+    pub(super) bottom: &'a mut [f64],
+}
+
+impl System<'_> {
+    /// One step with `coefficients`, retried with backward Euler when BDF2 undershoots; returns
+    /// the new potentials and the coefficients actually used (the mass ledger needs them).
+    /// `None`: the factorization failed.
+    pub(super) fn step(
+        &mut self,
+        u: &[f64],
+        u_prev: Option<&[f64]>,
+        dt: f64,
+        coefficients: Coefficients,
+    ) -> Option<(Vec<f64>, Coefficients)> {
+        let (_, _, a2) = coefficients;
+        let mut coefficients = coefficients;
+        let mut solved = self.advance(u, u_prev, dt, coefficients);
+        // BDF2 can undershoot below zero next to a sharp front; backward Euler cannot (its
+        // matrix is an M-matrix), so such a step is taken again with it.
+        if a2 != 0.0 && solved.as_ref().is_some_and(|v| v.iter().any(|x| *x < 0.0)) {
+            coefficients = BACKWARD_EULER;
+            solved = self.advance(u, None, dt, coefficients);
+        }
+        solved.map(|u_new| (u_new, coefficients))
+    }
+
+    /// Clearance, sink and donor fluxes at `u_new`, with the boundary conductances of the last
+    /// assembled step.
+    pub(super) fn fluxes(&self, u_new: &[f64]) -> Outputs {
+        let (c, offset) = (self.cells, self.offset);
+        let (nr, nz) = (self.grid.nr(), self.grid.nz());
+        let f_clear: f64 = (0..nr * nz)
+            .map(|k| c.sink_rate[k] * u_new[offset + k])
+            .sum();
+        let f_sink: f64 = (0..nr)
+            .map(|i| self.bottom[i] * u_new[offset + (nz - 1) * nr + i])
+            .sum();
+        let f_in: f64 = if offset == 0 {
+            (0..nr)
+                .map(|i| self.top[i] * (self.concentration - u_new[i]))
+                .sum()
+        } else {
+            0.0
+        };
+        Outputs {
+            cleared: f_clear,
+            sink: f_sink,
+            donor_in: f_in,
+        }
+    }
+
+    /// Solves `a0 C (u_new) / dt + (a1 u + a2 u_prev) C / dt = −L u_new − κ u_new + boundary`.
+    fn advance(
+        &mut self,
+        u: &[f64],
+        u_prev: Option<&[f64]>,
+        dt: f64,
+        (a0, a1, a2): Coefficients,
+    ) -> Option<Vec<f64>> {
+        let (grid, c, dk, offset) = (self.grid, self.cells, self.dk, self.offset);
+        let (nr, nz) = (grid.nr(), grid.nz());
+        let matrix = &mut *self.matrix;
+        let mut rhs = vec![0.0; u.len()];
+        matrix.clear();
+        let history = |idx: usize| a1 * u[idx] + u_prev.map_or(0.0, |p| a2 * p[idx]);
+        for k in 0..nr * nz {
+            let idx = offset + k;
+            matrix.add(idx, idx, a0 * c.capacity[k] / dt + c.sink_rate[k]);
+            rhs[idx] = -history(idx) * c.capacity[k] / dt;
+        }
+        if offset == 1 {
+            matrix.add(0, 0, a0 * self.donor_capacity / dt);
+            rhs[0] = -history(0) * self.donor_capacity / dt;
+        }
+        for j in 0..nz {
+            for i in 0..nr {
+                let k = j * nr + i;
+                if i + 1 < nr {
+                    let g = face_conductance(
+                        grid.radial_face_area(i + 1, j),
+                        grid.r_faces[i + 1] - c.r_center[i],
+                        dk[k],
+                        c.r_center[i + 1] - grid.r_faces[i + 1],
+                        dk[k + 1],
+                    );
+                    matrix.add(offset + k, offset + k, g);
+                    matrix.add(offset + k + 1, offset + k + 1, g);
+                    matrix.add(offset + k + 1, offset + k, -g);
+                }
+                if j + 1 < nz {
+                    let g = face_conductance(
+                        grid.axial_face_area(i),
+                        grid.z_faces[j + 1] - c.z_center[j],
+                        dk[k],
+                        c.z_center[j + 1] - grid.z_faces[j + 1],
+                        dk[k + nr],
+                    );
+                    matrix.add(offset + k, offset + k, g);
+                    matrix.add(offset + k + nr, offset + k + nr, g);
+                    matrix.add(offset + k + nr, offset + k, -g);
+                }
+            }
+        }
+        for i in 0..nr {
+            // The vehicle is well mixed: the only resistance is the half cell below the surface.
+            let g_top = grid.axial_face_area(i) / (c.z_center[0] / dk[i]);
+            self.top[i] = g_top;
+            matrix.add(offset + i, offset + i, g_top);
+            if offset == 1 {
+                matrix.add(0, 0, g_top);
+                matrix.add(offset + i, 0, -g_top);
+            } else {
+                rhs[i] += g_top * self.concentration;
+            }
+            let last = (nz - 1) * nr + i;
+            let g_bottom = grid.axial_face_area(i) / ((self.depth - c.z_center[nz - 1]) / dk[last]);
+            self.bottom[i] = g_bottom;
+            matrix.add(offset + last, offset + last, g_bottom);
+        }
+        if !matrix.factorize() {
+            return None;
+        }
+        matrix.solve(&mut rhs);
+        Some(rhs)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn snapshot(
+    grid: &Grid,
+    c: &Cells,
+    u: &[f64],
+    offset: usize,
+    donor_capacity: f64,
+    time_s: f64,
+    cleared: f64,
+    sink: f64,
+    scale: f64,
+    with_profile: bool,
+    layer_count: usize,
+) -> Snapshot {
+    let (nr, nz) = (grid.nr(), grid.nz());
+    let mut layers = vec![0.0; layer_count];
+    let mut channel = 0.0;
+    let mut profile = Vec::with_capacity(if with_profile { nz } else { 0 });
+    for j in 0..nz {
+        let (mut amount, mut volume) = (0.0, 0.0);
+        for i in 0..nr {
+            let k = j * nr + i;
+            let tissue_volume = c.volume[k] * (1.0 - c.fraction[k]);
+            let tissue = tissue_volume * c.partition[k] * u[offset + k];
+            layers[grid.layer_of_row[j]] += tissue;
+            channel += c.volume[k] * c.fraction[k] * u[offset + k];
+            amount += tissue;
+            volume += tissue_volume;
+        }
+        if with_profile && volume > 0.0 {
+            profile.push((c.z_center[j], amount / volume));
+        }
+    }
+    Snapshot {
+        time_s,
+        donor: if offset == 1 {
+            donor_capacity * u[0] * scale
+        } else {
+            0.0
+        },
+        layers: layers.into_iter().map(|m| m * scale).collect(),
+        channel: channel * scale,
+        cleared: cleared * scale,
+        sink: sink * scale,
+        profile: with_profile.then_some(profile),
+    }
+}

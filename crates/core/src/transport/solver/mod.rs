@@ -1,0 +1,416 @@
+//! The unit-cell solver: finite volumes in (r, z), variable-step BDF2 in time (backward Euler on
+//! the first step), one banded Cholesky factorization per step.
+//!
+//! Unknowns are potentials `u = c / K` (concentration in the water-like vehicle that would be in
+//! equilibrium), so `c / K` is continuous at every interface by construction and the flux between
+//! two cells is `G (u_a − u_b)` with `G = A / (d_a / (D K)_a + d_b / (D K)_b)`: flux continuity
+//! holds exactly. The matrix `a0 C / dt + L + κ` is symmetric positive definite.
+//!
+//! Mass balance: every boundary and sink flux is accumulated with the same BDF2 recursion as the
+//! storage, so `storage + cleared + sink − donor input` is conserved to round-off.
+
+use std::f64::consts::LN_2;
+
+use super::banded::BandMatrix;
+use super::grid::{self, ChannelSpec, Grid, LayerSpec};
+
+mod assembly;
+mod stepping;
+
+use assembly::{Cells, System, cells, snapshot};
+use stepping::{Ledger, Outputs, at_stop, coefficients, grown, next_step, stops};
+
+/// What sits on the surface: a reservoir that never depletes, or a finite film.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DoseSpec {
+    /// Fixed vehicle concentration on the surface, µg/mL.
+    Infinite {
+        /// Vehicle concentration held on the surface (µg/mL).
+        concentration_ug_per_ml: f64,
+    },
+    /// A well-mixed film that depletes.
+    Finite {
+        /// Vehicle concentration at t = 0 (µg/mL).
+        concentration_ug_per_ml: f64,
+        /// Film thickness (µm); the applied amount is concentration × thickness.
+        film_thickness_um: f64,
+    },
+}
+
+/// A unit cell: a cylinder of skin around one channel, layered top down, with a sink below.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitCell {
+    /// Radius of the unit cell (µm): half the spacing between channels, by equal area.
+    pub radius_um: f64,
+    /// Skin layers, top down.
+    pub layers: Vec<LayerSpec>,
+    /// The channel, or `None` for intact skin.
+    pub channel: Option<ChannelSpec>,
+    /// Whether the channel holds formulation at t = 0 (false: it starts empty).
+    pub channel_prefilled: bool,
+    /// What is on the surface.
+    pub dose: DoseSpec,
+    /// Number of radial cells outside the channel wall.
+    pub radial_cells: usize,
+}
+
+/// The time discretization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// Variable-step BDF2 (second order), backward Euler where BDF2 would undershoot.
+    Bdf2,
+    /// Backward Euler only (first order), as most finite-volume packages step.
+    BackwardEuler,
+}
+
+/// Time steps: the first, the growth factor per step, the largest, and the scheme.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stepping {
+    /// First step (s).
+    pub first_step_s: f64,
+    /// Factor by which each step grows on the previous one.
+    pub growth: f64,
+    /// Largest step (s).
+    pub max_step_s: f64,
+    /// Time-integration scheme.
+    pub scheme: Scheme,
+}
+
+impl Default for Stepping {
+    fn default() -> Self {
+        Self {
+            first_step_s: 0.5,
+            growth: 1.2,
+            max_step_s: 1800.0,
+            scheme: Scheme::Bdf2,
+        }
+    }
+}
+
+/// Amounts at one time, µg per cm² of skin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// Time since application (s).
+    pub time_s: f64,
+    /// Left in the donor (vehicle on the surface).
+    pub donor: f64,
+    /// Drug in the tissue of each layer (channel fluid excluded).
+    pub layers: Vec<f64>,
+    /// Drug in the fluid of the channel.
+    pub channel: f64,
+    /// Cleared to blood inside the layers.
+    pub cleared: f64,
+    /// Crossed the bottom of the stack.
+    pub sink: f64,
+    /// Row-averaged tissue concentration (depth µm, µg/mL), when asked for at this time.
+    pub profile: Option<Vec<(f64, f64)>>,
+}
+
+/// The result of one solve: snapshots at the requested times, fluxes and diagnostics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// Amounts at each requested output time, in order.
+    pub snapshots: Vec<Snapshot>,
+    /// (time s, uptake into blood and sink, µg/cm²/h) after every step.
+    pub uptake_rate: Vec<(f64, f64)>,
+    /// Number of time steps taken.
+    pub steps: usize,
+    /// Largest |storage + outputs − inputs − initial| ÷ (initial + inputs) over all steps.
+    pub max_mass_balance_error: f64,
+    /// Smallest potential seen at any step (≥ 0 when the scheme keeps positivity).
+    pub min_potential: f64,
+    /// Number of unknowns of the linear system (cells, plus the donor when finite).
+    pub unknowns: usize,
+    /// The step sizes taken, s.
+    pub step_sizes_s: Vec<f64>,
+    /// Potentials at the end, cell by cell (row-major, after the donor when it is finite).
+    pub final_potential: Vec<f64>,
+}
+
+/// The discretized unit cell, for comparison with other solvers (bench/fipy_delivery.py).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Discretization {
+    /// Radial face positions (µm).
+    pub r_faces_um: Vec<f64>,
+    /// Axial face positions (µm).
+    pub z_faces_um: Vec<f64>,
+    /// Per cell, row-major: capacity per volume, tissue D·K, channel fraction, loss rate per volume.
+    pub capacity_per_volume: Vec<f64>,
+    /// Per cell: tissue diffusivity times partition (µm²/s).
+    pub dk_tissue_um2_per_s: Vec<f64>,
+    /// Per cell: fraction of the cell that is channel (0 or 1, the grid follows the wall).
+    pub channel_fraction: Vec<f64>,
+    /// Per cell: first-order loss rate (1/s).
+    pub loss_per_s: Vec<f64>,
+}
+
+/// The grid and per-cell coefficients the solver would use for `cell`.
+pub fn discretization(cell: &UnitCell) -> Discretization {
+    let grid = grid::build(
+        cell.radius_um,
+        &cell.layers,
+        cell.channel.as_ref(),
+        cell.radial_cells,
+    );
+    let c = cells(&grid, &cell.layers, cell.channel.is_some());
+    Discretization {
+        capacity_per_volume: c
+            .capacity
+            .iter()
+            .zip(&c.volume)
+            .map(|(cap, v)| cap / v)
+            .collect(),
+        loss_per_s: c
+            .sink_rate
+            .iter()
+            .zip(&c.volume)
+            .map(|(k, v)| k / v)
+            .collect(),
+        dk_tissue_um2_per_s: c.dk_tissue,
+        channel_fraction: c.fraction,
+        r_faces_um: grid.r_faces,
+        z_faces_um: grid.z_faces,
+    }
+}
+
+/// What stays fixed over one solve: the grid, the cells, the dose and unit conversions.
+struct Setup<'a> {
+    cell: &'a UnitCell,
+    grid: Grid,
+    c: Cells,
+    concentration: f64,
+    finite_film: Option<f64>,
+    /// 1 when the first unknown is the donor film's potential, else 0.
+    offset: usize,
+    /// Number of unknowns.
+    n: usize,
+    /// µg/mL × µm³ per unit cell → µg/cm² of skin.
+    to_ug_per_cm2: f64,
+    donor_capacity: f64,
+    vehicle_dk: f64,
+    /// Bottom of the stack (µm).
+    depth: f64,
+}
+
+impl<'a> Setup<'a> {
+    fn new(cell: &'a UnitCell) -> Self {
+        let grid = grid::build(
+            cell.radius_um,
+            &cell.layers,
+            cell.channel.as_ref(),
+            cell.radial_cells,
+        );
+        let (nr, nz) = (grid.nr(), grid.nz());
+        let c = cells(&grid, &cell.layers, cell.channel.is_some());
+        let (concentration, finite_film) = match cell.dose {
+            DoseSpec::Infinite {
+                concentration_ug_per_ml,
+            } => (concentration_ug_per_ml, None),
+            DoseSpec::Finite {
+                concentration_ug_per_ml,
+                film_thickness_um,
+            } => (concentration_ug_per_ml, Some(film_thickness_um)),
+        };
+        let offset = usize::from(finite_film.is_some());
+        let n = offset + nr * nz;
+        let unit_area = std::f64::consts::PI * cell.radius_um * cell.radius_um;
+        let vehicle_dk = cell
+            .channel
+            .as_ref()
+            .map_or(0.0, |ch| ch.vehicle_diffusivity_um2_per_s);
+        let depth = *grid.z_faces.last().unwrap_or(&0.0);
+        Self {
+            cell,
+            grid,
+            c,
+            concentration,
+            finite_film,
+            offset,
+            n,
+            to_ug_per_cm2: 1e-4 / unit_area,
+            donor_capacity: finite_film.map_or(0.0, |h| unit_area * h),
+            vehicle_dk,
+            depth,
+        }
+    }
+
+    /// Initial state: channel fluid at the donor concentration (a finite film gives up what
+    /// fills the channels, as far as it holds), tissue empty.
+    fn initial_potentials(&self) -> Vec<f64> {
+        let (c, offset, concentration) = (&self.c, self.offset, self.concentration);
+        let cells = self.grid.nr() * self.grid.nz();
+        let donor_capacity = self.donor_capacity;
+        let mut u = vec![0.0; self.n];
+        if self.cell.channel.is_some() && self.cell.channel_prefilled {
+            let fill: f64 =
+                (0..cells).map(|k| c.fraction[k] * c.volume[k]).sum::<f64>() * concentration;
+            let scale = if self.finite_film.is_some() {
+                (donor_capacity * concentration / fill.max(f64::MIN_POSITIVE)).min(1.0)
+            } else {
+                1.0
+            };
+            for k in 0..cells {
+                u[offset + k] = scale * c.fraction[k] * c.volume[k] * concentration / c.capacity[k];
+            }
+            if self.finite_film.is_some() {
+                u[0] = (donor_capacity * concentration - scale * fill).max(0.0) / donor_capacity;
+            }
+        } else if self.finite_film.is_some() {
+            u[0] = concentration;
+        }
+        u
+    }
+
+    /// Drug held in the tissue, the channel fluid and the donor film.
+    fn storage(&self, u: &[f64]) -> f64 {
+        let (c, offset) = (&self.c, self.offset);
+        let tissue: f64 = (0..self.grid.nr() * self.grid.nz())
+            .map(|k| c.capacity[k] * u[offset + k])
+            .sum();
+        tissue
+            + if offset == 1 {
+                self.donor_capacity * u[0]
+            } else {
+                0.0
+            }
+    }
+
+    /// Sets each cell's D·K at time `t`: a channel cell conducts like the vehicle while open and
+    /// like the tissue once closed.
+    fn conductivities(&self, t: f64, dk: &mut [f64]) {
+        let half_life = self.cell.channel.as_ref().and_then(|ch| ch.half_life_s);
+        let phi = half_life.map_or(1.0, |h| (-LN_2 * t / h).exp());
+        let vehicle_dk = self.vehicle_dk;
+        for ((dk, tissue), fraction) in dk.iter_mut().zip(&self.c.dk_tissue).zip(&self.c.fraction) {
+            *dk = tissue + fraction * phi * (vehicle_dk - tissue);
+        }
+    }
+
+    /// Relative mass-balance error: `|storage + outputs − inputs − initial| ÷ (initial + inputs)`.
+    fn balance_error(&self, u: &[f64], initial_mass: f64, out: &Outputs) -> f64 {
+        let reference = (initial_mass + out.donor_in).abs().max(f64::MIN_POSITIVE);
+        (self.storage(u) + out.cleared + out.sink - out.donor_in - initial_mass).abs() / reference
+    }
+
+    /// The amounts at `time_s` in µg/cm² of skin, with the depth profile if asked.
+    fn snapshot(&self, u: &[f64], time_s: f64, out: &Outputs, with_profile: bool) -> Snapshot {
+        snapshot(
+            &self.grid,
+            &self.c,
+            u,
+            self.offset,
+            self.donor_capacity,
+            time_s,
+            out.cleared,
+            out.sink,
+            self.to_ug_per_cm2,
+            with_profile,
+            self.cell.layers.len(),
+        )
+    }
+
+    /// The linear system of one step, over the caller's work buffers.
+    fn system<'s>(
+        &'s self,
+        dk: &'s [f64],
+        matrix: &'s mut BandMatrix,
+        top: &'s mut [f64],
+        bottom: &'s mut [f64],
+    ) -> System<'s> {
+        System {
+            grid: &self.grid,
+            cells: &self.c,
+            dk,
+            offset: self.offset,
+            donor_capacity: self.donor_capacity,
+            concentration: self.concentration,
+            depth: self.depth,
+            matrix,
+            top,
+            bottom,
+        }
+    }
+}
+
+/// Runs the unit cell to `end_s`, reporting at `report_s` (sorted, in (0, end]) and profiles at
+/// `profile_s` (a subset of `report_s`).
+pub fn solve(
+    cell: &UnitCell,
+    stepping: Stepping,
+    end_s: f64,
+    report_s: &[f64],
+    profile_s: &[f64],
+) -> Solution {
+    let setup = Setup::new(cell);
+    let (nr, nz) = (setup.grid.nr(), setup.grid.nz());
+    let mut u = setup.initial_potentials();
+    let initial_mass = setup.storage(&u);
+
+    let mut matrix = BandMatrix::zeros(setup.n, nr.max(1));
+    let mut dk = vec![0.0; nr * nz];
+    let mut top = vec![0.0; nr];
+    let mut bottom = vec![0.0; nr];
+    let mut u_prev: Option<Vec<f64>> = None;
+    let mut ledger = Ledger::new();
+    let mut dt_prev: Option<f64> = None;
+    let mut dt_nominal = stepping.first_step_s;
+    let mut t = 0.0;
+    let mut steps = 0;
+    let mut max_error = 0.0_f64;
+    let mut min_potential = u.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut snapshots = Vec::new();
+    let mut uptake_rate = Vec::new();
+    let mut step_sizes_s = Vec::new();
+    let stops = stops(report_s, end_s);
+    let mut stop_index = 0;
+
+    while stop_index < stops.len() {
+        let stop = stops[stop_index];
+        let dt = next_step(dt_nominal, dt_prev, t, stop);
+        let t_new = t + dt;
+        let planned = coefficients(dt, dt_prev, u_prev.is_some(), stepping.scheme);
+        setup.conductivities(t_new, &mut dk);
+        let mut system = setup.system(&dk, &mut matrix, &mut top, &mut bottom);
+        let Some((u_new, used)) = system.step(&u, u_prev.as_deref(), dt, planned) else {
+            // SPD by construction; a failed pivot means non-finite input that validation missed.
+            break;
+        };
+        let fluxes = system.fluxes(&u_new);
+        ledger.record(dt, used, &fluxes);
+        u_prev = Some(std::mem::replace(&mut u, u_new));
+        dt_prev = Some(dt);
+        step_sizes_s.push(dt);
+        t = t_new;
+        steps += 1;
+        dt_nominal = grown(dt_nominal, dt, stepping);
+
+        let out = &ledger.now;
+        let error = setup.balance_error(&u, initial_mass, out);
+        max_error = max_error.max(error);
+        min_potential = min_potential.min(u.iter().copied().fold(f64::INFINITY, f64::min));
+        uptake_rate.push((
+            t,
+            (fluxes.cleared + fluxes.sink) * setup.to_ug_per_cm2 * 3600.0,
+        ));
+
+        if at_stop(t, stop) {
+            t = stop;
+            if report_s.iter().any(|r| at_stop(*r, stop)) {
+                let with_profile = profile_s.iter().any(|p| at_stop(*p, stop));
+                snapshots.push(setup.snapshot(&u, t, out, with_profile));
+            }
+            stop_index += 1;
+        }
+    }
+    Solution {
+        snapshots,
+        uptake_rate,
+        steps,
+        max_mass_balance_error: max_error,
+        min_potential,
+        unknowns: setup.n,
+        step_sizes_s,
+        final_potential: u,
+    }
+}
