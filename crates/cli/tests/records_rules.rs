@@ -3,7 +3,7 @@
 
 mod harness;
 
-use harness::records::{db, records};
+use harness::records::{consent, db, records, today};
 use harness::{Run, assert_invalid, example};
 
 /// Adds P-2 (born 2002, female, Fitzpatrick 3): the patient of the contraindicated example.
@@ -68,26 +68,18 @@ fn plan(db: &str, extra: &[&str]) -> Run {
 #[test]
 fn a_contraindicated_patient_needs_an_override_plan_before_a_session() {
     let db = with_p2("rules");
+    let today = today();
+    assert_eq!(consent(&db, "P-2", "v1", &today).code, 0);
     assert_eq!(
-        records(
-            &db,
-            &[
-                "screen",
-                "P-2",
-                &example("contraindicated.toml"),
-                "--date",
-                "2026-11-01"
-            ]
-        )
-        .code,
+        records(&db, &["screen", "P-2", &example("contraindicated.toml")]).code,
         0
     );
     assert_eq!(
-        plan(&db, &["--date", "2026-11-01"]).code,
+        plan(&db, &["--date", &today]).code,
         3,
         "no plan without override"
     );
-    let refused = session(&db, "2026-11-20", "cheek:1:3", "Dr B");
+    let refused = session(&db, &today, "cheek:1:3", "Dr B");
     assert_eq!(refused.code, 4, "{}", refused.stderr);
     assert!(refused.stderr.contains("contraindicated"));
     assert_eq!(
@@ -97,14 +89,14 @@ fn a_contraindicated_patient_needs_an_override_plan_before_a_session() {
                 "--override",
                 "scar clinic consultant approved",
                 "--date",
-                "2026-11-02"
+                &today
             ]
         )
         .code,
         0
     );
     assert_eq!(
-        session(&db, "2026-11-20", "cheek:1:3", "Dr B").code,
+        session(&db, &today, "cheek:1:3", "Dr B").code,
         0,
         "allowed with the override plan"
     );

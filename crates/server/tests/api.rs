@@ -49,6 +49,24 @@ fn example(name: &str) -> Value {
     serde_json::to_value(table).expect("json")
 }
 
+/// The date `days` days before today, `YYYY-MM-DD`.
+fn days_ago(days: i64) -> String {
+    (chrono::Utc::now().date_naive() - chrono::Duration::days(days)).to_string()
+}
+
+/// Moves every screening of patient `code` to `date` (the API dates a screening the day it is
+/// recorded; tests that need history move it, as the store's tests do).
+fn backdate_screenings(db: &std::path::Path, code: &str, date: &str) {
+    let store = Store::open(db, "test").expect("store");
+    store
+        .connection()
+        .execute(
+            "UPDATE screening SET screened_at = ?1 WHERE patient_id = (SELECT id FROM patient WHERE code = ?2)",
+            [date, code],
+        )
+        .expect("backdated");
+}
+
 fn assert_json_error(status: u16, body: &Value, expected: u16) {
     assert_eq!(status, expected, "{body}");
     assert!(body["error"].is_string(), "a JSON error body: {body}");
@@ -204,17 +222,27 @@ fn records_need_the_right_token_and_audit_every_read() {
     let (status, body) = post(
         "/api/records/patients/API-1/screenings",
         Some(&s.clinician),
-        &json!({ "patient": file, "date": "2026-10-01" }),
+        &json!({ "patient": file }),
     );
     assert_eq!(status, 201, "{body}");
+    // Screenings are dated the day they are recorded: this one is moved a month back, as a
+    // record entered from an earlier visit would be.
+    let month_ago = days_ago(30);
+    backdate_screenings(&s.db, "API-1", &month_ago);
     let (status, body) = post(
         "/api/records/patients/API-1/plans",
         Some(&s.clinician),
-        &json!({ "patient": file, "date": "2026-10-01" }),
+        &json!({ "patient": file, "date": month_ago }),
     );
     assert_eq!(status, 201, "{body}");
+    let (status, _) = post(
+        "/api/records/patients/API-1/consents",
+        Some(&s.clinician),
+        &json!({ "version": "v1", "text": "I consent.", "date": month_ago }),
+    );
+    assert_eq!(status, 201);
     let session = json!({
-        "performed_at": "2026-11-02", "device": "skinpen", "device_serial": "SP-1", "cartridge_lot": "C-1",
+        "performed_at": days_ago(1), "device": "skinpen", "device_serial": "SP-1", "cartridge_lot": "C-1",
         "zones": [{ "site": "cheek", "depth_mm": 1.5, "passes": 3 }], "topicals": [{ "agent": "hyaluronic-acid", "lot": "HA-1" }],
         "endpoint": "pinpoint-bleeding", "operator": "Dr A"
     });
@@ -241,25 +269,19 @@ fn records_need_the_right_token_and_audit_every_read() {
     let (status, body) = post(
         "/api/records/patients/API-1/adverse-events",
         Some(&s.clinician),
-        &json!({ "effect": "bruising", "severity": "mild", "onset": "2026-11-03", "action": "ice" }),
+        &json!({ "effect": "bruising", "severity": "mild", "onset": days_ago(0), "action": "ice" }),
     );
     assert_eq!(status, 201, "{body}");
     let (status, body) = post(
         "/api/records/patients/API-1/adverse-events",
         Some(&s.clinician),
-        &json!({ "effect": "bruising", "severity": "awful", "onset": "2026-11-03", "action": "ice" }),
+        &json!({ "effect": "bruising", "severity": "awful", "onset": days_ago(0), "action": "ice" }),
     );
     assert_json_error(status, &body, 422);
     let (status, _) = post(
         "/api/records/patients/API-1/outcomes",
         Some(&s.clinician),
-        &json!({ "scale": "Goodman & Baron", "score": 3, "assessor": "Dr A", "date": "2026-11-02" }),
-    );
-    assert_eq!(status, 201);
-    let (status, _) = post(
-        "/api/records/patients/API-1/consents",
-        Some(&s.clinician),
-        &json!({ "version": "v1", "text": "I consent." }),
+        &json!({ "scale": "Goodman & Baron", "score": 3, "assessor": "Dr A", "date": days_ago(1) }),
     );
     assert_eq!(status, 201);
     let (status, body) = post(

@@ -1,7 +1,55 @@
-//! Helpers of the record commands' tests: a fresh database, `records --db`, a patient ready
-//! for sessions.
+//! Helpers of the record commands' tests: a fresh database, `records --db`, dates relative to
+//! today, a consent, a patient ready for sessions, and the SQL that backdates a screening
+//! (screenings are recorded on the day they are taken; tests that need history move them).
 
-use super::{Run, example, run_after};
+use chrono::{Duration, Utc};
+
+use super::{Run, example, run_after, temp_file};
+
+/// The date `days` days before today, `YYYY-MM-DD`.
+pub fn days_ago(days: i64) -> String {
+    (Utc::now().date_naive() - Duration::days(days)).to_string()
+}
+
+/// Today, `YYYY-MM-DD`.
+pub fn today() -> String {
+    days_ago(0)
+}
+
+/// Moves every screening of patient `code` to `date`, as a clinic entering older records would
+/// have them (the command itself dates a screening today).
+pub fn backdate_screenings(db: &str, code: &str, date: &str) {
+    let conn = rusqlite::Connection::open(db).expect("database");
+    conn.execute(
+        "UPDATE screening SET screened_at = ?1 WHERE patient_id = (SELECT id FROM patient WHERE code = ?2)",
+        rusqlite::params![date, code],
+    )
+    .expect("backdated");
+}
+
+/// Records consent `version` of `code`, signed on `date`.
+pub fn consent(db: &str, code: &str, version: &str, date: &str) -> Run {
+    let text = temp_file(
+        &format!(
+            "consent-{code}-{version}-{}.txt",
+            db.rsplit('/').next().unwrap_or(db)
+        ),
+        &format!("I consent to microneedling. Version {version}."),
+    );
+    records(
+        db,
+        &[
+            "consent",
+            code,
+            "--version",
+            version,
+            "--text-file",
+            &text,
+            "--date",
+            date,
+        ],
+    )
+}
 
 /// A fresh database file (any earlier one of the same name and its WAL files removed).
 pub fn db(name: &str) -> String {
@@ -17,7 +65,8 @@ pub fn records(db: &str, args: &[&str]) -> Run {
     run_after(&["records", "--db", db], args)
 }
 
-/// A patient screened and planned (acne-scars example), ready for sessions.
+/// A patient screened and planned (acne-scars example) 30 days ago, ready for sessions once a
+/// consent is on record.
 pub fn ready(db: &str, code: &str) {
     assert_eq!(
         records(
@@ -37,17 +86,10 @@ pub fn ready(db: &str, code: &str) {
         .code,
         0
     );
-    let screened = records(
-        db,
-        &[
-            "screen",
-            code,
-            &example("acne-scars.toml"),
-            "--date",
-            "2026-10-01",
-        ],
-    );
+    let screened = records(db, &["screen", code, &example("acne-scars.toml")]);
     assert_eq!(screened.code, 0, "{}", screened.stderr);
+    let month_ago = days_ago(30);
+    backdate_screenings(db, code, &month_ago);
     let planned = records(
         db,
         &[
@@ -55,7 +97,7 @@ pub fn ready(db: &str, code: &str) {
             code,
             &example("acne-scars.toml"),
             "--date",
-            "2026-10-01",
+            &month_ago,
         ],
     );
     assert_eq!(planned.code, 0, "{}", planned.stderr);
