@@ -3,26 +3,8 @@
 
 mod harness;
 
-use harness::records::{consent, db, records, today};
+use harness::records::{add_p2, bruising, consent, db, p2_session, records, today};
 use harness::{Run, assert_invalid, example};
-
-/// Adds P-2 (born 2002, female, Fitzpatrick 3): the patient of the contraindicated example.
-fn add_p2(db: &str) -> Run {
-    records(
-        db,
-        &[
-            "patient",
-            "add",
-            "P-2",
-            "--birth-year",
-            "2002",
-            "--sex",
-            "female",
-            "--fitzpatrick",
-            "3",
-        ],
-    )
-}
 
 /// A database with P-2 recorded.
 fn with_p2(name: &str) -> String {
@@ -32,29 +14,8 @@ fn with_p2(name: &str) -> String {
 }
 
 /// A dermapen session of P-2.
-fn session(db: &str, date: &str, zone: &str, operator: &str) -> Run {
-    records(
-        db,
-        &[
-            "session",
-            "add",
-            "P-2",
-            "--date",
-            date,
-            "--device",
-            "dermapen",
-            "--serial",
-            "D1",
-            "--lot",
-            "L",
-            "--zone",
-            zone,
-            "--endpoint",
-            "erythema",
-            "--operator",
-            operator,
-        ],
-    )
+fn session(db: &str, date: &str, zone: &str) -> Run {
+    p2_session(db, "dermapen", date, zone, &[])
 }
 
 /// `records plan P-2` of the contraindicated example, with `extra` options.
@@ -79,7 +40,7 @@ fn a_contraindicated_patient_needs_an_override_plan_before_a_session() {
         3,
         "no plan without override"
     );
-    let refused = session(&db, &today, "cheek:1:3", "Dr B");
+    let refused = session(&db, &today, "cheek:1:3");
     assert_eq!(refused.code, 4, "{}", refused.stderr);
     assert!(refused.stderr.contains("contraindicated"));
     assert_eq!(
@@ -96,7 +57,7 @@ fn a_contraindicated_patient_needs_an_override_plan_before_a_session() {
         0
     );
     assert_eq!(
-        session(&db, &today, "cheek:1:3", "Dr B").code,
+        session(&db, &today, "cheek:1:3").code,
         0,
         "allowed with the override plan"
     );
@@ -134,12 +95,9 @@ fn an_unknown_patient_exits_2() {
 #[test]
 fn bad_depths_and_future_dates_exit_2_naming_the_field() {
     let db = with_p2("sessions");
+    assert_invalid(&session(&db, "2026-11-21", "cheek:9:3"), &["depth_mm", "9"]);
     assert_invalid(
-        &session(&db, "2026-11-21", "cheek:9:3", "B"),
-        &["depth_mm", "9"],
-    );
-    assert_invalid(
-        &session(&db, "2099-01-01", "cheek:1:3", "B"),
+        &session(&db, "2099-01-01", "cheek:1:3"),
         &["performed_at", "2099"],
     );
 }
@@ -148,22 +106,7 @@ fn bad_depths_and_future_dates_exit_2_naming_the_field() {
 fn a_severity_off_the_scale_exits_2() {
     let db = with_p2("severity");
     assert_invalid(
-        &records(
-            &db,
-            &[
-                "adverse-event",
-                "add",
-                "P-2",
-                "--effect",
-                "bruising",
-                "--severity",
-                "7",
-                "--onset",
-                "2026-11-21",
-                "--action",
-                "x",
-            ],
-        ),
+        &bruising(&db, "P-2", "7", "2026-11-21"),
         &["severity", "mild"],
     );
 }

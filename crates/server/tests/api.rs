@@ -552,3 +552,257 @@ fn the_patient_file_field_list_is_the_parsers() {
     let (status, body) = post("/api/screen", None, &json!({ "patient": unknown }));
     assert_json_error(status, &body, 422);
 }
+
+/// Adds patient `code` (born 2002, female, Fitzpatrick 3: the contraindicated example's patient)
+/// with the default consent (v1) signed a month ago when `consented`.
+fn add_p2_like(code: &str, consented: bool) {
+    let s = server();
+    let patient = json!({ "code": code, "birth_year": 2002, "sex": "female", "fitzpatrick": 3 });
+    let (status, body) = post("/api/records/patients", Some(&s.clinician), &patient);
+    assert_eq!(status, 201, "{body}");
+    if consented {
+        let (status, body) = post(
+            &format!("/api/records/patients/{code}/consents"),
+            Some(&s.clinician),
+            &json!({ "version": "v1", "text": "I consent.", "date": days_ago(30) }),
+        );
+        assert_eq!(status, 201, "{body}");
+    }
+}
+
+/// The contraindicated example without its history: eligible.
+fn eligible_file() -> Value {
+    let mut file = example("contraindicated.toml");
+    file.as_object_mut().expect("file").remove("history");
+    file
+}
+
+/// POST `body` to patient `code`'s `what` as the clinician.
+fn record(code: &str, what: &str, body: &Value) -> (u16, Value) {
+    post(
+        &format!("/api/records/patients/{code}/{what}"),
+        Some(&server().clinician),
+        body,
+    )
+}
+
+/// Screens patient `code` from patient `file` (JSON) as the clinician.
+fn screen_file(code: &str, file: Value) -> (u16, Value) {
+    record(code, "screenings", &json!({ "patient": file }))
+}
+
+/// A dermapen session on `date` at `zone` (site, depth, passes), with `extra` fields.
+fn session_body(date: &str, zone: (&str, f64), extra: &Value) -> Value {
+    let mut body = json!({
+        "performed_at": date, "device": "dermapen", "device_serial": "D1", "cartridge_lot": "L",
+        "zones": [{ "site": zone.0, "depth_mm": zone.1, "passes": 2 }],
+        "endpoint": "erythema", "operator": "Dr B"
+    });
+    for (key, value) in extra.as_object().into_iter().flatten() {
+        body[key] = value.clone();
+    }
+    body
+}
+
+/// A refusal by a record rule (409) whose message names every one of `words`.
+fn assert_conflict(status: u16, body: &Value, words: &[&str]) {
+    assert_json_error(status, body, 409);
+    let message = body["error"].as_str().unwrap_or_default();
+    for word in words {
+        assert!(message.contains(word), "{word:?} in {message}");
+    }
+}
+
+#[test]
+fn api_overrides_are_bound_to_the_contraindicated_screening_they_override() {
+    add_p2_like("API-OV", true);
+    let contraindicated = example("contraindicated.toml");
+    let over = |reason: &str| json!({ "patient": contraindicated, "override": reason });
+    let (status, body) = record("API-OV", "plans", &over("consultant approved in advance"));
+    assert_conflict(status, &body, &["screen the patient first"]);
+    let (status, body) = screen_file("API-OV", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    let eligible_id = body["id"].clone();
+    let (status, body) = record(
+        "API-OV",
+        "plans",
+        &json!({ "patient": eligible_file(), "override": "consultant approved anyway" }),
+    );
+    assert_conflict(status, &body, &["screen the patient first"]);
+    let (status, body) = record("API-OV", "plans", &json!({ "patient": eligible_file() }));
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = screen_file("API-OV", contraindicated.clone());
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["screening"]["verdict"], "contraindicated");
+    let screening_id = body["id"].clone();
+    let session = session_body(&days_ago(0), ("cheek", 1.0), &json!({}));
+    let (status, body) = record("API-OV", "sessions", &session);
+    assert_conflict(status, &body, &["contraindicated", "carries no override"]);
+    for reason in ["\u{200b}", ".", "\u{200b}.\u{200b}"] {
+        let (status, body) = record("API-OV", "plans", &over(reason));
+        assert_json_error(status, &body, 422);
+        assert_eq!(body["field"], "--override");
+    }
+    let mut wrong = over("scar clinic consultant approved");
+    wrong["overrides_screening"] = eligible_id;
+    let (status, body) = record("API-OV", "plans", &wrong);
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "overrides_screening");
+    let (status, body) = record("API-OV", "plans", &over("scar clinic consultant approved"));
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["record"]["overrides_screening_id"], screening_id);
+    assert_eq!(body["record"]["override_clinician"], "dr-a");
+    assert!(
+        body["record"]["override_rules"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r == "active-acne")),
+        "{body}"
+    );
+    let (status, body) = record("API-OV", "sessions", &session);
+    assert_eq!(status, 201, "{body}");
+}
+
+#[test]
+fn api_screening_follows_the_record_and_keeps_earlier_contraindications() {
+    add_p2_like("API-SC", false);
+    let (status, body) = screen_file("API-SC", example("contraindicated.toml"));
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = screen_file("API-SC", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["screening"]["verdict"], "contraindicated", "{body}");
+    assert!(
+        body["screening"]["findings"]
+            .to_string()
+            .contains("record a clearance")
+    );
+    for (section, key, value, field) in [
+        ("patient", "sex", json!("male"), "patient.sex"),
+        ("patient", "age", json!(40), "patient.age"),
+        ("patient", "fitzpatrick", json!(5), "patient.fitzpatrick"),
+        ("treatment", "date", json!(days_ago(-365)), "treatment.date"),
+    ] {
+        let mut file = eligible_file();
+        file[section][key] = value;
+        let (status, body) = screen_file("API-SC", file);
+        assert_json_error(status, &body, 422);
+        assert_eq!(body["field"], field, "{body}");
+    }
+    let (status, _) = record(
+        "API-SC",
+        "screenings",
+        &json!({ "patient": eligible_file(), "date": "2020-01-01" }),
+    );
+    assert!((400..500).contains(&status), "a screening takes no date");
+    for rule in ["active-acne", "keloid-tendency"] {
+        let (status, body) = record(
+            "API-SC",
+            "clearances",
+            &json!({ "rule": rule, "reason": "resolved on examination today" }),
+        );
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["cleared_by"], "dr-a");
+    }
+    let (status, body) = record(
+        "API-SC",
+        "clearances",
+        &json!({ "rule": "active-acne", "reason": "." }),
+    );
+    assert_json_error(status, &body, 422);
+    let (status, body) = screen_file("API-SC", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    assert_ne!(body["screening"]["verdict"], "contraindicated", "{body}");
+}
+
+#[test]
+fn api_sessions_need_consent_reasons_and_late_entries() {
+    add_p2_like("API-SE", false);
+    let (status, body) = screen_file("API-SE", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    backdate_screenings(&server().db, "API-SE", &days_ago(10));
+    let (status, body) = record(
+        "API-SE",
+        "plans",
+        &json!({ "patient": eligible_file(), "date": days_ago(10) }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let today = days_ago(0);
+    let (status, body) = record(
+        "API-SE",
+        "sessions",
+        &session_body(&today, ("cheek", 1.0), &json!({})),
+    );
+    assert_conflict(status, &body, &["no consent of version v1"]);
+    let (status, _) = record(
+        "API-SE",
+        "consents",
+        &json!({ "version": "v1", "text": "I consent.", "date": days_ago(10) }),
+    );
+    assert_eq!(status, 201);
+    let outcome = |date: &str| {
+        record(
+            "API-SE",
+            "outcomes",
+            &json!({ "scale": "Goodman & Baron", "score": 3, "assessor": "Dr B", "date": date }),
+        )
+    };
+    let (status, body) = outcome(&today);
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "assessed_at");
+    let mut skinpen = session_body(&today, ("cheek", 2.5), &json!({}));
+    skinpen["device"] = json!("skinpen");
+    let (status, body) = record("API-SE", "sessions", &skinpen);
+    assert_conflict(status, &body, &["labelled maximum 1.5 mm", "depth_reason"]);
+    skinpen["depth_reason"] = json!("deep boxcar scars, consultant plan");
+    let (status, body) = record("API-SE", "sessions", &skinpen);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["depth_reason"], "deep boxcar scars, consultant plan");
+    let eye = session_body(&today, ("periorbital", 2.5), &json!({}));
+    let (status, body) = record("API-SE", "sessions", &eye);
+    assert_conflict(status, &body, &["site's maximum depth 0.5 mm"]);
+    let eye = session_body(
+        &today,
+        ("periorbital", 2.5),
+        &json!({ "depth_reason": "documented scar under the eye" }),
+    );
+    let (status, body) = record("API-SE", "sessions", &eye);
+    assert_conflict(status, &body, &["already recorded on", "same_day_reason"]);
+    let eye = session_body(
+        &today,
+        ("periorbital", 2.5),
+        &json!({ "depth_reason": "documented scar under the eye", "same_day_reason": "the eye zone was missed this morning" }),
+    );
+    let (status, body) = record("API-SE", "sessions", &eye);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        body["same_day_reason"],
+        "the eye zone was missed this morning"
+    );
+    let (status, body) = outcome(&days_ago(1));
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "assessed_at");
+    let (status, body) = record(
+        "API-SE",
+        "adverse-events",
+        &json!({ "effect": "bruising", "severity": "mild", "onset": days_ago(1), "action": "ice" }),
+    );
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "onset");
+    // A contraindicated screening today: a session dated before it is a late entry.
+    let (status, body) = screen_file("API-SE", example("contraindicated.toml"));
+    assert_eq!(status, 201, "{body}");
+    let earlier = session_body(&days_ago(1), ("cheek", 1.0), &json!({}));
+    let (status, body) = record("API-SE", "sessions", &earlier);
+    assert_conflict(
+        status,
+        &body,
+        &["before the latest screening", "late_entry"],
+    );
+    let earlier = session_body(
+        &days_ago(1),
+        ("cheek", 1.0),
+        &json!({ "late_entry": "entered from the paper chart" }),
+    );
+    let (status, body) = record("API-SE", "sessions", &earlier);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["late_entry"], "entered from the paper chart");
+}

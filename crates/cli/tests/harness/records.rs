@@ -102,3 +102,67 @@ pub fn ready(db: &str, code: &str) {
     );
     assert_eq!(planned.code, 0, "{}", planned.stderr);
 }
+
+/// Adds P-2 (born 2002, female, Fitzpatrick 3): the patient of the contraindicated example.
+pub fn add_p2(db: &str) -> Run {
+    records(
+        db,
+        &[
+            "patient",
+            "add",
+            "P-2",
+            "--birth-year",
+            "2002",
+            "--sex",
+            "female",
+            "--fitzpatrick",
+            "3",
+        ],
+    )
+}
+
+/// A session of P-2 with `device` on `date` at `zone` (SITE:DEPTH_MM:PASSES), with `extra`
+/// options.
+pub fn p2_session(db: &str, device: &str, date: &str, zone: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "session",
+        "add",
+        "P-2",
+        "--date",
+        date,
+        "--device",
+        device,
+        "--serial",
+        "D1",
+        "--lot",
+        "L",
+        "--zone",
+        zone,
+        "--endpoint",
+        "erythema",
+        "--operator",
+        "Dr B",
+    ];
+    args.extend_from_slice(extra);
+    records(db, &args)
+}
+
+/// A bruising adverse event of `code` of `severity`, with its onset on `onset`.
+pub fn bruising(db: &str, code: &str, severity: &str, onset: &str) -> Run {
+    records(
+        db,
+        &[
+            "adverse-event",
+            "add",
+            code,
+            "--effect",
+            "bruising",
+            "--severity",
+            severity,
+            "--onset",
+            onset,
+            "--action",
+            "ice",
+        ],
+    )
+}
