@@ -57,6 +57,8 @@ await page.click('#record-screening');
 await waitStatus('Screening recorded');
 await page.click('#record-plan');
 await waitStatus('Plan recorded');
+await page.click('#record-consent');
+await waitStatus('Consent recorded');
 await page.fill('#s-depth', '9');
 await page.click('#record-session');
 await page.waitForFunction(() => document.querySelector('.error[data-for="zones[0].depth_mm"]').textContent.length > 0);
