@@ -51,6 +51,8 @@ await page.waitForSelector('#plan-summary');
 const plan = await page.textContent('#plan-summary');
 await page.fill('#token', token);
 await page.fill('#code', 'E2E-1');
+// The record's birth year fits the form's age (34) at today's treatment date, as the store checks.
+await page.fill('#birth_year', String(new Date().getFullYear() - 34));
 await page.click('#add-patient');
 await waitStatus('added');
 await page.click('#record-screening');

@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use chrono::{Duration, Utc};
+use chrono::{Datelike, Duration, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use microneedling_core::KnowledgeBase;
 use microneedling_core::patient::Patient;
@@ -24,8 +24,12 @@ fn ready_store(path: &std::path::Path, kb: &KnowledgeBase) -> Store {
         })
         .expect("patient");
     let today = Utc::now().date_naive();
-    let text = "[patient]\nage = 35\nsex = \"female\"\nfitzpatrick = 3\n[treatment]\nindication = \"wrinkles\"\n";
-    let patient = Patient::from_toml("bench", text, kb, today).expect("patient file");
+    // Treated today: the age follows the birth year, as the store checks.
+    let text = format!(
+        "[patient]\nage = {}\nsex = \"female\"\nfitzpatrick = 3\n[treatment]\nindication = \"wrinkles\"\n",
+        today.year() - 1990
+    );
+    let patient = Patient::from_toml("bench", &text, kb, today).expect("patient file");
     let screening = assess(kb, &patient, None, &kb.isotretinoin_policy)
         .expect("assess")
         .screening;

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use microneedling_core::KnowledgeBase;
 use microneedling_core::patient::Patient;
 use microneedling_core::plan::{PlanOutcome, assess, plan};
@@ -18,9 +18,12 @@ pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
+/// The file of the patients these tests add (born 1990, female, Fitzpatrick 3), treated today: its
+/// age follows the birth year, as the store checks.
 pub fn patient_file(history: &str) -> Patient {
+    let age = today().year() - 1990;
     let text = format!(
-        "[patient]\nage = 35\nsex = \"female\"\nfitzpatrick = 3\n[history]\n{history}\n[treatment]\nindication = \"acne-scars\"\ndevice = \"dermapen\"\n"
+        "[patient]\nage = {age}\nsex = \"female\"\nfitzpatrick = 3\n[history]\n{history}\n[treatment]\nindication = \"acne-scars\"\ndevice = \"dermapen\"\n"
     );
     Patient::from_toml("test", &text, kb(), today()).expect("patient file")
 }
