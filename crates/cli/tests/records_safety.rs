@@ -140,6 +140,21 @@ fn an_override_written_before_the_contraindication_was_screened_is_refused() {
     );
     // An override bound to one contraindicated screening does not cover a later one.
     let first = screen(&db, &contraindicated()).json()["id"].to_string();
+    assert_invalid(
+        &plan(
+            &db,
+            &contraindicated(),
+            &[
+                "--override",
+                "scar clinic consultant approved",
+                "--overrides-screening",
+                &first,
+                "--date",
+                &days_ago(1),
+            ],
+        ),
+        &["overrides_screening", "cannot precede what it overrides"],
+    );
     let bound = plan(
         &db,
         &contraindicated(),

@@ -170,7 +170,7 @@ pub(crate) fn override_target(
     let all = screenings(c, patient.id)?;
     let target = match requested {
         Some(id) => {
-            let Some((_, _, findings)) = all.iter().find(|(s, _, _)| *s == id) else {
+            let Some((_, date, findings)) = all.iter().find(|(s, _, _)| *s == id) else {
                 return Err(InputError::new(
                     "overrides_screening",
                     id,
@@ -178,6 +178,14 @@ pub(crate) fn override_target(
                 )
                 .into());
             };
+            if date.as_str() > on.to_string().as_str() {
+                return Err(InputError::new(
+                    "overrides_screening",
+                    id,
+                    format!("a screening on or before the plan's date {on}: screening {id} is of {date}, an override cannot precede what it overrides"),
+                )
+                .into());
+            }
             let rules = contraindicated_rules(findings);
             if rules.is_empty() {
                 return Err(InputError::new(
