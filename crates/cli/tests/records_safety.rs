@@ -66,6 +66,18 @@ fn plan(db: &str, file: &str, extra: &[&str]) -> Run {
     records(db, &args)
 }
 
+/// A plan of the contraindicated example with an override bound to screening `id`.
+fn bound_plan(db: &str, id: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "--override",
+        "scar clinic consultant approved",
+        "--overrides-screening",
+        id,
+    ];
+    args.extend_from_slice(extra);
+    plan(db, &contraindicated(), &args)
+}
+
 /// A dermapen session of P-2 on `date` at `zone`, with `extra` options, as JSON.
 fn session(db: &str, date: &str, zone: &str, extra: &[&str]) -> Run {
     let mut all = vec!["--json"];
@@ -141,18 +153,7 @@ fn an_override_written_before_the_contraindication_was_screened_is_refused() {
     // An override bound to one contraindicated screening does not cover a later one.
     let first = screen(&db, &contraindicated()).json()["id"].to_string();
     assert_invalid(
-        &plan(
-            &db,
-            &contraindicated(),
-            &[
-                "--override",
-                "scar clinic consultant approved",
-                "--overrides-screening",
-                &first,
-                "--date",
-                &days_ago(1),
-            ],
-        ),
+        &bound_plan(&db, &first, &["--date", &days_ago(1)]),
         &["overrides_screening", "cannot precede what it overrides"],
     );
     let bound = plan(
@@ -187,16 +188,7 @@ fn an_override_written_before_the_contraindication_was_screened_is_refused() {
     let eligible_id = screen(&db, &eligible("override-eligible-id")).json()["id"].to_string();
     screen(&db, &contraindicated());
     assert_invalid(
-        &plan(
-            &db,
-            &contraindicated(),
-            &[
-                "--override",
-                "scar clinic consultant approved",
-                "--overrides-screening",
-                &eligible_id,
-            ],
-        ),
+        &bound_plan(&db, &eligible_id, &[]),
         &["overrides_screening", "found no contraindication"],
     );
 }
