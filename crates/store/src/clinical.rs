@@ -28,7 +28,7 @@ pub(crate) fn late_note(late: Option<&str>) -> String {
 impl Store {
     /// Runs `insert` for patient `code` in one immediate transaction and appends its audit row
     /// (`entity`, the detail `insert` returns): all or nothing. Returns the new row's id.
-    fn insert_for_patient(
+    pub(crate) fn insert_for_patient(
         &mut self,
         code: &str,
         entity: &str,

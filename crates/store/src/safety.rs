@@ -10,10 +10,8 @@ use microneedling_core::InputError;
 use microneedling_core::patient::Patient;
 use microneedling_core::reason::meaningful;
 use microneedling_core::screening::{Finding, Screening, Tier, Verdict};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::audit::audit;
-use crate::patients::patient_row;
 use crate::{ClearanceRecord, PatientRecord, Result, Store, StoreError};
 
 /// How far ahead of today a patient file's treatment date may lie, days: further would move the
@@ -295,46 +293,36 @@ impl Store {
     ) -> Result<ClearanceRecord> {
         let reason = meaningful("reason", reason)?;
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let patient = patient_row(&tx, code)?;
-        let all = screenings(&tx, patient.id)?;
-        let mut found: Vec<String> = all
-            .iter()
-            .flat_map(|(_, _, findings)| contraindicated_rules(findings))
-            .collect();
-        found.sort();
-        found.dedup();
-        if !found.iter().any(|r| r == rule) {
-            let known = if found.is_empty() {
-                "none".to_string()
-            } else {
-                found.join(", ")
-            };
-            return Err(InputError::new(
-                "rule",
-                rule,
-                format!("a contraindication found by a screening of {code} ({known})"),
-            )
-            .into());
-        }
-        let after = all.last().map_or(0, |(id, _, _)| *id);
         let at = Utc::now().to_rfc3339();
-        tx.execute(
-            "INSERT INTO clearance (patient_id, rule, reason, cleared_by, cleared_at, after_screening_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![patient.id, rule, reason, actor, at, after],
-        )?;
-        let id = tx.last_insert_rowid();
-        audit(
-            &tx,
-            &actor,
-            "create",
-            "clearance",
-            Some(id),
-            &format!("{code}: {rule} cleared: {reason}"),
-        )?;
-        tx.commit()?;
+        let mut after = 0;
+        let id = self.insert_for_patient(code, "clearance", |tx, patient| {
+            let all = screenings(tx, patient.id)?;
+            let mut found: Vec<String> = all
+                .iter()
+                .flat_map(|(_, _, findings)| contraindicated_rules(findings))
+                .collect();
+            found.sort();
+            found.dedup();
+            if !found.iter().any(|r| r == rule) {
+                let known = if found.is_empty() {
+                    "none".to_string()
+                } else {
+                    found.join(", ")
+                };
+                return Err(InputError::new(
+                    "rule",
+                    rule,
+                    format!("a contraindication found by a screening of {code} ({known})"),
+                )
+                .into());
+            }
+            after = all.last().map_or(0, |(id, _, _)| *id);
+            tx.execute(
+                "INSERT INTO clearance (patient_id, rule, reason, cleared_by, cleared_at, after_screening_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![patient.id, rule, reason, actor, at, after],
+            )?;
+            Ok(format!("{rule} cleared: {reason}"))
+        })?;
         Ok(ClearanceRecord {
             id,
             rule: rule.to_string(),
