@@ -51,12 +51,16 @@ await page.waitForSelector('#plan-summary');
 const plan = await page.textContent('#plan-summary');
 await page.fill('#token', token);
 await page.fill('#code', 'E2E-1');
+// The record's birth year fits the form's age (34) at today's treatment date, as the store checks.
+await page.fill('#birth_year', String(new Date().getFullYear() - 34));
 await page.click('#add-patient');
 await waitStatus('added');
 await page.click('#record-screening');
 await waitStatus('Screening recorded');
 await page.click('#record-plan');
 await waitStatus('Plan recorded');
+await page.click('#record-consent');
+await waitStatus('Consent recorded');
 await page.fill('#s-depth', '9');
 await page.click('#record-session');
 await page.waitForFunction(() => document.querySelector('.error[data-for="zones[0].depth_mm"]').textContent.length > 0);

@@ -242,6 +242,9 @@ pub struct RecordsArgs {
     /// Days after which a screening must be refreshed before a session.
     #[arg(long, global = true, value_name = "DAYS", default_value_t = 180)]
     pub screening_max_age_days: i64,
+    /// The consent version a session needs on record for its patient.
+    #[arg(long, global = true, value_name = "VERSION", default_value = microneedling_store::DEFAULT_CONSENT_VERSION)]
+    pub consent_version: String,
     #[command(subcommand)]
     pub command: RecordsCommand,
 }
@@ -287,15 +290,14 @@ pub enum RecordsCommand {
         #[command(subcommand)]
         command: PatientCommand,
     },
-    /// Screen a recorded patient from a patient file and record the result.
+    /// Screen a recorded patient from a patient file and record the result, dated today. The
+    /// file's sex, age and phototype must match the record; its treatment date may lie at most
+    /// 30 days ahead.
     Screen {
         code: String,
         patient: PathBuf,
         #[arg(long)]
         device: Option<String>,
-        /// Date of the screening (YYYY-MM-DD; default today).
-        #[arg(long)]
-        date: Option<String>,
     },
     /// Record signed consent: its version and the hash of the text signed.
     Consent {
@@ -313,8 +315,17 @@ pub enum RecordsCommand {
         patient: PathBuf,
         #[arg(long = "override", value_name = "REASON")]
         override_reason: Option<String>,
+        /// The contraindicated screening the override overrides (default: the latest
+        /// contraindicated screening, printed).
+        #[arg(long, value_name = "ID", requires = "override_reason")]
+        overrides_screening: Option<i64>,
         #[arg(long)]
         date: Option<String>,
+    },
+    /// Clearances of a contraindication found by an earlier screening.
+    Clearance {
+        #[command(subcommand)]
+        command: ClearanceCommand,
     },
     /// Sessions.
     Session {
@@ -345,6 +356,19 @@ pub enum RecordsCommand {
         /// Include the audit log: JSON becomes {patients, audit}; CSV gains an audit section.
         #[arg(long)]
         audit: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClearanceCommand {
+    /// Clear contraindication RULE found earlier, so that a re-screening may drop it.
+    Add {
+        code: String,
+        /// The screening rule id.
+        #[arg(long)]
+        rule: String,
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -386,6 +410,17 @@ pub enum SessionCommand {
         endpoint: String,
         #[arg(long)]
         operator: String,
+        /// Why a session dated before the latest screening, or more than a day ago, is entered
+        /// late (required then).
+        #[arg(long, value_name = "REASON")]
+        late_entry: Option<String>,
+        /// Why a zone goes past the device's labelled maximum or the site's maximum depth
+        /// (required then).
+        #[arg(long, value_name = "REASON")]
+        depth_reason: Option<String>,
+        /// Why a second session on one day (required then).
+        #[arg(long, value_name = "REASON")]
+        same_day_reason: Option<String>,
     },
 }
 
@@ -407,6 +442,9 @@ pub enum AdverseEventCommand {
         session: Option<i64>,
         #[arg(long)]
         action: String,
+        /// Why an onset before the latest screening, or more than a day ago (required then).
+        #[arg(long, value_name = "REASON")]
+        late_entry: Option<String>,
     },
 }
 
@@ -423,6 +461,10 @@ pub enum OutcomeCommand {
         assessor: String,
         #[arg(long)]
         date: Option<String>,
+        /// Why an assessment dated before the latest screening, or more than a day ago
+        /// (required then).
+        #[arg(long, value_name = "REASON")]
+        late_entry: Option<String>,
     },
 }
 

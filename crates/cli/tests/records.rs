@@ -4,19 +4,25 @@
 
 mod harness;
 
-use harness::records::{db, ready, records};
+use harness::records::{consent, days_ago, db, ready, records, today};
 use harness::{Run, temp_file};
 
-/// P-1's first session: a skinpen with a topical, as JSON.
+/// The consent version these tests require of a session (the policy is configurable; the
+/// default is v1).
+const CONSENT: [&str; 2] = ["--consent-version", "v3"];
+
+/// P-1's first session, yesterday: a skinpen with a topical, as JSON.
 fn first_session(db: &str) -> Run {
     records(
         db,
         &[
+            CONSENT[0],
+            CONSENT[1],
             "session",
             "add",
             "P-1",
             "--date",
-            "2026-11-02",
+            &days_ago(1),
             "--device",
             "skinpen",
             "--serial",
@@ -36,16 +42,18 @@ fn first_session(db: &str) -> Run {
     )
 }
 
-/// P-1's second session, eight days after the first: sooner than the plan's four weeks.
+/// P-1's second session, today, a day after the first: sooner than the plan's four weeks.
 fn second_session(db: &str) -> Run {
     records(
         db,
         &[
+            CONSENT[0],
+            CONSENT[1],
             "session",
             "add",
             "P-1",
             "--date",
-            "2026-11-10",
+            &today(),
             "--device",
             "skinpen",
             "--serial",
@@ -95,7 +103,16 @@ fn full_record(name: &str) -> String {
     assert_eq!(
         records(
             &db,
-            &["consent", "P-1", "--version", "v3", "--text-file", &consent]
+            &[
+                "consent",
+                "P-1",
+                "--version",
+                "v3",
+                "--text-file",
+                &consent,
+                "--date",
+                &days_ago(30)
+            ]
         )
         .code,
         0
@@ -115,7 +132,7 @@ fn full_record(name: &str) -> String {
                 "--severity",
                 "mild",
                 "--onset",
-                "2026-11-03",
+                &today(),
                 "--action",
                 "ice"
             ]
@@ -123,8 +140,8 @@ fn full_record(name: &str) -> String {
         .code,
         0
     );
-    assert_eq!(outcome(&db, "3", "2026-11-02").code, 0);
-    assert_eq!(outcome(&db, "2", "2026-11-20").code, 0);
+    assert_eq!(outcome(&db, "3", &days_ago(1)).code, 0);
+    assert_eq!(outcome(&db, "2", &today()).code, 0);
     let photo = temp_file(&format!("{name}-before.jpg"), "not really a jpeg");
     assert_eq!(
         records(
@@ -139,7 +156,7 @@ fn full_record(name: &str) -> String {
                 "front",
                 "--photo-consent",
                 "--date",
-                "2026-11-02"
+                &days_ago(1)
             ]
         )
         .code,
@@ -161,6 +178,7 @@ fn init_creates_the_database_at_the_latest_schema_version() {
 fn a_session_sooner_than_the_plans_interval_is_recorded_with_a_warning() {
     let db = db("sooner");
     ready(&db, "P-1");
+    assert_eq!(consent(&db, "P-1", "v3", &days_ago(30)).code, 0);
     let first = first_session(&db);
     assert_eq!(first.code, 0, "{}", first.stderr);
     let second = second_session(&db);

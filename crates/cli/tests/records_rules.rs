@@ -3,26 +3,8 @@
 
 mod harness;
 
-use harness::records::{db, records};
+use harness::records::{add_p2, bruising, consent, db, p2_session, records, today};
 use harness::{Run, assert_invalid, example};
-
-/// Adds P-2 (born 2002, female, Fitzpatrick 3): the patient of the contraindicated example.
-fn add_p2(db: &str) -> Run {
-    records(
-        db,
-        &[
-            "patient",
-            "add",
-            "P-2",
-            "--birth-year",
-            "2002",
-            "--sex",
-            "female",
-            "--fitzpatrick",
-            "3",
-        ],
-    )
-}
 
 /// A database with P-2 recorded.
 fn with_p2(name: &str) -> String {
@@ -32,29 +14,8 @@ fn with_p2(name: &str) -> String {
 }
 
 /// A dermapen session of P-2.
-fn session(db: &str, date: &str, zone: &str, operator: &str) -> Run {
-    records(
-        db,
-        &[
-            "session",
-            "add",
-            "P-2",
-            "--date",
-            date,
-            "--device",
-            "dermapen",
-            "--serial",
-            "D1",
-            "--lot",
-            "L",
-            "--zone",
-            zone,
-            "--endpoint",
-            "erythema",
-            "--operator",
-            operator,
-        ],
-    )
+fn session(db: &str, date: &str, zone: &str) -> Run {
+    p2_session(db, "dermapen", date, zone, &[])
 }
 
 /// `records plan P-2` of the contraindicated example, with `extra` options.
@@ -68,26 +29,30 @@ fn plan(db: &str, extra: &[&str]) -> Run {
 #[test]
 fn a_contraindicated_patient_needs_an_override_plan_before_a_session() {
     let db = with_p2("rules");
+    let today = today();
+    assert_eq!(consent(&db, "P-2", "v1", &today).code, 0);
     assert_eq!(
-        records(
-            &db,
-            &[
-                "screen",
-                "P-2",
-                &example("contraindicated.toml"),
-                "--date",
-                "2026-11-01"
-            ]
-        )
-        .code,
+        records(&db, &["screen", "P-2", &example("contraindicated.toml")]).code,
         0
     );
     assert_eq!(
-        plan(&db, &["--date", "2026-11-01"]).code,
+        plan(&db, &["--date", &today]).code,
         3,
         "no plan without override"
     );
-    let refused = session(&db, "2026-11-20", "cheek:1:3", "Dr B");
+    // The refused attempt is in the audit log, naming the patient by row id, not by code.
+    let conn = rusqlite::Connection::open(&db).expect("db");
+    let refusals: Vec<String> = conn
+        .prepare("SELECT detail FROM audit_log WHERE action = 'refused' AND entity = 'plan'")
+        .expect("query")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert!(refusals[0].starts_with("patient #") && !refusals[0].contains("P-2"));
+    drop(conn);
+    let refused = session(&db, &today, "cheek:1:3");
     assert_eq!(refused.code, 4, "{}", refused.stderr);
     assert!(refused.stderr.contains("contraindicated"));
     assert_eq!(
@@ -97,14 +62,14 @@ fn a_contraindicated_patient_needs_an_override_plan_before_a_session() {
                 "--override",
                 "scar clinic consultant approved",
                 "--date",
-                "2026-11-02"
+                &today
             ]
         )
         .code,
         0
     );
     assert_eq!(
-        session(&db, "2026-11-20", "cheek:1:3", "Dr B").code,
+        session(&db, &today, "cheek:1:3").code,
         0,
         "allowed with the override plan"
     );
@@ -142,12 +107,9 @@ fn an_unknown_patient_exits_2() {
 #[test]
 fn bad_depths_and_future_dates_exit_2_naming_the_field() {
     let db = with_p2("sessions");
+    assert_invalid(&session(&db, "2026-11-21", "cheek:9:3"), &["depth_mm", "9"]);
     assert_invalid(
-        &session(&db, "2026-11-21", "cheek:9:3", "B"),
-        &["depth_mm", "9"],
-    );
-    assert_invalid(
-        &session(&db, "2099-01-01", "cheek:1:3", "B"),
+        &session(&db, "2099-01-01", "cheek:1:3"),
         &["performed_at", "2099"],
     );
 }
@@ -156,22 +118,7 @@ fn bad_depths_and_future_dates_exit_2_naming_the_field() {
 fn a_severity_off_the_scale_exits_2() {
     let db = with_p2("severity");
     assert_invalid(
-        &records(
-            &db,
-            &[
-                "adverse-event",
-                "add",
-                "P-2",
-                "--effect",
-                "bruising",
-                "--severity",
-                "7",
-                "--onset",
-                "2026-11-21",
-                "--action",
-                "x",
-            ],
-        ),
+        &bruising(&db, "P-2", "7", "2026-11-21"),
         &["severity", "mild"],
     );
 }

@@ -104,11 +104,19 @@ pub fn screen(
     device: Option<&str>,
     date: NaiveDate,
 ) -> ApiResult<Screening> {
-    let patient = patient_of(kb, patient, date)?;
+    screen_patient(kb, &patient_of(kb, patient, date)?, device)
+}
+
+/// Screens a patient file already read, for `device` when given.
+pub fn screen_patient(
+    kb: &KnowledgeBase,
+    patient: &Patient,
+    device: Option<&str>,
+) -> ApiResult<Screening> {
     if let Some(id) = device {
         kb.device(id)?;
     }
-    Ok(assess(kb, &patient, device, &kb.isotretinoin_policy)?.screening)
+    Ok(assess(kb, patient, device, &kb.isotretinoin_policy)?.screening)
 }
 
 /// Plans for `patient`: a plan, or the screening that refuses one.

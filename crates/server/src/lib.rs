@@ -73,6 +73,10 @@ fn records_routes() -> Router<AppState> {
         )
         .route(&format!("{PATIENT}/outcomes"), post(records::add_outcome))
         .route(&format!("{PATIENT}/consents"), post(records::add_consent))
+        .route(
+            &format!("{PATIENT}/clearances"),
+            post(records::add_clearance),
+        )
         .route(&format!("{PATIENT}/photos"), post(records::add_photo))
         .route(&format!("{PATIENT}/history"), get(records::history))
         .route("/api/records/export", get(records::export))

@@ -49,6 +49,24 @@ fn example(name: &str) -> Value {
     serde_json::to_value(table).expect("json")
 }
 
+/// The date `days` days before today, `YYYY-MM-DD`.
+fn days_ago(days: i64) -> String {
+    (chrono::Utc::now().date_naive() - chrono::Duration::days(days)).to_string()
+}
+
+/// Moves every screening of patient `code` to `date` (the API dates a screening the day it is
+/// recorded; tests that need history move it, as the store's tests do).
+fn backdate_screenings(db: &std::path::Path, code: &str, date: &str) {
+    let store = Store::open(db, "test").expect("store");
+    store
+        .connection()
+        .execute(
+            "UPDATE screening SET screened_at = ?1 WHERE patient_id = (SELECT id FROM patient WHERE code = ?2)",
+            [date, code],
+        )
+        .expect("backdated");
+}
+
 fn assert_json_error(status: u16, body: &Value, expected: u16) {
     assert_eq!(status, expected, "{body}");
     assert!(body["error"].is_string(), "a JSON error body: {body}");
@@ -204,17 +222,27 @@ fn records_need_the_right_token_and_audit_every_read() {
     let (status, body) = post(
         "/api/records/patients/API-1/screenings",
         Some(&s.clinician),
-        &json!({ "patient": file, "date": "2026-10-01" }),
+        &json!({ "patient": file }),
     );
     assert_eq!(status, 201, "{body}");
+    // Screenings are dated the day they are recorded: this one is moved a month back, as a
+    // record entered from an earlier visit would be.
+    let month_ago = days_ago(30);
+    backdate_screenings(&s.db, "API-1", &month_ago);
     let (status, body) = post(
         "/api/records/patients/API-1/plans",
         Some(&s.clinician),
-        &json!({ "patient": file, "date": "2026-10-01" }),
+        &json!({ "patient": file, "date": month_ago }),
     );
     assert_eq!(status, 201, "{body}");
+    let (status, _) = post(
+        "/api/records/patients/API-1/consents",
+        Some(&s.clinician),
+        &json!({ "version": "v1", "text": "I consent.", "date": month_ago }),
+    );
+    assert_eq!(status, 201);
     let session = json!({
-        "performed_at": "2026-11-02", "device": "skinpen", "device_serial": "SP-1", "cartridge_lot": "C-1",
+        "performed_at": days_ago(1), "device": "skinpen", "device_serial": "SP-1", "cartridge_lot": "C-1",
         "zones": [{ "site": "cheek", "depth_mm": 1.5, "passes": 3 }], "topicals": [{ "agent": "hyaluronic-acid", "lot": "HA-1" }],
         "endpoint": "pinpoint-bleeding", "operator": "Dr A"
     });
@@ -241,25 +269,19 @@ fn records_need_the_right_token_and_audit_every_read() {
     let (status, body) = post(
         "/api/records/patients/API-1/adverse-events",
         Some(&s.clinician),
-        &json!({ "effect": "bruising", "severity": "mild", "onset": "2026-11-03", "action": "ice" }),
+        &json!({ "effect": "bruising", "severity": "mild", "onset": days_ago(0), "action": "ice" }),
     );
     assert_eq!(status, 201, "{body}");
     let (status, body) = post(
         "/api/records/patients/API-1/adverse-events",
         Some(&s.clinician),
-        &json!({ "effect": "bruising", "severity": "awful", "onset": "2026-11-03", "action": "ice" }),
+        &json!({ "effect": "bruising", "severity": "awful", "onset": days_ago(0), "action": "ice" }),
     );
     assert_json_error(status, &body, 422);
     let (status, _) = post(
         "/api/records/patients/API-1/outcomes",
         Some(&s.clinician),
-        &json!({ "scale": "Goodman & Baron", "score": 3, "assessor": "Dr A", "date": "2026-11-02" }),
-    );
-    assert_eq!(status, 201);
-    let (status, _) = post(
-        "/api/records/patients/API-1/consents",
-        Some(&s.clinician),
-        &json!({ "version": "v1", "text": "I consent." }),
+        &json!({ "scale": "Goodman & Baron", "score": 3, "assessor": "Dr A", "date": days_ago(1) }),
     );
     assert_eq!(status, 201);
     let (status, body) = post(
@@ -541,14 +563,23 @@ fn check_audit_amend_void_and_erase_over_the_api() {
     assert_eq!(body["ok"], true);
     assert_eq!(body["integrity"], "ok");
 
-    let patient =
-        json!({ "code": "CARE-API-1", "birth_year": 1987, "sex": "male", "fitzpatrick": 2 });
-    let (status, body) = post("/api/records/patients", Some(&s.clinician), &patient);
+    // A patient with a session today (consent, screening, plan first), then an outcome.
+    add_p2_like("CARE-API-1", true);
+    let (status, body) = screen_file("CARE-API-1", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = record(
+        "CARE-API-1",
+        "plans",
+        &json!({ "patient": eligible_file() }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let session = session_body(&days_ago(0), ("cheek", 1.0), &json!({}));
+    let (status, body) = record("CARE-API-1", "sessions", &session);
     assert_eq!(status, 201, "{body}");
     let (status, body) = post(
         "/api/records/patients/CARE-API-1/outcomes",
         Some(&s.clinician),
-        &json!({ "scale": "ECCA", "score": 40, "assessor": "Dr A", "date": "2026-11-02" }),
+        &json!({ "scale": "ECCA", "score": 40, "assessor": "Dr A", "date": days_ago(0) }),
     );
     assert_eq!(status, 201, "{body}");
     let old = body["id"].as_i64().expect("id");
@@ -600,7 +631,7 @@ fn check_audit_amend_void_and_erase_over_the_api() {
             .as_str()
             .is_some_and(|p| p.starts_with("erased-"))
     );
-    assert_eq!(body["birth_year"], 1980);
+    assert_eq!(body["birth_year"], 2000);
     let (status, body) = get("/api/records/patients/CARE-API-1/history", Some(&s.viewer));
     assert_json_error(status, &body, 404);
     let (_, audit) = get("/api/records/audit", Some(&s.clinician));
@@ -610,4 +641,258 @@ fn check_audit_amend_void_and_erase_over_the_api() {
     );
     let (_, check) = get("/api/records/check", Some(&s.viewer));
     assert_eq!(check["ok"], true);
+}
+
+/// Adds patient `code` (born 2002, female, Fitzpatrick 3: the contraindicated example's patient)
+/// with the default consent (v1) signed a month ago when `consented`.
+fn add_p2_like(code: &str, consented: bool) {
+    let s = server();
+    let patient = json!({ "code": code, "birth_year": 2002, "sex": "female", "fitzpatrick": 3 });
+    let (status, body) = post("/api/records/patients", Some(&s.clinician), &patient);
+    assert_eq!(status, 201, "{body}");
+    if consented {
+        let (status, body) = post(
+            &format!("/api/records/patients/{code}/consents"),
+            Some(&s.clinician),
+            &json!({ "version": "v1", "text": "I consent.", "date": days_ago(30) }),
+        );
+        assert_eq!(status, 201, "{body}");
+    }
+}
+
+/// The contraindicated example without its history: eligible.
+fn eligible_file() -> Value {
+    let mut file = example("contraindicated.toml");
+    file.as_object_mut().expect("file").remove("history");
+    file
+}
+
+/// POST `body` to patient `code`'s `what` as the clinician.
+fn record(code: &str, what: &str, body: &Value) -> (u16, Value) {
+    post(
+        &format!("/api/records/patients/{code}/{what}"),
+        Some(&server().clinician),
+        body,
+    )
+}
+
+/// Screens patient `code` from patient `file` (JSON) as the clinician.
+fn screen_file(code: &str, file: Value) -> (u16, Value) {
+    record(code, "screenings", &json!({ "patient": file }))
+}
+
+/// A dermapen session on `date` at `zone` (site, depth, passes), with `extra` fields.
+fn session_body(date: &str, zone: (&str, f64), extra: &Value) -> Value {
+    let mut body = json!({
+        "performed_at": date, "device": "dermapen", "device_serial": "D1", "cartridge_lot": "L",
+        "zones": [{ "site": zone.0, "depth_mm": zone.1, "passes": 2 }],
+        "endpoint": "erythema", "operator": "Dr B"
+    });
+    for (key, value) in extra.as_object().into_iter().flatten() {
+        body[key] = value.clone();
+    }
+    body
+}
+
+/// A refusal by a record rule (409) whose message names every one of `words`.
+fn assert_conflict(status: u16, body: &Value, words: &[&str]) {
+    assert_json_error(status, body, 409);
+    let message = body["error"].as_str().unwrap_or_default();
+    for word in words {
+        assert!(message.contains(word), "{word:?} in {message}");
+    }
+}
+
+#[test]
+fn api_overrides_are_bound_to_the_contraindicated_screening_they_override() {
+    add_p2_like("API-OV", true);
+    let contraindicated = example("contraindicated.toml");
+    let over = |reason: &str| json!({ "patient": contraindicated, "override": reason });
+    let (status, body) = record("API-OV", "plans", &over("consultant approved in advance"));
+    assert_conflict(status, &body, &["screen the patient first"]);
+    let (status, body) = screen_file("API-OV", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    let eligible_id = body["id"].clone();
+    let (status, body) = record(
+        "API-OV",
+        "plans",
+        &json!({ "patient": eligible_file(), "override": "consultant approved anyway" }),
+    );
+    assert_conflict(status, &body, &["screen the patient first"]);
+    let (status, body) = record("API-OV", "plans", &json!({ "patient": eligible_file() }));
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = screen_file("API-OV", contraindicated.clone());
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["screening"]["verdict"], "contraindicated");
+    let screening_id = body["id"].clone();
+    let session = session_body(&days_ago(0), ("cheek", 1.0), &json!({}));
+    let (status, body) = record("API-OV", "sessions", &session);
+    assert_conflict(status, &body, &["contraindicated", "carries no override"]);
+    for reason in ["\u{200b}", ".", "\u{200b}.\u{200b}"] {
+        let (status, body) = record("API-OV", "plans", &over(reason));
+        assert_json_error(status, &body, 422);
+        assert_eq!(body["field"], "--override");
+    }
+    let mut wrong = over("scar clinic consultant approved");
+    wrong["overrides_screening"] = eligible_id;
+    let (status, body) = record("API-OV", "plans", &wrong);
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "overrides_screening");
+    let (status, body) = record("API-OV", "plans", &over("scar clinic consultant approved"));
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["record"]["overrides_screening_id"], screening_id);
+    assert_eq!(body["record"]["override_clinician"], "dr-a");
+    assert!(
+        body["record"]["override_rules"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r == "active-acne")),
+        "{body}"
+    );
+    let (status, body) = record("API-OV", "sessions", &session);
+    assert_eq!(status, 201, "{body}");
+}
+
+#[test]
+fn api_screening_follows_the_record_and_keeps_earlier_contraindications() {
+    add_p2_like("API-SC", false);
+    let (status, body) = screen_file("API-SC", example("contraindicated.toml"));
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = screen_file("API-SC", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["screening"]["verdict"], "contraindicated", "{body}");
+    assert!(
+        body["screening"]["findings"]
+            .to_string()
+            .contains("record a clearance")
+    );
+    for (section, key, value, field) in [
+        ("patient", "sex", json!("male"), "patient.sex"),
+        ("patient", "age", json!(40), "patient.age"),
+        ("patient", "fitzpatrick", json!(5), "patient.fitzpatrick"),
+        ("treatment", "date", json!(days_ago(-365)), "treatment.date"),
+    ] {
+        let mut file = eligible_file();
+        file[section][key] = value;
+        let (status, body) = screen_file("API-SC", file);
+        assert_json_error(status, &body, 422);
+        assert_eq!(body["field"], field, "{body}");
+    }
+    let (status, _) = record(
+        "API-SC",
+        "screenings",
+        &json!({ "patient": eligible_file(), "date": "2020-01-01" }),
+    );
+    assert!((400..500).contains(&status), "a screening takes no date");
+    for rule in ["active-acne", "keloid-tendency"] {
+        let (status, body) = record(
+            "API-SC",
+            "clearances",
+            &json!({ "rule": rule, "reason": "resolved on examination today" }),
+        );
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["cleared_by"], "dr-a");
+    }
+    let (status, body) = record(
+        "API-SC",
+        "clearances",
+        &json!({ "rule": "active-acne", "reason": "." }),
+    );
+    assert_json_error(status, &body, 422);
+    let (status, body) = screen_file("API-SC", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    assert_ne!(body["screening"]["verdict"], "contraindicated", "{body}");
+}
+
+#[test]
+fn api_sessions_need_consent_reasons_and_late_entries() {
+    add_p2_like("API-SE", false);
+    let (status, body) = screen_file("API-SE", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    backdate_screenings(&server().db, "API-SE", &days_ago(10));
+    let (status, body) = record(
+        "API-SE",
+        "plans",
+        &json!({ "patient": eligible_file(), "date": days_ago(10) }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let today = days_ago(0);
+    let (status, body) = record(
+        "API-SE",
+        "sessions",
+        &session_body(&today, ("cheek", 1.0), &json!({})),
+    );
+    assert_conflict(status, &body, &["no consent of version v1"]);
+    let (status, _) = record(
+        "API-SE",
+        "consents",
+        &json!({ "version": "v1", "text": "I consent.", "date": days_ago(10) }),
+    );
+    assert_eq!(status, 201);
+    let outcome = |date: &str| {
+        record(
+            "API-SE",
+            "outcomes",
+            &json!({ "scale": "Goodman & Baron", "score": 3, "assessor": "Dr B", "date": date }),
+        )
+    };
+    let (status, body) = outcome(&today);
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "assessed_at");
+    let mut skinpen = session_body(&today, ("cheek", 2.5), &json!({}));
+    skinpen["device"] = json!("skinpen");
+    let (status, body) = record("API-SE", "sessions", &skinpen);
+    assert_conflict(status, &body, &["labelled maximum 1.5 mm", "depth_reason"]);
+    skinpen["depth_reason"] = json!("deep boxcar scars, consultant plan");
+    let (status, body) = record("API-SE", "sessions", &skinpen);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["depth_reason"], "deep boxcar scars, consultant plan");
+    let eye = session_body(&today, ("periorbital", 2.5), &json!({}));
+    let (status, body) = record("API-SE", "sessions", &eye);
+    assert_conflict(status, &body, &["site's maximum depth 0.5 mm"]);
+    let eye = session_body(
+        &today,
+        ("periorbital", 2.5),
+        &json!({ "depth_reason": "documented scar under the eye" }),
+    );
+    let (status, body) = record("API-SE", "sessions", &eye);
+    assert_conflict(status, &body, &["already recorded on", "same_day_reason"]);
+    let eye = session_body(
+        &today,
+        ("periorbital", 2.5),
+        &json!({ "depth_reason": "documented scar under the eye", "same_day_reason": "the eye zone was missed this morning" }),
+    );
+    let (status, body) = record("API-SE", "sessions", &eye);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        body["same_day_reason"],
+        "the eye zone was missed this morning"
+    );
+    let (status, body) = outcome(&days_ago(1));
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "assessed_at");
+    let (status, body) = record(
+        "API-SE",
+        "adverse-events",
+        &json!({ "effect": "bruising", "severity": "mild", "onset": days_ago(1), "action": "ice" }),
+    );
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "onset");
+    // A contraindicated screening today: a session dated before it is a late entry.
+    let (status, body) = screen_file("API-SE", example("contraindicated.toml"));
+    assert_eq!(status, 201, "{body}");
+    let earlier = session_body(&days_ago(1), ("cheek", 1.0), &json!({}));
+    let (status, body) = record("API-SE", "sessions", &earlier);
+    assert_conflict(
+        status,
+        &body,
+        &["before the latest screening", "late_entry"],
+    );
+    let earlier = session_body(
+        &days_ago(1),
+        ("cheek", 1.0),
+        &json!({ "late_entry": "entered from the paper chart" }),
+    );
+    let (status, body) = record("API-SE", "sessions", &earlier);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["late_entry"], "entered from the paper chart");
 }

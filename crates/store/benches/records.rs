@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use chrono::{Duration, Utc};
+use chrono::{Datelike, Duration, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use microneedling_core::KnowledgeBase;
 use microneedling_core::patient::Patient;
@@ -24,19 +24,34 @@ fn ready_store(path: &std::path::Path, kb: &KnowledgeBase) -> Store {
         })
         .expect("patient");
     let today = Utc::now().date_naive();
-    let text = "[patient]\nage = 35\nsex = \"female\"\nfitzpatrick = 3\n[treatment]\nindication = \"wrinkles\"\n";
-    let patient = Patient::from_toml("bench", text, kb, today).expect("patient file");
+    // Treated today: the age follows the birth year, as the store checks.
+    let text = format!(
+        "[patient]\nage = {}\nsex = \"female\"\nfitzpatrick = 3\n[treatment]\nindication = \"wrinkles\"\n",
+        today.year() - 1990
+    );
+    let patient = Patient::from_toml("bench", &text, kb, today).expect("patient file");
     let screening = assess(kb, &patient, None, &kb.isotretinoin_policy)
         .expect("assess")
         .screening;
     store
-        .record_screening(
+        .record_consent(
             "B",
-            &serde_json::json!({}),
-            &screening,
-            today - Duration::days(3),
+            microneedling_store::DEFAULT_CONSENT_VERSION,
+            "I consent to microneedling.",
+            today - Duration::days(4),
         )
-        .expect("screening");
+        .expect("consent");
+    let id = store
+        .record_screening("B", &patient, &screening)
+        .expect("screening")
+        .id;
+    store
+        .connection()
+        .execute(
+            "UPDATE screening SET screened_at = ?1 WHERE id = ?2",
+            rusqlite::params![(today - Duration::days(3)).to_string(), id],
+        )
+        .expect("backdated");
     store
 }
 
@@ -58,6 +73,9 @@ fn session(i: i64) -> NewSession {
         topicals: Vec::new(),
         endpoint: "erythema".into(),
         operator: "bench".into(),
+        late_entry: Some("benchmark: sessions entered after the fact".into()),
+        depth_reason: None,
+        same_day_reason: Some("benchmark: many sessions a day".into()),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The clinical records other than sessions: screenings, consent, plans, adverse events, outcomes
 //! and photo metadata. Each is checked, then written with its audit row in one transaction.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
+use microneedling_core::patient::Patient;
 use microneedling_core::plan::Plan;
 use microneedling_core::screening::Screening;
 use microneedling_core::{InputError, KnowledgeBase};
@@ -10,12 +11,24 @@ use rusqlite::{TransactionBehavior, params};
 use crate::audit::audit;
 use crate::input::{check_date, sha256_hex, text_field};
 use crate::patients::patient_row;
-use crate::{NewAdverseEvent, NewOutcome, NewPhoto, PatientRecord, Result, SEVERITIES, Store};
+use crate::safety::{
+    check_after_first_session, check_patient_file, late_entry, override_target,
+    with_earlier_findings,
+};
+use crate::{
+    NewAdverseEvent, NewOutcome, NewPhoto, PatientRecord, PlanRecord, RecordedScreening, Result,
+    SEVERITIES, Store,
+};
+
+/// The audit detail's note of a late entry.
+pub(crate) fn late_note(late: Option<&str>) -> String {
+    late.map_or(String::new(), |r| format!(" (late entry: {r})"))
+}
 
 impl Store {
     /// Runs `insert` for patient `code` in one immediate transaction and appends its audit row
     /// (`entity`, the detail `insert` returns): all or nothing. Returns the new row's id.
-    fn insert_for_patient(
+    pub(crate) fn insert_for_patient(
         &mut self,
         code: &str,
         entity: &str,
@@ -44,28 +57,41 @@ impl Store {
         Ok(id)
     }
 
-    /// Records a screening (inputs as given, verdict, findings, knowledge-base version).
+    /// Records a screening of the patient file `patient` on the day it is recorded. The file
+    /// must describe the recorded patient and plan a treatment at most
+    /// [`crate::TREATMENT_HORIZON_DAYS`] ahead; a contraindication an earlier screening found
+    /// is kept (and the verdict contraindicated) unless a clearance was recorded since.
     pub fn record_screening(
         &mut self,
         code: &str,
-        inputs: &serde_json::Value,
+        patient: &Patient,
         screening: &Screening,
-        at: NaiveDate,
-    ) -> Result<i64> {
-        self.insert_for_patient(code, "screening", |tx, patient| {
-            check_date("screened_at", at, patient)?;
+    ) -> Result<RecordedScreening> {
+        let at = Utc::now().date_naive();
+        let inputs = serde_json::to_value(patient)?;
+        let mut effective = None;
+        let id = self.insert_for_patient(code, "screening", |tx, record| {
+            check_patient_file(record, patient)?;
+            check_date("screened_at", at, record)?;
+            let kept = with_earlier_findings(tx, record.id, screening)?;
             tx.execute(
                 "INSERT INTO screening (patient_id, screened_at, inputs, verdict, findings, knowledge_base_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
-                    patient.id,
+                    record.id,
                     at.to_string(),
                     inputs.to_string(),
-                    screening.verdict.as_str(),
-                    serde_json::to_string(&screening.findings)?,
-                    screening.edition.knowledge_base_version
+                    kept.verdict.as_str(),
+                    serde_json::to_string(&kept.findings)?,
+                    kept.edition.knowledge_base_version
                 ],
             )?;
-            Ok(screening.verdict.as_str().to_string())
+            let detail = kept.verdict.as_str().to_string();
+            effective = Some(kept);
+            Ok(detail)
+        })?;
+        Ok(RecordedScreening {
+            id,
+            screening: effective.unwrap_or_else(|| screening.clone()),
         })
     }
 
@@ -90,14 +116,44 @@ impl Store {
         })
     }
 
-    /// Records a plan (with its override, if any).
-    pub fn record_plan(&mut self, code: &str, plan: &Plan, created: NaiveDate) -> Result<i64> {
-        self.insert_for_patient(code, "plan", |tx, patient| {
-            check_date("created_at", created, patient)?;
+    /// Records a plan of the patient file `patient` (which must describe the recorded patient).
+    /// An override is bound to the contraindicated screening it overrides (`overrides_screening`,
+    /// else the latest contraindicated one on or before `created`), accepts that screening's
+    /// contraindicated rules and names the writer as the clinician.
+    pub fn record_plan(
+        &mut self,
+        code: &str,
+        patient: &Patient,
+        plan: &Plan,
+        created: NaiveDate,
+        overrides_screening: Option<i64>,
+    ) -> Result<PlanRecord> {
+        if plan.override_.is_none()
+            && let Some(id) = overrides_screening
+        {
+            return Err(InputError::new(
+                "overrides_screening",
+                id,
+                "no screening without an override reason",
+            )
+            .into());
+        }
+        let clinician = self.actor.clone();
+        let mut binding = None;
+        let id = self.insert_for_patient(code, "plan", |tx, record| {
+            check_patient_file(record, patient)?;
+            check_date("created_at", created, record)?;
+            if plan.override_.is_some() {
+                binding = Some(override_target(tx, record, overrides_screening, created)?);
+            }
+            let (screening_id, rules) = match &binding {
+                Some((id, rules)) => (Some(*id), Some(serde_json::to_string(rules)?)),
+                None => (None, None),
+            };
             tx.execute(
-                "INSERT INTO plan (patient_id, created_at, indication, device, sessions, interval_weeks, verdict, override_reason, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO plan (patient_id, created_at, indication, device, sessions, interval_weeks, verdict, override_reason, body, overrides_screening_id, override_rules, override_clinician) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
-                    patient.id,
+                    record.id,
                     created.to_string(),
                     plan.indication,
                     plan.device.id,
@@ -105,13 +161,38 @@ impl Store {
                     plan.interval_weeks,
                     plan.verdict.as_str(),
                     plan.override_.as_ref().map(|o| o.reason.clone()),
-                    serde_json::to_string(plan)?
+                    serde_json::to_string(plan)?,
+                    screening_id,
+                    rules,
+                    screening_id.map(|_| clinician.clone()),
                 ],
             )?;
-            Ok(match &plan.override_ {
-                Some(o) => format!("{} with override: {}", plan.indication, o.reason),
-                None => plan.indication.clone(),
+            Ok(match (&plan.override_, &binding) {
+                (Some(o), Some((id, rules))) => format!(
+                    "{} with override of screening {id} ({}) by {clinician}: {}",
+                    plan.indication,
+                    rules.join(", "),
+                    o.reason
+                ),
+                _ => plan.indication.clone(),
             })
+        })?;
+        let (overrides_screening_id, override_rules) = match binding {
+            Some((id, rules)) => (Some(id), rules),
+            None => (None, Vec::new()),
+        };
+        Ok(PlanRecord {
+            id,
+            created_at: created.to_string(),
+            indication: plan.indication.clone(),
+            device: plan.device.id.clone(),
+            sessions: plan.sessions,
+            interval_weeks: plan.interval_weeks,
+            verdict: plan.verdict.as_str().to_string(),
+            override_reason: plan.override_.as_ref().map(|o| o.reason.clone()),
+            override_clinician: overrides_screening_id.map(|_| clinician),
+            overrides_screening_id,
+            override_rules,
         })
     }
 
@@ -126,6 +207,8 @@ impl Store {
         let action = text_field("action", &e.action, 1000)?;
         self.insert_for_patient(&e.code, "adverse_event", |tx, patient| {
             check_date("onset", e.onset, patient)?;
+            check_after_first_session(tx, patient, "onset", e.onset)?;
+            let late = late_entry(tx, patient, "the adverse event", e.onset, e.late_entry.as_deref())?;
             if let Some(resolved) = e.resolved {
                 check_date("resolved", resolved, patient)?;
                 if resolved < e.onset {
@@ -143,10 +226,10 @@ impl Store {
                 }
             }
             tx.execute(
-                "INSERT INTO adverse_event (patient_id, session_id, effect, severity, onset, resolved, action) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![patient.id, e.session_id, e.effect, e.severity, e.onset.to_string(), e.resolved.map(|d| d.to_string()), action],
+                "INSERT INTO adverse_event (patient_id, session_id, effect, severity, onset, resolved, action, late_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![patient.id, e.session_id, e.effect, e.severity, e.onset.to_string(), e.resolved.map(|d| d.to_string()), action, late],
             )?;
-            Ok(format!("{} ({})", e.effect, e.severity))
+            Ok(format!("{} ({}){}", e.effect, e.severity, late_note(late.as_deref())))
         })
     }
 
@@ -158,11 +241,13 @@ impl Store {
         }
         self.insert_for_patient(&o.code, "outcome", |tx, patient| {
             check_date("assessed_at", o.assessed_at, patient)?;
+            check_after_first_session(tx, patient, "assessed_at", o.assessed_at)?;
+            let late = late_entry(tx, patient, "the outcome", o.assessed_at, o.late_entry.as_deref())?;
             tx.execute(
-                "INSERT INTO outcome (patient_id, assessed_at, scale, score, assessor) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![patient.id, o.assessed_at.to_string(), scale, o.score, assessor],
+                "INSERT INTO outcome (patient_id, assessed_at, scale, score, assessor, late_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![patient.id, o.assessed_at.to_string(), scale, o.score, assessor, late],
             )?;
-            Ok(format!("{scale} {}", o.score))
+            Ok(format!("{scale} {}{}", o.score, late_note(late.as_deref())))
         })
     }
 

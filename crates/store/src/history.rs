@@ -6,8 +6,8 @@
 use rusqlite::{Connection, Row};
 
 use crate::{
-    AdverseEventRecord, ConsentRecord, History, OutcomeRecord, PhotoRecord, PlanRecord, Result,
-    ScreeningRecord, SessionRecord, Store, Trend,
+    AdverseEventRecord, ClearanceRecord, ConsentRecord, History, OutcomeRecord, PhotoRecord,
+    PlanRecord, Result, ScreeningRecord, SessionRecord, Store, Trend,
 };
 
 impl Store {
@@ -18,7 +18,7 @@ impl Store {
         let outcomes = rows(
             c,
             id,
-            "SELECT id, assessed_at, scale, score, assessor FROM outcome WHERE patient_id = ?1 ORDER BY assessed_at, id",
+            "SELECT id, assessed_at, scale, score, assessor, late_entry FROM outcome WHERE patient_id = ?1 ORDER BY assessed_at, id",
             outcome,
         )?;
         let changes = self.record_changes(id)?;
@@ -48,19 +48,19 @@ impl Store {
             plans: rows(
                 c,
                 id,
-                "SELECT id, created_at, indication, device, sessions, interval_weeks, verdict, override_reason FROM plan WHERE patient_id = ?1 ORDER BY created_at, id",
+                "SELECT id, created_at, indication, device, sessions, interval_weeks, verdict, override_reason, overrides_screening_id, override_rules, override_clinician FROM plan WHERE patient_id = ?1 ORDER BY created_at, id",
                 plan,
             )?,
             sessions: rows(
                 c,
                 id,
-                "SELECT id, plan_id, performed_at, device, device_serial, cartridge_lot, zones, topicals, endpoint, operator, warnings FROM session WHERE patient_id = ?1 ORDER BY performed_at, id",
+                "SELECT id, plan_id, performed_at, device, device_serial, cartridge_lot, zones, topicals, endpoint, operator, warnings, late_entry, depth_reason, same_day_reason FROM session WHERE patient_id = ?1 ORDER BY performed_at, id",
                 session,
             )?,
             adverse_events: rows(
                 c,
                 id,
-                "SELECT id, session_id, effect, severity, onset, resolved, action FROM adverse_event WHERE patient_id = ?1 ORDER BY onset, id",
+                "SELECT id, session_id, effect, severity, onset, resolved, action, late_entry FROM adverse_event WHERE patient_id = ?1 ORDER BY onset, id",
                 adverse_event,
             )?,
             photos: rows(
@@ -68,6 +68,12 @@ impl Store {
                 id,
                 "SELECT id, taken_at, view, file_sha256, photo_consent FROM photo WHERE patient_id = ?1 ORDER BY taken_at, id",
                 photo,
+            )?,
+            clearances: rows(
+                c,
+                id,
+                "SELECT id, rule, reason, cleared_by, cleared_at, after_screening_id FROM clearance WHERE patient_id = ?1 ORDER BY cleared_at, id",
+                clearance,
             )?,
             trends: trends(&current),
             changes,
@@ -141,6 +147,12 @@ fn plan(r: &Row<'_>) -> rusqlite::Result<PlanRecord> {
         interval_weeks: r.get(5)?,
         verdict: r.get(6)?,
         override_reason: r.get(7)?,
+        overrides_screening_id: r.get(8)?,
+        override_rules: r
+            .get::<_, Option<String>>(9)?
+            .and_then(|rules| serde_json::from_str(&rules).ok())
+            .unwrap_or_default(),
+        override_clinician: r.get(10)?,
     })
 }
 
@@ -160,6 +172,9 @@ fn session(r: &Row<'_>) -> rusqlite::Result<SessionRecord> {
         endpoint: r.get(8)?,
         operator: r.get(9)?,
         warnings: serde_json::from_str(&warnings).unwrap_or_default(),
+        late_entry: r.get(11)?,
+        depth_reason: r.get(12)?,
+        same_day_reason: r.get(13)?,
     })
 }
 
@@ -172,6 +187,7 @@ fn adverse_event(r: &Row<'_>) -> rusqlite::Result<AdverseEventRecord> {
         onset: r.get(4)?,
         resolved: r.get(5)?,
         action: r.get(6)?,
+        late_entry: r.get(7)?,
     })
 }
 
@@ -182,6 +198,7 @@ fn outcome(r: &Row<'_>) -> rusqlite::Result<OutcomeRecord> {
         scale: r.get(2)?,
         score: r.get(3)?,
         assessor: r.get(4)?,
+        late_entry: r.get(5)?,
     })
 }
 
@@ -192,5 +209,16 @@ fn photo(r: &Row<'_>) -> rusqlite::Result<PhotoRecord> {
         view: r.get(2)?,
         file_sha256: r.get(3)?,
         photo_consent: r.get(4)?,
+    })
+}
+
+fn clearance(r: &Row<'_>) -> rusqlite::Result<ClearanceRecord> {
+    Ok(ClearanceRecord {
+        id: r.get(0)?,
+        rule: r.get(1)?,
+        reason: r.get(2)?,
+        cleared_by: r.get(3)?,
+        cleared_at: r.get(4)?,
+        after_screening_id: r.get(5)?,
     })
 }

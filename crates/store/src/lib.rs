@@ -7,7 +7,7 @@
 //!
 //! Every write is one immediate transaction: validated first, written with its audit row, or not at
 //! all. Rules the store enforces: no session after a contraindicated screening unless the plan
-//! carries an override; no session on a screening older than the configured age; a session sooner
+//! carries an override bound to that screening (`safety`); no session on a screening older than the configured age; a session sooner
 //! than the plan's interval is recorded with a warning.
 //!
 //! One module per concern, all methods of [`Store`]: `open` (files, pragmas, migrations),
@@ -29,6 +29,7 @@ mod input;
 mod open;
 mod patients;
 pub mod records;
+mod safety;
 pub mod schema;
 mod sessions;
 mod users;
@@ -38,12 +39,15 @@ pub use error::{Result, StoreError};
 pub use input::{parse_date_or_today, parse_date_time, sha256_hex};
 pub use open::default_path;
 pub use records::*;
+pub use safety::TREATMENT_HORIZON_DAYS;
 pub use users::UserRecord;
 
 /// How long a writer waits for another before reporting `Busy`.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default age after which a screening must be refreshed before a session, days.
 pub const DEFAULT_SCREENING_MAX_AGE_DAYS: i64 = 180;
+/// The consent version a session needs on record unless the store is told otherwise.
+pub const DEFAULT_CONSENT_VERSION: &str = "v1";
 pub const SEVERITIES: [&str; 3] = ["mild", "moderate", "severe"];
 pub const ENDPOINTS: [&str; 2] = ["erythema", "pinpoint-bleeding"];
 
@@ -55,4 +59,14 @@ pub struct Store {
     pub screening_max_age_days: i64,
     /// The record the next insert replaces (set only by `amend`, taken by the insert).
     amending: Option<changes::Amends>,
+    /// The consent version a session needs on record for its patient.
+    pub consent_version: String,
+}
+
+/// A recorded screening: its id and what was recorded (the screening of the file with any
+/// contraindication found earlier and not cleared).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedScreening {
+    pub id: i64,
+    pub screening: microneedling_core::screening::Screening,
 }

@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::{BUSY_TIMEOUT, DEFAULT_SCREENING_MAX_AGE_DAYS, Result, Store, StoreError, schema};
+use crate::{
+    BUSY_TIMEOUT, DEFAULT_CONSENT_VERSION, DEFAULT_SCREENING_MAX_AGE_DAYS, Result, Store,
+    StoreError, schema,
+};
 
 /// The default database file: `$XDG_DATA_HOME/microneedling/records.db`, else
 /// `~/.local/share/microneedling/records.db`, else `./microneedling-records.db`.
@@ -193,6 +196,7 @@ impl Store {
             actor: actor.to_string(),
             screening_max_age_days: DEFAULT_SCREENING_MAX_AGE_DAYS,
             amending: None,
+            consent_version: DEFAULT_CONSENT_VERSION.to_string(),
         };
         if migrate {
             store.migrate_to(schema::LATEST_VERSION)?;

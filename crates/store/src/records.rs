@@ -53,6 +53,17 @@ pub struct NewSession {
     /// `erythema` or `pinpoint-bleeding`.
     pub endpoint: String,
     pub operator: String,
+    /// Why a session dated before the latest screening, or more than a day before it is entered,
+    /// is recorded late (required then).
+    #[serde(default)]
+    pub late_entry: Option<String>,
+    /// Why a zone goes past the device's labelled maximum or the site's maximum depth (required
+    /// then).
+    #[serde(default)]
+    pub depth_reason: Option<String>,
+    /// Why a second session of the patient on one day is recorded (required then).
+    #[serde(default)]
+    pub same_day_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +80,12 @@ pub struct SessionRecord {
     pub endpoint: String,
     pub operator: String,
     pub warnings: Vec<String>,
+    /// The late-entry reason, when the session was recorded late.
+    pub late_entry: Option<String>,
+    /// The reason for a depth past the device's or the site's limit.
+    pub depth_reason: Option<String>,
+    /// The reason for a second session on one day.
+    pub same_day_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,6 +99,10 @@ pub struct NewAdverseEvent {
     pub onset: NaiveDate,
     pub resolved: Option<NaiveDate>,
     pub action: String,
+    /// Why an event with an onset before the latest screening, or more than a day ago, is
+    /// recorded late (required then).
+    #[serde(default)]
+    pub late_entry: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,6 +115,7 @@ pub struct AdverseEventRecord {
     pub onset: String,
     pub resolved: Option<String>,
     pub action: String,
+    pub late_entry: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,6 +126,10 @@ pub struct NewOutcome {
     pub scale: String,
     pub score: f64,
     pub assessor: String,
+    /// Why an assessment dated before the latest screening, or more than a day ago, is recorded
+    /// late (required then).
+    #[serde(default)]
+    pub late_entry: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +140,7 @@ pub struct OutcomeRecord {
     pub scale: String,
     pub score: f64,
     pub assessor: String,
+    pub late_entry: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,6 +183,26 @@ pub struct PlanRecord {
     pub interval_weeks: u32,
     pub verdict: String,
     pub override_reason: Option<String>,
+    /// The contraindicated screening the override is bound to.
+    pub overrides_screening_id: Option<i64>,
+    /// The contraindicated rules of that screening the override accepts.
+    pub override_rules: Vec<String>,
+    /// Who wrote the override (the writer the audit log names).
+    pub override_clinician: Option<String>,
+}
+
+/// A contraindication found earlier, cleared: re-screenings after it may drop the rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClearanceRecord {
+    pub id: i64,
+    /// The screening rule id cleared.
+    pub rule: String,
+    pub reason: String,
+    pub cleared_by: String,
+    pub cleared_at: String,
+    /// The latest screening when the clearance was recorded.
+    pub after_screening_id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,6 +236,7 @@ pub struct History {
     pub adverse_events: Vec<AdverseEventRecord>,
     pub outcomes: Vec<OutcomeRecord>,
     pub photos: Vec<PhotoRecord>,
+    pub clearances: Vec<ClearanceRecord>,
     pub trends: Vec<Trend>,
     /// Records amended (superseded by a newer one) or voided: each stays in its list above,
     /// this says which and why. A record not named here is current.

@@ -2,7 +2,7 @@
 //! order, in its own transaction. A later backend (PostgreSQL) follows the same table shapes.
 
 /// Every migration, oldest first: index + 1 is the schema version it produces.
-pub const MIGRATIONS: [&str; 5] = [
+pub const MIGRATIONS: [&str; 6] = [
     // 1: the clinical record.
     r#"
     CREATE TABLE patient (
@@ -163,6 +163,30 @@ pub const MIGRATIONS: [&str; 5] = [
         WHERE EXISTS (SELECT 1 FROM patient p WHERE audit_log.detail = 'history of ' || p.code);
     CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
+    // 6: clinical safety. An override names the screening it overrides, the contraindicated
+    // rules it accepts (JSON list) and the clinician; clearances of a contraindication found
+    // earlier; late-entry reasons of backdated records; the reasons for a depth past a limit and for a
+    // second session on one day.
+    r#"
+    ALTER TABLE plan ADD COLUMN overrides_screening_id INTEGER REFERENCES screening(id);
+    ALTER TABLE plan ADD COLUMN override_rules TEXT;
+    ALTER TABLE plan ADD COLUMN override_clinician TEXT;
+    ALTER TABLE session ADD COLUMN late_entry TEXT;
+    ALTER TABLE session ADD COLUMN depth_reason TEXT;
+    ALTER TABLE session ADD COLUMN same_day_reason TEXT;
+    ALTER TABLE adverse_event ADD COLUMN late_entry TEXT;
+    ALTER TABLE outcome ADD COLUMN late_entry TEXT;
+    CREATE TABLE clearance (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patient(id),
+        rule TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        cleared_by TEXT NOT NULL,
+        cleared_at TEXT NOT NULL,
+        after_screening_id INTEGER NOT NULL REFERENCES screening(id)
+    );
+    CREATE INDEX clearance_by_patient ON clearance(patient_id, rule);
     "#,
 ];
 

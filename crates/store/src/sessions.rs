@@ -1,16 +1,22 @@
 //! Sessions: the most checked record. The input is checked against the knowledge base first
 //! (device, zones, topicals, endpoint); then, inside the write's transaction, against the
-//! patient's record: a recent enough screening, an override plan after a contraindicated one,
-//! and the plan's interval (a warning, not a refusal).
+//! patient's record: a recent enough screening, an override plan bound to a contraindicated one,
+//! a consent of the required version, a late-entry reason when backdated, a reason for a depth
+//! past the device's or the site's limit and for a second session on one day, and the plan's
+//! interval (a warning, not a refusal).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use microneedling_core::screening::Verdict;
 use microneedling_core::{InputError, KnowledgeBase};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
+use microneedling_core::reason::meaningful;
+
 use crate::audit::audit;
+use crate::clinical::late_note;
 use crate::input::{SESSION_TIME, check_date, text_field};
 use crate::patients::patient_row;
+use crate::safety::{contraindicated_rules, late_entry};
 use crate::{ENDPOINTS, NewSession, PatientRecord, Result, SessionRecord, Store, StoreError};
 
 /// The fields of a session as they will be stored, once checked.
@@ -25,7 +31,16 @@ struct CheckedFields {
 struct PlanInForce {
     id: i64,
     interval_weeks: u32,
-    override_reason: Option<String>,
+    overrides_screening_id: Option<i64>,
+    override_rules: Vec<String>,
+}
+
+/// The latest screening on or before a session's date.
+struct CurrentScreening {
+    id: i64,
+    screened_at: String,
+    verdict: String,
+    rules: Vec<String>,
 }
 
 impl Store {
@@ -33,28 +48,58 @@ impl Store {
     pub fn add_session(&mut self, kb: &KnowledgeBase, s: &NewSession) -> Result<SessionRecord> {
         let amends = self.amending.take();
         let fields = check_fields(kb, s)?;
+        let beyond = beyond_limits(kb, s)?;
+        let depth_reason = match (&s.depth_reason, beyond.is_empty()) {
+            (Some(reason), _) => Some(meaningful("depth_reason", reason)?),
+            (None, true) => None,
+            (None, false) => {
+                return Err(StoreError::Rule(format!(
+                    "{}: {}: a depth past a limit needs a reason (--depth-reason \"reason\"; API: depth_reason)",
+                    s.code,
+                    beyond.join("; ")
+                )));
+            }
+        };
+        let same_day_reason = s
+            .same_day_reason
+            .as_deref()
+            .map(|r| meaningful("same_day_reason", r))
+            .transpose()?;
         let actor = self.actor.clone();
         let max_age = self.screening_max_age_days;
+        let consent_version = self.consent_version.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let patient = patient_row(&tx, &s.code)?;
         let date = s.performed_at.date();
         check_date("performed_at", date, &patient)?;
-        let verdict = current_screening_verdict(&tx, &patient, s, max_age)?;
+        let late = late_entry(&tx, &patient, "the session", date, s.late_entry.as_deref())?;
+        let screening = current_screening(&tx, &patient, s, max_age)?;
         let plan = plan_in_force(&tx, &patient, date)?;
-        if verdict == Verdict::Contraindicated.as_str()
-            && plan.as_ref().is_none_or(|p| p.override_reason.is_none())
-        {
+        check_override(&s.code, &screening, plan.as_ref())?;
+        check_consent(&tx, &patient, date, &consent_version)?;
+        let same_day = same_day_session(&tx, &patient, date)?;
+        if let (Some(other), None) = (same_day, &same_day_reason) {
             return Err(StoreError::Rule(format!(
-                "{}: the latest screening is contraindicated and no plan carries an override: no session",
+                "{}: session {other} is already recorded on {date}: a second session on one day needs a reason (--same-day-reason \"reason\"; API: same_day_reason)",
                 s.code
             )));
         }
-        let warnings = match &plan {
+        let mut warnings = match &plan {
             Some(plan) => interval_warnings(&tx, &patient, s.performed_at, plan)?,
             None => Vec::new(),
         };
+        if let Some(reason) = &depth_reason {
+            for b in &beyond {
+                warnings.push(format!("{b}: depth reason: {reason}"));
+            }
+        }
+        if let (Some(other), Some(reason)) = (same_day, &same_day_reason) {
+            warnings.push(format!(
+                "second session on {date} (after session {other}): {reason}"
+            ));
+        }
         let record = SessionRecord {
             id: 0,
             plan_id: plan.map(|p| p.id),
@@ -67,11 +112,17 @@ impl Store {
             endpoint: s.endpoint.clone(),
             operator: fields.operator,
             warnings,
+            late_entry: late,
+            depth_reason,
+            same_day_reason,
         };
         let id = insert_session(&tx, &patient, &record)?;
         let detail = format!(
-            "patient #{}: {} {}",
-            patient.id, record.device, s.performed_at
+            "patient #{}: {} {}{}",
+            patient.id,
+            record.device,
+            s.performed_at,
+            late_note(record.late_entry.as_deref())
         );
         audit(&tx, &actor, "create", "session", Some(id), &detail)?;
         if let Some(amends) = amends {
@@ -80,6 +131,94 @@ impl Store {
         tx.commit()?;
         Ok(SessionRecord { id, ..record })
     }
+}
+
+/// Each zone set past the device's labelled maximum or the site's maximum depth, described.
+fn beyond_limits(kb: &KnowledgeBase, s: &NewSession) -> Result<Vec<String>> {
+    let device = kb.device(&s.device)?;
+    let mut beyond = Vec::new();
+    for (i, zone) in s.zones.iter().enumerate() {
+        let n = i + 1;
+        if let Some(max) = device
+            .labelled_max_mm
+            .filter(|max| zone.depth_mm > max + 1e-9)
+        {
+            beyond.push(format!(
+                "zone {n} ({}) at {} mm is beyond {}'s labelled maximum {max} mm",
+                zone.site, zone.depth_mm, device.id
+            ));
+        }
+        let site_max = kb.site(&zone.site)?.depth_guide_mm.max;
+        if zone.depth_mm > site_max + 1e-9 {
+            beyond.push(format!(
+                "zone {n} ({}) at {} mm is beyond the site's maximum depth {site_max} mm",
+                zone.site, zone.depth_mm
+            ));
+        }
+    }
+    Ok(beyond)
+}
+
+/// After a contraindicated screening, the plan in force must carry an override bound to that
+/// screening that accepts each of its contraindicated rules.
+fn check_override(
+    code: &str,
+    screening: &CurrentScreening,
+    plan: Option<&PlanInForce>,
+) -> Result<()> {
+    if screening.verdict != Verdict::Contraindicated.as_str() {
+        return Ok(());
+    }
+    let bound = plan.is_some_and(|p| {
+        p.overrides_screening_id == Some(screening.id)
+            && screening.rules.iter().all(|r| p.override_rules.contains(r))
+    });
+    if bound {
+        return Ok(());
+    }
+    Err(StoreError::Rule(format!(
+        "{code}: the latest screening ({}, {}) is contraindicated ({}) and the plan in force carries no override of it: no session; record a plan with --override \"reason\" --overrides-screening {}",
+        screening.id,
+        screening.screened_at,
+        screening.rules.join(", "),
+        screening.id
+    )))
+}
+
+/// A session needs a consent of the required version signed on or before its date.
+fn check_consent(
+    tx: &Transaction<'_>,
+    patient: &PatientRecord,
+    date: NaiveDate,
+    version: &str,
+) -> Result<()> {
+    let signed: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM consent WHERE patient_id = ?1 AND version = ?2 AND signed_at <= ?3)",
+        params![patient.id, version, date.to_string()],
+        |r| r.get(0),
+    )?;
+    if signed {
+        return Ok(());
+    }
+    Err(StoreError::Rule(format!(
+        "{}: no consent of version {version} signed on or before {date} is on record: record it first (records consent {} --version {version} --text-file FILE)",
+        patient.code, patient.code
+    )))
+}
+
+/// A session of the patient already recorded on `date`, if any.
+fn same_day_session(
+    tx: &Transaction<'_>,
+    patient: &PatientRecord,
+    date: NaiveDate,
+) -> Result<Option<i64>> {
+    Ok(tx
+        .query_row(
+            "SELECT id FROM session WHERE patient_id = ?1 AND substr(performed_at, 1, 10) = ?2 ORDER BY id LIMIT 1",
+            params![patient.id, date.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// Checks the session against the knowledge base and the fields' limits, naming the first field
@@ -123,23 +262,23 @@ fn check_fields(kb: &KnowledgeBase, s: &NewSession) -> Result<CheckedFields> {
     })
 }
 
-/// The verdict of the latest screening on or before the session's date, refusing the session
-/// when there is none or it is older than `max_age` days.
-fn current_screening_verdict(
+/// The latest screening on or before the session's date, refusing the session when there is
+/// none or it is older than `max_age` days.
+fn current_screening(
     tx: &Transaction<'_>,
     patient: &PatientRecord,
     s: &NewSession,
     max_age: i64,
-) -> Result<String> {
+) -> Result<CurrentScreening> {
     let date = s.performed_at.date();
-    let screening: Option<(String, String)> = tx
+    let screening: Option<(i64, String, String, String)> = tx
         .query_row(
-            "SELECT verdict, screened_at FROM screening WHERE patient_id = ?1 AND screened_at <= ?2 ORDER BY screened_at DESC, id DESC LIMIT 1",
+            "SELECT id, verdict, screened_at, findings FROM screening WHERE patient_id = ?1 AND screened_at <= ?2 ORDER BY screened_at DESC, id DESC LIMIT 1",
             params![patient.id, date.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let Some((verdict, screened_at)) = screening else {
+    let Some((id, verdict, screened_at, findings)) = screening else {
         return Err(StoreError::Rule(format!(
             "{}: no screening on or before {date}: screen the patient first",
             s.code
@@ -153,7 +292,13 @@ fn current_screening_verdict(
             s.code
         )));
     }
-    Ok(verdict)
+    let findings = serde_json::from_str(&findings).unwrap_or(serde_json::Value::Null);
+    Ok(CurrentScreening {
+        id,
+        screened_at,
+        verdict,
+        rules: contraindicated_rules(&findings),
+    })
 }
 
 fn plan_in_force(
@@ -163,13 +308,17 @@ fn plan_in_force(
 ) -> Result<Option<PlanInForce>> {
     Ok(tx
         .query_row(
-            "SELECT id, interval_weeks, override_reason FROM plan WHERE patient_id = ?1 AND created_at <= ?2 ORDER BY created_at DESC, id DESC LIMIT 1",
+            "SELECT id, interval_weeks, overrides_screening_id, override_rules FROM plan WHERE patient_id = ?1 AND created_at <= ?2 ORDER BY created_at DESC, id DESC LIMIT 1",
             params![patient.id, date.to_string()],
             |r| {
+                let rules: Option<String> = r.get(3)?;
                 Ok(PlanInForce {
                     id: r.get(0)?,
                     interval_weeks: r.get(1)?,
-                    override_reason: r.get(2)?,
+                    overrides_screening_id: r.get(2)?,
+                    override_rules: rules
+                        .and_then(|r| serde_json::from_str(&r).ok())
+                        .unwrap_or_default(),
                 })
             },
         )
@@ -212,7 +361,7 @@ fn insert_session(
     record: &SessionRecord,
 ) -> Result<i64> {
     tx.execute(
-        "INSERT INTO session (patient_id, plan_id, performed_at, device, device_serial, cartridge_lot, zones, topicals, endpoint, operator, warnings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO session (patient_id, plan_id, performed_at, device, device_serial, cartridge_lot, zones, topicals, endpoint, operator, warnings, late_entry, depth_reason, same_day_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             patient.id,
             record.plan_id,
@@ -224,7 +373,10 @@ fn insert_session(
             serde_json::to_string(&record.topicals)?,
             record.endpoint,
             record.operator,
-            serde_json::to_string(&record.warnings)?
+            serde_json::to_string(&record.warnings)?,
+            record.late_entry,
+            record.depth_reason,
+            record.same_day_reason
         ],
     )?;
     Ok(tx.last_insert_rowid())

@@ -5,8 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
-use common::{add_patient, kb, record_plan, screen, session};
+use common::{add_patient, kb, record_plan, screen, session, today};
 use microneedling_store::{NewAdverseEvent, NewOutcome, Store, StoreError};
 use rusqlite::types::Value;
 
@@ -20,18 +19,16 @@ fn fresh(name: &str) -> PathBuf {
     path
 }
 
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
-}
-
 /// A database on file with `patients` patients, the first one (`P-1`) with a whole record.
 fn populated(name: &str, patients: usize) -> PathBuf {
     let path = fresh(name);
     let mut store = Store::init(&path, "test").expect("init");
     add_patient(&mut store, "P-1");
-    screen(&mut store, "P-1", "", day("2026-10-01"));
-    record_plan(&mut store, "P-1", "", None, day("2026-10-01"));
-    let at = day("2026-10-02").and_hms_opt(9, 0, 0).expect("time");
+    // Dated yesterday and today: the record rules refuse older entries without a late-entry reason.
+    let yesterday = today() - chrono::Duration::days(1);
+    screen(&mut store, "P-1", "", yesterday);
+    record_plan(&mut store, "P-1", "", None, yesterday);
+    let at = today().and_hms_opt(0, 0, 1).expect("time");
     let mut s = session("P-1", at, 1.0);
     s.operator = "Dr A (saw P-1)".into();
     let sid = store.add_session(kb(), &s).expect("session").id;
@@ -43,19 +40,21 @@ fn populated(name: &str, patients: usize) -> PathBuf {
                 session_id: Some(sid),
                 effect: "redness".into(),
                 severity: "mild".into(),
-                onset: day("2026-10-02"),
+                onset: today(),
                 resolved: None,
                 action: "called P-1 back".into(),
+                late_entry: None,
             },
         )
         .expect("adverse event");
     store
         .add_outcome(&NewOutcome {
             code: "P-1".into(),
-            assessed_at: day("2026-10-20"),
+            assessed_at: today(),
             scale: "ECCA".into(),
             score: 40.0,
             assessor: "Dr B".into(),
+            late_entry: None,
         })
         .expect("outcome");
     for i in 0..patients {

@@ -43,6 +43,7 @@ fn writer_process() {
         let session = NewSession {
             device_serial: format!("SN-{}", std::process::id()),
             cartridge_lot: format!("LOT-{i}"),
+            same_day_reason: Some("durability test writes many sessions a day".into()),
             ..session(code, start + chrono::Duration::seconds(i64::from(i)), 1.0)
         };
         let record = store

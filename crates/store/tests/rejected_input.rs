@@ -75,6 +75,7 @@ fn bad_adverse_events_are_rejected_and_write_nothing() {
         onset: today(),
         resolved: None,
         action: "ice".into(),
+        late_entry: None,
     };
     assert!(
         store
@@ -107,7 +108,8 @@ fn a_score_that_is_not_a_number_is_rejected_and_writes_nothing() {
                 assessed_at: today(),
                 scale: "x".into(),
                 score: f64::NAN,
-                assessor: "a".into()
+                assessor: "a".into(),
+                late_entry: None,
             })
             .is_err()
     );

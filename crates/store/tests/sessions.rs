@@ -37,6 +37,7 @@ fn a_screened_planned_patient_gets_sessions_and_a_history() {
             scale: "Goodman & Baron".into(),
             score: 3.0,
             assessor: "Dr A".into(),
+            late_entry: Some(common::LATE.into()),
         })
         .expect("outcome");
     store
@@ -46,6 +47,7 @@ fn a_screened_planned_patient_gets_sessions_and_a_history() {
             scale: "Goodman & Baron".into(),
             score: 2.0,
             assessor: "Dr A".into(),
+            late_entry: Some(common::LATE.into()),
         })
         .expect("outcome");
     let h = store.history("P1").expect("history");
@@ -54,8 +56,8 @@ fn a_screened_planned_patient_gets_sessions_and_a_history() {
     assert_eq!(h.plans[0].indication, "acne-scars");
     assert_eq!(
         store.audit_count().expect("audit"),
-        1 + 1 + 1 + 3 + 2,
-        "one audit row per write"
+        1 + 1 + 1 + 1 + 3 + 2,
+        "one audit row per write (patient, consent, screening, plan, sessions, outcomes)"
     );
 }
 

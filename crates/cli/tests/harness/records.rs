@@ -1,7 +1,55 @@
-//! Helpers of the record commands' tests: a fresh database, `records --db`, a patient ready
-//! for sessions.
+//! Helpers of the record commands' tests: a fresh database, `records --db`, dates relative to
+//! today, a consent, a patient ready for sessions, and the SQL that backdates a screening
+//! (screenings are recorded on the day they are taken; tests that need history move them).
 
-use super::{Run, example, run_after};
+use chrono::{Duration, Utc};
+
+use super::{Run, example, run_after, temp_file};
+
+/// The date `days` days before today, `YYYY-MM-DD`.
+pub fn days_ago(days: i64) -> String {
+    (Utc::now().date_naive() - Duration::days(days)).to_string()
+}
+
+/// Today, `YYYY-MM-DD`.
+pub fn today() -> String {
+    days_ago(0)
+}
+
+/// Moves every screening of patient `code` to `date`, as a clinic entering older records would
+/// have them (the command itself dates a screening today).
+pub fn backdate_screenings(db: &str, code: &str, date: &str) {
+    let conn = rusqlite::Connection::open(db).expect("database");
+    conn.execute(
+        "UPDATE screening SET screened_at = ?1 WHERE patient_id = (SELECT id FROM patient WHERE code = ?2)",
+        rusqlite::params![date, code],
+    )
+    .expect("backdated");
+}
+
+/// Records consent `version` of `code`, signed on `date`.
+pub fn consent(db: &str, code: &str, version: &str, date: &str) -> Run {
+    let text = temp_file(
+        &format!(
+            "consent-{code}-{version}-{}.txt",
+            db.rsplit('/').next().unwrap_or(db)
+        ),
+        &format!("I consent to microneedling. Version {version}."),
+    );
+    records(
+        db,
+        &[
+            "consent",
+            code,
+            "--version",
+            version,
+            "--text-file",
+            &text,
+            "--date",
+            date,
+        ],
+    )
+}
 
 /// A fresh database file, initialised (`records init`; any earlier one of the same name and its
 /// WAL files removed).
@@ -44,20 +92,14 @@ pub fn add_patient(db: &str, code: &str) -> Run {
     )
 }
 
-/// A patient screened and planned (acne-scars example), ready for sessions.
+/// A patient screened and planned (acne-scars example) 30 days ago, ready for sessions once a
+/// consent is on record.
 pub fn ready(db: &str, code: &str) {
     assert_eq!(add_patient(db, code).code, 0);
-    let screened = records(
-        db,
-        &[
-            "screen",
-            code,
-            &example("acne-scars.toml"),
-            "--date",
-            "2026-10-01",
-        ],
-    );
+    let screened = records(db, &["screen", code, &example("acne-scars.toml")]);
     assert_eq!(screened.code, 0, "{}", screened.stderr);
+    let month_ago = days_ago(30);
+    backdate_screenings(db, code, &month_ago);
     let planned = records(
         db,
         &[
@@ -65,8 +107,72 @@ pub fn ready(db: &str, code: &str) {
             code,
             &example("acne-scars.toml"),
             "--date",
-            "2026-10-01",
+            &month_ago,
         ],
     );
     assert_eq!(planned.code, 0, "{}", planned.stderr);
+}
+
+/// Adds P-2 (born 2002, female, Fitzpatrick 3): the patient of the contraindicated example.
+pub fn add_p2(db: &str) -> Run {
+    records(
+        db,
+        &[
+            "patient",
+            "add",
+            "P-2",
+            "--birth-year",
+            "2002",
+            "--sex",
+            "female",
+            "--fitzpatrick",
+            "3",
+        ],
+    )
+}
+
+/// A session of P-2 with `device` on `date` at `zone` (SITE:DEPTH_MM:PASSES), with `extra`
+/// options.
+pub fn p2_session(db: &str, device: &str, date: &str, zone: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "session",
+        "add",
+        "P-2",
+        "--date",
+        date,
+        "--device",
+        device,
+        "--serial",
+        "D1",
+        "--lot",
+        "L",
+        "--zone",
+        zone,
+        "--endpoint",
+        "erythema",
+        "--operator",
+        "Dr B",
+    ];
+    args.extend_from_slice(extra);
+    records(db, &args)
+}
+
+/// A bruising adverse event of `code` of `severity`, with its onset on `onset`.
+pub fn bruising(db: &str, code: &str, severity: &str, onset: &str) -> Run {
+    records(
+        db,
+        &[
+            "adverse-event",
+            "add",
+            code,
+            "--effect",
+            "bruising",
+            "--severity",
+            severity,
+            "--onset",
+            onset,
+            "--action",
+            "ice",
+        ],
+    )
 }

@@ -143,8 +143,16 @@ pub struct RecordScreeningBody {
     pub patient: Value,
     /// A device id to screen for instead of the one the plan would choose.
     pub device: Option<String>,
-    /// YYYY-MM-DD; today when absent.
-    pub date: Option<String>,
+}
+
+/// `POST /api/records/patients/{code}/clearances`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClearanceBody {
+    /// The contraindication (screening rule id) found earlier.
+    pub rule: String,
+    /// Why it no longer applies (a reason in words).
+    pub reason: String,
 }
 
 /// `POST /api/records/patients/{code}/plans`.
@@ -157,6 +165,8 @@ pub struct RecordPlanBody {
     /// Plan despite a contraindication; carried in the plan.
     #[serde(rename = "override")]
     pub override_reason: Option<String>,
+    /// The contraindicated screening the override overrides; default the latest one.
+    pub overrides_screening: Option<i64>,
     /// YYYY-MM-DD; today when absent.
     pub date: Option<String>,
 }
@@ -204,6 +214,12 @@ pub struct SessionBody {
     pub endpoint: String,
     /// Who performed the session.
     pub operator: String,
+    /// Why a session dated before the latest screening, or more than a day ago, is entered late.
+    pub late_entry: Option<String>,
+    /// Why a zone goes past the device's labelled maximum or the site's maximum depth.
+    pub depth_reason: Option<String>,
+    /// Why a second session on one day.
+    pub same_day_reason: Option<String>,
 }
 
 /// `POST /api/records/patients/{code}/adverse-events`.
@@ -222,6 +238,8 @@ pub struct AdverseEventBody {
     pub session_id: Option<i64>,
     /// What was done about it.
     pub action: String,
+    /// Why an onset before the latest screening, or more than a day ago, is entered late.
+    pub late_entry: Option<String>,
 }
 
 /// `POST /api/records/patients/{code}/outcomes`.
@@ -236,6 +254,8 @@ pub struct OutcomeBody {
     pub assessor: String,
     /// YYYY-MM-DD; today when absent.
     pub date: Option<String>,
+    /// Why an assessment dated before the latest screening, or more than a day ago, is late.
+    pub late_entry: Option<String>,
 }
 
 /// `POST /api/records/patients/{code}/consents`.

@@ -141,6 +141,9 @@ pub struct ScreeningRecorded {
 pub struct PlanRecorded {
     /// The plan record's id.
     pub id: i64,
+    /// The plan as recorded: its override bound to a screening, the rules it accepts and the
+    /// clinician.
+    pub record: microneedling_store::PlanRecord,
     /// The plan.
     pub plan: Plan,
 }
@@ -149,6 +152,11 @@ pub struct PlanRecorded {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
 pub struct SessionResponse(pub SessionRecord);
+
+/// `POST /api/records/patients/{code}/clearances` (201): who cleared what, when.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(transparent)]
+pub struct ClearanceResponse(pub microneedling_store::ClearanceRecord);
 
 /// A record was created (adverse events, outcomes, consents, photos): its id.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]

@@ -14,9 +14,10 @@ use microneedling_store::{
 use crate::AppState;
 use crate::auth::{Clinician, Viewer};
 use crate::dto::{
-    AdverseEventBody, ConsentBody, Created, ExportResponse, HistoryResponse, NewPatientBody,
-    OutcomeBody, PatientResponse, PhotoBody, PlanRecorded, PlanRefused, PlanReply, RecordPlanBody,
-    RecordScreeningBody, ScreeningRecorded, SessionBody, SessionResponse,
+    AdverseEventBody, ClearanceBody, ClearanceResponse, ConsentBody, Created, ExportResponse,
+    HistoryResponse, NewPatientBody, OutcomeBody, PatientResponse, PhotoBody, PlanRecorded,
+    PlanRefused, PlanReply, RecordPlanBody, RecordScreeningBody, ScreeningRecorded, SessionBody,
+    SessionResponse,
 };
 use crate::engine;
 use crate::error::{ApiResult, ErrorBody};
@@ -73,10 +74,14 @@ pub async fn add_screening(
     let kb = state.kb;
     let recorded = state
         .with_store(&user, move |store| {
-            let date = date_or_today("date", b.date.as_deref())?;
-            let screening = engine::screen(kb, &b.patient, b.device.as_deref(), date)?;
-            let id = store.record_screening(&code, &b.patient, &screening, date)?;
-            Ok(ScreeningRecorded { id, screening })
+            let today = date_or_today("date", None)?;
+            let patient = engine::patient_of(kb, &b.patient, today)?;
+            let screening = engine::screen_patient(kb, &patient, b.device.as_deref())?;
+            let recorded = store.record_screening(&code, &patient, &screening)?;
+            Ok(ScreeningRecorded {
+                id: recorded.id,
+                screening: recorded.screening,
+            })
         })
         .await?;
     Ok(created(recorded))
@@ -103,10 +108,20 @@ pub async fn add_plan(
             let patient = engine::patient_of(kb, &b.patient, date)?;
             match engine::plan_outcome(kb, &patient, b.override_reason.as_deref())? {
                 PlanOutcome::Planned(plan) => {
-                    let id = store.record_plan(&code, &plan, date)?;
-                    Ok(PlanReply::Planned(PlanRecorded { id, plan: *plan }))
+                    let record =
+                        store.record_plan(&code, &patient, &plan, date, b.overrides_screening)?;
+                    Ok(PlanReply::Planned(PlanRecorded {
+                        id: record.id,
+                        record,
+                        plan: *plan,
+                    }))
                 }
                 PlanOutcome::Refused(screening) => {
+                    // A refused attempt is audited too (the refusal names the patient by row id).
+                    store.audit_refused(
+                        "plan",
+                        &format!("{code}: contraindicated, no override: no plan recorded"),
+                    )?;
                     Ok(PlanReply::Refused(PlanRefused::new(screening)))
                 }
             }
@@ -146,6 +161,9 @@ fn new_session(code: String, b: SessionBody) -> ApiResult<NewSession> {
             .collect(),
         endpoint: b.endpoint,
         operator: b.operator,
+        late_entry: b.late_entry,
+        depth_reason: b.depth_reason,
+        same_day_reason: b.same_day_reason,
     })
 }
 
@@ -198,6 +216,7 @@ pub async fn add_adverse_event(
                     .map(|r| date_or_today("resolved", Some(r)))
                     .transpose()?,
                 action: b.action,
+                late_entry: b.late_entry,
             };
             Ok(store.add_adverse_event(kb, &event)?)
         })
@@ -224,10 +243,31 @@ pub async fn add_outcome(
                 scale: b.scale,
                 score: b.score,
                 assessor: b.assessor,
+                late_entry: b.late_entry,
             })?)
         })
         .await?;
     Ok(created(Created { id }))
+}
+
+/// Clears a contraindication found by an earlier screening, so that a re-screening may drop it
+/// (clinician; who and when are recorded).
+#[utoipa::path(post, path = "/api/records/patients/{code}/clearances", tag = super::RECORDS, request_body = ClearanceBody,
+    security(("bearer" = [])), params(("code" = String, Path)),
+    responses((status = 201, description = "Clearance recorded", body = ClearanceResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_clearance(
+    State(state): State<AppState>,
+    Clinician(user): Clinician,
+    Path(code): Path<String>,
+    Json(b): Json<ClearanceBody>,
+) -> CreatedReply<ClearanceResponse> {
+    let record = state
+        .with_store(&user, move |store| {
+            Ok(store.add_clearance(&code, &b.rule, &b.reason)?)
+        })
+        .await?;
+    Ok(created(ClearanceResponse(record)))
 }
 
 /// Records a signed consent: its version and the SHA-256 of its text (clinician).

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use microneedling_core::KnowledgeBase;
 use microneedling_core::patient::Patient;
 use microneedling_core::plan::{PlanOutcome, assess, plan};
@@ -18,9 +18,12 @@ pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
+/// The file of the patients these tests add (born 1990, female, Fitzpatrick 3), treated today: its
+/// age follows the birth year, as the store checks.
 pub fn patient_file(history: &str) -> Patient {
+    let age = today().year() - 1990;
     let text = format!(
-        "[patient]\nage = 35\nsex = \"female\"\nfitzpatrick = 3\n[history]\n{history}\n[treatment]\nindication = \"acne-scars\"\ndevice = \"dermapen\"\n"
+        "[patient]\nage = {age}\nsex = \"female\"\nfitzpatrick = 3\n[history]\n{history}\n[treatment]\nindication = \"acne-scars\"\ndevice = \"dermapen\"\n"
     );
     Patient::from_toml("test", &text, kb(), today()).expect("patient file")
 }
@@ -43,14 +46,39 @@ pub fn add_patient(store: &mut Store, code: &str) {
         .expect("patient");
 }
 
+/// Why the tests' sessions, dated in the past, are entered late.
+pub const LATE: &str = "entered from the paper chart";
+
+/// Screens `code` as of `on`, with the consent of the required version signed before.
 pub fn screen(store: &mut Store, code: &str, history: &str, on: NaiveDate) {
+    store
+        .record_consent(
+            code,
+            microneedling_store::DEFAULT_CONSENT_VERSION,
+            "I consent to microneedling.",
+            on - Duration::days(1),
+        )
+        .expect("consent");
     let p = patient_file(history);
     let s = assess(kb(), &p, None, &kb().isotretinoin_policy)
         .expect("assess")
         .screening;
+    let id = store
+        .record_screening(code, &p, &s)
+        .expect("screening recorded")
+        .id;
+    backdate_screening(store, id, on);
+}
+
+/// Moves screening `id` to `on` (screenings are recorded today; the tests need older ones).
+pub fn backdate_screening(store: &Store, id: i64, on: NaiveDate) {
     store
-        .record_screening(code, &serde_json::json!({}), &s, on)
-        .expect("screening recorded");
+        .connection()
+        .execute(
+            "UPDATE screening SET screened_at = ?1 WHERE id = ?2",
+            rusqlite::params![on.to_string(), id],
+        )
+        .expect("backdated");
 }
 
 pub fn record_plan(
@@ -69,7 +97,9 @@ pub fn record_plan(
     .expect("plan")
     {
         PlanOutcome::Planned(p) => {
-            store.record_plan(code, &p, on).expect("plan recorded");
+            store
+                .record_plan(code, &patient_file(history), &p, on, None)
+                .expect("plan recorded");
         }
         PlanOutcome::Refused(_) => panic!("refused"),
     }
@@ -90,6 +120,9 @@ pub fn session(code: &str, at: NaiveDateTime, depth_mm: f64) -> NewSession {
         topicals: Vec::new(),
         endpoint: "erythema".into(),
         operator: "Dr A".into(),
+        late_entry: Some(LATE.into()),
+        depth_reason: None,
+        same_day_reason: None,
     }
 }
 

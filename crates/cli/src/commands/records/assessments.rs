@@ -10,34 +10,49 @@ use microneedling_core::plan::{PlanOutcome, assess};
 use microneedling_store::{Store, sha256_hex};
 
 use super::{date, said};
-use crate::args::PolicyArgs;
+use crate::args::{ClearanceCommand, PolicyArgs};
 use crate::commands::{Output, load_patient, read_input};
 use crate::failure::{EXIT_PLAN_REFUSED, Failure};
 use crate::render;
 
-/// `records screen`.
+/// `records screen`: dated today; the store keeps a contraindication found earlier unless
+/// cleared, so the screening printed is the one recorded.
 pub fn screen(
     kb: &KnowledgeBase,
     store: &mut Store,
     code: &str,
     patient: &Path,
     device: Option<&str>,
-    on: Option<&str>,
     out: Output,
 ) -> Result<ExitCode, Failure> {
-    let p = recorded_patient(kb, store, code, patient, on)?;
+    let p = patient_file(kb, patient, None)?;
     let assessment = assess(kb, &p, device, &kb.isotretinoin_policy)?;
-    let inputs = serde_json::to_value(&p).map_err(|e| Failure::Internal(e.to_string()))?;
-    let id = store.record_screening(code, &inputs, &assessment.screening, date("--date", on)?)?;
+    let recorded = store.record_screening(code, &p, &assessment.screening)?;
     let text = format!(
-        "Screening {id} recorded for {code}.\n{}",
-        render::screening(&assessment.screening)
+        "Screening {} recorded for {code}.\n{}",
+        recorded.id,
+        render::screening(&recorded.screening)
     );
     said(
         out,
-        &serde_json::json!({ "id": id, "screening": assessment.screening }),
+        &serde_json::json!({ "id": recorded.id, "screening": recorded.screening }),
         text,
     )
+}
+
+/// `records clearance add`: who (the writer) and when (now) are recorded with the rule.
+pub fn clearance(
+    store: &mut Store,
+    command: &ClearanceCommand,
+    out: Output,
+) -> Result<ExitCode, Failure> {
+    let ClearanceCommand::Add { code, rule, reason } = command;
+    let record = store.add_clearance(code, rule, reason)?;
+    let text = format!(
+        "Clearance {} of {rule} recorded for {code} by {} ({})",
+        record.id, record.cleared_by, record.cleared_at
+    );
+    said(out, &record, text)
 }
 
 /// `records consent`: the text's hash is kept, never the text.
@@ -59,60 +74,64 @@ pub fn consent(
     )
 }
 
+/// An override as the command line gives it: the reason and the screening it overrides.
+#[derive(Debug, Clone, Copy)]
+pub struct Override<'a> {
+    pub reason: Option<&'a str>,
+    pub screening: Option<i64>,
+}
+
 /// `records plan`: a refused plan (contraindicated, no override) records nothing and exits 3.
+/// An override is bound to `--overrides-screening` or the latest contraindicated screening,
+/// which is printed, with the writer as the clinician.
 pub fn plan(
     kb: &KnowledgeBase,
     store: &mut Store,
     code: &str,
     patient: &Path,
-    override_reason: Option<&str>,
+    over: Override<'_>,
     on: Option<&str>,
     out: Output,
 ) -> Result<ExitCode, Failure> {
-    let p = recorded_patient(kb, store, code, patient, on)?;
-    match microneedling_core::plan::plan(kb, &p, override_reason, &kb.isotretinoin_policy)? {
+    let p = patient_file(kb, patient, on)?;
+    match microneedling_core::plan::plan(kb, &p, over.reason, &kb.isotretinoin_policy)? {
         PlanOutcome::Planned(plan) => {
-            let id = store.record_plan(code, &plan, date("--date", on)?)?;
-            let text = format!("Plan {id} recorded for {code}.\n{}", render::plan(&plan));
-            said(out, &serde_json::json!({ "id": id, "plan": plan }), text)
+            let record = store.record_plan(code, &p, &plan, date("--date", on)?, over.screening)?;
+            let mut text = format!("Plan {} recorded for {code}.\n", record.id);
+            if let (Some(screening), Some(clinician)) =
+                (record.overrides_screening_id, &record.override_clinician)
+            {
+                text.push_str(&format!(
+                    "OVERRIDE of screening {screening} (accepts {}) by {clinician}\n",
+                    record.override_rules.join(", ")
+                ));
+            }
+            text.push_str(&render::plan(&plan));
+            said(
+                out,
+                &serde_json::json!({ "id": record.id, "record": record, "plan": plan }),
+                text,
+            )
         }
         PlanOutcome::Refused(screening) => {
+            // A refused attempt is audited too (the refusal names the patient by row id).
+            store.audit_refused(
+                "plan",
+                &format!("{code}: contraindicated, no override: no plan recorded"),
+            )?;
             out.emit(&screening, |s| format!("NO PLAN recorded: contraindicated; --override \"reason\" to plan anyway.\n\n{}", render::screening(s)))?;
             Ok(ExitCode::from(EXIT_PLAN_REFUSED))
         }
     }
 }
 
-/// The patient file, read as of the record's date (`--date`, default today), checked to
-/// describe the recorded patient `code`.
-fn recorded_patient(
-    kb: &KnowledgeBase,
-    store: &Store,
-    code: &str,
-    patient: &Path,
-    on: Option<&str>,
-) -> Result<Patient, Failure> {
+/// The patient file, read as of `on` (default today); the store checks that it describes the
+/// recorded patient.
+fn patient_file(kb: &KnowledgeBase, patient: &Path, on: Option<&str>) -> Result<Patient, Failure> {
     let policy_args = PolicyArgs {
         isotretinoin_window_days: None,
         isotretinoin_tier: None,
         today: on.map(str::to_string),
     };
-    let p = load_patient(kb, patient, &policy_args)?;
-    check_same_patient(store, code, &p)?;
-    Ok(p)
-}
-
-/// The patient file must describe the recorded patient.
-fn check_same_patient(store: &Store, code: &str, patient: &Patient) -> Result<(), Failure> {
-    let record = store.patient(code)?;
-    if record.sex != patient.sex.as_str() || record.fitzpatrick != patient.fitzpatrick {
-        return Err(Failure::Input(format!(
-            "invalid patient file: it describes a {} of Fitzpatrick {}; the record of {code} is a {} of Fitzpatrick {}",
-            patient.sex.as_str(),
-            patient.fitzpatrick,
-            record.sex,
-            record.fitzpatrick
-        )));
-    }
-    Ok(())
+    load_patient(kb, patient, &policy_args)
 }

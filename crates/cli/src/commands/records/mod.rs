@@ -52,6 +52,7 @@ fn command_name(command: &RecordsCommand) -> &'static str {
             "database"
         }
         RecordsCommand::Erase { .. } => "patient",
+        RecordsCommand::Clearance { .. } => "clearance",
         RecordsCommand::Amend { kind, .. } | RecordsCommand::Void { kind, .. } => {
             match kind.as_str() {
                 "session" => "session",
@@ -87,16 +88,7 @@ fn command(
             code,
             patient,
             device,
-            date,
-        } => assessments::screen(
-            kb,
-            store,
-            code,
-            patient,
-            device.as_deref(),
-            date.as_deref(),
-            out,
-        ),
+        } => assessments::screen(kb, store, code, patient, device.as_deref(), out),
         RecordsCommand::Consent {
             code,
             version,
@@ -107,16 +99,21 @@ fn command(
             code,
             patient,
             override_reason,
+            overrides_screening,
             date,
         } => assessments::plan(
             kb,
             store,
             code,
             patient,
-            override_reason.as_deref(),
+            assessments::Override {
+                reason: override_reason.as_deref(),
+                screening: *overrides_screening,
+            },
             date.as_deref(),
             out,
         ),
+        RecordsCommand::Clearance { command } => assessments::clearance(store, command, out),
         RecordsCommand::Session { command } => treatment::session(kb, store, command, out),
         RecordsCommand::AdverseEvent { command } => {
             treatment::adverse_event(kb, store, command, out)
@@ -141,6 +138,11 @@ fn open(args: &RecordsArgs) -> Result<Store, Failure> {
         .into());
     }
     store.screening_max_age_days = args.screening_max_age_days;
+    let version = args.consent_version.trim();
+    if version.is_empty() {
+        return Err(InputError::new("--consent-version", "", "a consent version, e.g. v1").into());
+    }
+    store.consent_version = version.to_string();
     Ok(store)
 }
 

@@ -100,6 +100,26 @@ fn history_text(h: &History) -> String {
             e.resolved.as_deref().unwrap_or("not yet"),
             e.action
         );
+        if let Some(late) = &e.late_entry {
+            let _ = writeln!(text, "      LATE ENTRY: {late}");
+        }
+    }
+    for o in h.outcomes.iter().filter(|o| o.late_entry.is_some()) {
+        let _ = writeln!(
+            text,
+            "  outcome {} {} {}  LATE ENTRY: {}",
+            o.assessed_at,
+            o.scale,
+            o.score,
+            o.late_entry.as_deref().unwrap_or_default()
+        );
+    }
+    for c in &h.clearances {
+        let _ = writeln!(
+            text,
+            "  clearance {}  {} cleared by {}: {}",
+            c.cleared_at, c.rule, c.cleared_by, c.reason
+        );
     }
     if !h.changes.is_empty() {
         text.push_str("Amended or voided (kept; the current version is the replacement)\n");
@@ -148,10 +168,15 @@ fn assessments_text(text: &mut String, h: &History) {
         );
     }
     for pl in &h.plans {
-        let over = pl
-            .override_reason
-            .as_ref()
-            .map_or(String::new(), |r| format!("  OVERRIDE: {r}"));
+        let over = match (&pl.override_reason, pl.overrides_screening_id) {
+            (Some(r), Some(id)) => format!(
+                "  OVERRIDE of screening {id} ({}) by {}: {r}",
+                pl.override_rules.join(", "),
+                pl.override_clinician.as_deref().unwrap_or("?")
+            ),
+            (Some(r), None) => format!("  OVERRIDE (bound to no screening): {r}"),
+            (None, _) => String::new(),
+        };
         let _ = writeln!(
             text,
             "  plan      {}  {} with {}, {} sessions every {} weeks ({}){over}",
@@ -188,6 +213,9 @@ fn series_text(text: &mut String, h: &History) {
         );
         for w in &s.warnings {
             let _ = writeln!(text, "      WARNING: {w}");
+        }
+        if let Some(late) = &s.late_entry {
+            let _ = writeln!(text, "      LATE ENTRY: {late}");
         }
     }
 }

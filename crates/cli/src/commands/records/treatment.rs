@@ -32,6 +32,9 @@ pub fn session(
         topicals,
         endpoint,
         operator,
+        late_entry,
+        depth_reason,
+        same_day_reason,
     } = command;
     let session = NewSession {
         code: code.clone(),
@@ -46,6 +49,9 @@ pub fn session(
             .collect::<Result<_, _>>()?,
         endpoint: endpoint.clone(),
         operator: operator.clone(),
+        late_entry: late_entry.clone(),
+        depth_reason: depth_reason.clone(),
+        same_day_reason: same_day_reason.clone(),
     };
     let record = store.add_session(kb, &session)?;
     let mut text = format!(
@@ -104,6 +110,7 @@ pub fn adverse_event(
         resolved,
         session,
         action,
+        late_entry,
     } = command;
     let event = NewAdverseEvent {
         code: code.clone(),
@@ -116,6 +123,7 @@ pub fn adverse_event(
             .map(|r| date("--resolved", Some(r)))
             .transpose()?,
         action: action.clone(),
+        late_entry: late_entry.clone(),
     };
     let id = store.add_adverse_event(kb, &event)?;
     said(
@@ -137,6 +145,7 @@ pub fn outcome(
         score,
         assessor,
         date: on,
+        late_entry,
     } = command;
     let outcome = NewOutcome {
         code: code.clone(),
@@ -144,6 +153,7 @@ pub fn outcome(
         scale: scale.clone(),
         score: *score,
         assessor: assessor.clone(),
+        late_entry: late_entry.clone(),
     };
     let id = store.add_outcome(&outcome)?;
     said(
