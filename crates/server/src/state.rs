@@ -27,6 +27,9 @@ pub struct AppState {
     pub users: Arc<Users>,
     /// Failure limits and the verifier pool of token checks.
     pub guard: Arc<Guard>,
+    /// The consent version a session needs on record (the clinic's policy:
+    /// `MICRONEEDLING_CONSENT_VERSION`, else the store's default).
+    pub consent_version: String,
 }
 
 impl AppState {
@@ -48,6 +51,11 @@ impl AppState {
             db_path,
             heavy: Arc::new(Semaphore::new(cores * 8)),
             guard: Arc::new(Guard::new(limits)),
+            consent_version: std::env::var("MICRONEEDLING_CONSENT_VERSION")
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| microneedling_store::DEFAULT_CONSENT_VERSION.to_string()),
         }
     }
 
@@ -86,8 +94,10 @@ impl AppState {
     ) -> ApiResult<T> {
         let path = self.db_path.clone();
         let actor = user.name.clone();
+        let consent_version = self.consent_version.clone();
         blocking(move || {
             let mut store = Store::open(&path, &actor)?;
+            store.consent_version = consent_version;
             let result = work(&mut store);
             // A write a record rule refused is audited too (the write itself left nothing).
             if let Err(e) = &result
