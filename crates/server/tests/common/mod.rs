@@ -1,6 +1,7 @@
 //! A server on loopback with a clinician's and a viewer's token, shared by a test binary.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod raw;
 
 use std::net::SocketAddr;
