@@ -49,17 +49,7 @@ impl Store {
         let amends = self.amending.take();
         let fields = check_fields(kb, s)?;
         let beyond = beyond_limits(kb, s)?;
-        let depth_reason = match (&s.depth_reason, beyond.is_empty()) {
-            (Some(reason), _) => Some(meaningful("depth_reason", reason)?),
-            (None, true) => None,
-            (None, false) => {
-                return Err(StoreError::Rule(format!(
-                    "{}: {}: a depth past a limit needs a reason (--depth-reason \"reason\"; API: depth_reason)",
-                    s.code,
-                    beyond.join("; ")
-                )));
-            }
-        };
+        let depth_reason = depth_reason(s, &beyond)?;
         let same_day_reason = s
             .same_day_reason
             .as_deref()
@@ -90,16 +80,13 @@ impl Store {
             Some(plan) => interval_warnings(&tx, &patient, s.performed_at, plan)?,
             None => Vec::new(),
         };
-        if let Some(reason) = &depth_reason {
-            for b in &beyond {
-                warnings.push(format!("{b}: depth reason: {reason}"));
-            }
-        }
-        if let (Some(other), Some(reason)) = (same_day, &same_day_reason) {
-            warnings.push(format!(
-                "second session on {date} (after session {other}): {reason}"
-            ));
-        }
+        warnings.extend(reason_marks(
+            &beyond,
+            depth_reason.as_deref(),
+            same_day,
+            same_day_reason.as_deref(),
+            date,
+        ));
         let record = SessionRecord {
             id: 0,
             plan_id: plan.map(|p| p.id),
@@ -131,6 +118,42 @@ impl Store {
         tx.commit()?;
         Ok(SessionRecord { id, ..record })
     }
+}
+
+/// The reason given for a depth past a limit, checked; refused when a limit is passed without one.
+fn depth_reason(s: &NewSession, beyond: &[String]) -> Result<Option<String>> {
+    match (&s.depth_reason, beyond.is_empty()) {
+        (Some(reason), _) => Ok(Some(meaningful("depth_reason", reason)?)),
+        (None, true) => Ok(None),
+        (None, false) => Err(StoreError::Rule(format!(
+            "{}: {}: a depth past a limit needs a reason (--depth-reason \"reason\"; API: depth_reason)",
+            s.code,
+            beyond.join("; ")
+        ))),
+    }
+}
+
+/// The marks a session carries for what it was allowed with a reason: each depth past a limit,
+/// a second session on one day.
+fn reason_marks(
+    beyond: &[String],
+    depth_reason: Option<&str>,
+    same_day: Option<i64>,
+    same_day_reason: Option<&str>,
+    date: chrono::NaiveDate,
+) -> Vec<String> {
+    let mut marks = Vec::new();
+    if let Some(reason) = depth_reason {
+        for b in beyond {
+            marks.push(format!("{b}: depth reason: {reason}"));
+        }
+    }
+    if let (Some(other), Some(reason)) = (same_day, same_day_reason) {
+        marks.push(format!(
+            "second session on {date} (after session {other}): {reason}"
+        ));
+    }
+    marks
 }
 
 /// Each zone set past the device's labelled maximum or the site's maximum depth, described.
