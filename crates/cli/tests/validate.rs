@@ -31,3 +31,41 @@ fn validate_lists_every_case_and_passes() {
     }
     assert!(run(&["validate"]).stdout.contains("passed, 0 failed"));
 }
+
+/// Calibration is not validation: every case says which it is, a figure a parameter was fitted
+/// to is labelled calibration, and the text counts each kind.
+#[test]
+fn every_case_is_labelled_analytic_calibration_or_independent() {
+    let r = run(&["validate", "--json"]);
+    let cases = r.json();
+    let cases = cases.as_array().expect("cases");
+    for case in cases {
+        assert!(
+            ["analytic", "calibration", "independent"]
+                .contains(&case["kind"].as_str().unwrap_or("")),
+            "{case}"
+        );
+    }
+    let kind = |id: &str| {
+        cases
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["kind"].clone())
+            .unwrap_or_default()
+    };
+    // Fitted figures (data/ says so) are calibration points, never predictions.
+    for fitted in [
+        "penetration-kalluri-depth",
+        "penetration-lima-papillary",
+        "transport-ascorbic-acid",
+        "healing-lotfi-2013",
+    ] {
+        assert_eq!(kind(fitted), "calibration", "{fitted}");
+    }
+    assert_eq!(kind("transport-crank-amount"), "analytic");
+    let text = run(&["validate"]).stdout;
+    assert!(
+        text.contains("calibration (checks a fit, predicts nothing)"),
+        "{text}"
+    );
+}

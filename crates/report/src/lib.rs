@@ -242,6 +242,7 @@ impl Report {
             &[
                 "result",
                 "case",
+                "kind",
                 "description",
                 "expected",
                 "computed",
@@ -258,6 +259,7 @@ impl Report {
                             "FAIL".into()
                         },
                         c.id.clone(),
+                        c.kind.as_str().into(),
                         c.description.into(),
                         format!("{:.4}", c.expected),
                         format!("{:.4}", c.computed),

@@ -2,9 +2,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use microneedling_core::KnowledgeBase;
-use microneedling_core::validation::{
-    ValidationCase, healing_cases, penetration_cases, transport_cases,
-};
+use microneedling_core::validation::{CaseKind, ValidationCase, all_cases};
 
 use super::Output;
 use crate::failure::Failure;
@@ -17,9 +15,7 @@ pub fn run(
     report: Option<&std::path::Path>,
     out: Output,
 ) -> Result<ExitCode, Failure> {
-    let mut cases = penetration_cases(kb);
-    cases.extend(transport_cases(kb));
-    cases.extend(healing_cases(kb));
+    let cases = all_cases(kb);
     let failed = cases.iter().filter(|c| !c.passed).count();
     if let Some(path) = report {
         let mut r = microneedling_report::Report::new(
@@ -43,9 +39,10 @@ fn table(cases: &[ValidationCase], failed: usize) -> String {
     for c in cases {
         let _ = writeln!(
             text,
-            "{} {:<30} expected {:<12} computed {:<12} {}\n     {}\n     source: {}",
+            "{} {:<30} {:<11} expected {:<12} computed {:<12} {}\n     {}\n     source: {}",
             if c.passed { "PASS" } else { "FAIL" },
             c.id,
+            c.kind.as_str(),
             format_number(c.expected),
             format_number(c.computed),
             c.tolerance,
@@ -54,6 +51,15 @@ fn table(cases: &[ValidationCase], failed: usize) -> String {
         );
     }
     let _ = writeln!(text, "\n{} passed, {} failed", cases.len() - failed, failed);
+    // Calibration is not validation: say how many cases of each kind there are.
+    let count = |kind: CaseKind| cases.iter().filter(|c| c.kind == kind).count();
+    let _ = writeln!(
+        text,
+        "{} analytic (verification), {} calibration (checks a fit, predicts nothing), {} independent (predictions)",
+        count(CaseKind::Analytic),
+        count(CaseKind::Calibration),
+        count(CaseKind::Independent)
+    );
     text
 }
 

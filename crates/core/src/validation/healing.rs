@@ -1,6 +1,6 @@
 //! Healing: the calibration table and the phase timing of one session.
 
-use super::{ValidationCase, claim_case};
+use super::{CaseKind, ValidationCase, claim_case};
 use crate::KnowledgeBase;
 use crate::skin::{Sex, SkinProfile};
 
@@ -11,6 +11,7 @@ pub fn healing_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     let mut cases: Vec<ValidationCase> = calibration::table(kb)
         .into_iter()
         .map(|row| ValidationCase {
+            kind: CaseKind::Calibration,
             id: format!("healing-{}", row.id),
             model: "healing",
             description: "calibration point of data/healing.toml (the model's central rates)",
@@ -43,7 +44,7 @@ pub fn healing_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             && (7..=14).contains(&p.fibroblasts_day)
             && p.collagen_iii_day < p.collagen_i_day
     });
-    cases.push(claim_case(
+    cases.push(claim_case(CaseKind::Calibration,
         "healing-phase-timing",
         "healing",
         "One session: inflammation peaks within days, fibroblasts in 1-2 weeks, collagen III before collagen I",

@@ -1,6 +1,6 @@
 //! Penetration against published channel depths, widths and densities.
 
-use super::{ValidationCase, bound_case, claim_case};
+use super::{CaseKind, ValidationCase, bound_case, claim_case};
 use crate::KnowledgeBase;
 use crate::skin::{Layer, Region, Sex, SkinProfile};
 
@@ -23,6 +23,7 @@ pub fn kalluri_2011(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     let source = "Kalluri, Kolli & Banga, AAPS J 2011;13:473 [@kalluri2011]";
     vec![
         bound_case(
+            CaseKind::Calibration,
             "penetration-kalluri-depth",
             "penetration",
             "770 um roller needles: channel depth, um",
@@ -32,6 +33,7 @@ pub fn kalluri_2011(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             152.5 + 9.6,
         ),
         bound_case(
+            CaseKind::Calibration,
             "penetration-kalluri-width",
             "penetration",
             "770 um roller needles: channel width at the surface, um",
@@ -61,6 +63,7 @@ pub fn lima_2013(kb: &KnowledgeBase) -> ValidationCase {
             })
     });
     claim_case(
+        CaseKind::Calibration,
         "penetration-lima-papillary",
         "penetration",
         "0.5 mm professional roller reaches the papillary dermis on every face site",
@@ -85,6 +88,7 @@ pub fn fernandes_density(kb: &KnowledgeBase) -> ValidationCase {
                 .channels_per_cm2
         });
     bound_case(
+        CaseKind::Analytic,
         "penetration-fernandes-density",
         "penetration",
         "192-needle roller, 15 passes: channels per cm2",

@@ -1,7 +1,7 @@
 //! Transport against analytic solutions (Crank's membrane, series resistance), its own numerics
 //! (mass balance, grid convergence, closure limit) and published rankings.
 
-use super::{ValidationCase, bound_case, claim_case, relative_case};
+use super::{CaseKind, ValidationCase, bound_case, claim_case, relative_case};
 use crate::KnowledgeBase;
 use crate::skin::{Sex, SkinProfile};
 use crate::transport::grid::LayerSpec;
@@ -81,6 +81,7 @@ pub fn crank_membrane() -> Vec<ValidationCase> {
         "Crank, The Mathematics of Diffusion: constant-concentration membrane [@crank1975]";
     vec![
         relative_case(
+            CaseKind::Analytic,
             "transport-crank-amount",
             "transport",
             "Membrane: cumulative amount after three lag times",
@@ -90,6 +91,7 @@ pub fn crank_membrane() -> Vec<ValidationCase> {
             0.005,
         ),
         relative_case(
+            CaseKind::Analytic,
             "transport-crank-lag",
             "transport",
             "Membrane: lag time h^2/6D, s",
@@ -99,6 +101,7 @@ pub fn crank_membrane() -> Vec<ValidationCase> {
             0.01,
         ),
         bound_case(
+            CaseKind::Analytic,
             "transport-crank-mass-balance",
             "transport",
             "Membrane: largest relative mass-balance error over all steps",
@@ -128,6 +131,7 @@ pub fn two_layers() -> ValidationCase {
         _ => f64::NAN,
     };
     relative_case(
+        CaseKind::Analytic,
         "transport-two-layers",
         "transport",
         "Two layers in series: steady flux, ug/mL um/s",
@@ -204,6 +208,7 @@ pub fn delivery_mass_balance(kb: &KnowledgeBase) -> ValidationCase {
         }
     }
     bound_case(
+        CaseKind::Analytic,
         "transport-mass-balance",
         "transport",
         "Delivery runs (4 agents, finite and infinite dose): largest relative mass-balance error",
@@ -233,6 +238,7 @@ pub fn grid_convergence(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     let (q1, q2, q4) = (at(base), at(base.refined(2)), at(base.refined(4)));
     vec![
         bound_case(
+            CaseKind::Analytic,
             "transport-grid-order",
             "transport",
             "Observed order of convergence over 1x, 2x, 4x grids (24 h absorbed)",
@@ -242,6 +248,7 @@ pub fn grid_convergence(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             3.0,
         ),
         relative_case(
+            CaseKind::Analytic,
             "transport-grid-default",
             "transport",
             "Default grid vs 4x refined: 24 h absorbed, ug/cm2",
@@ -265,6 +272,7 @@ pub fn closed_channel(kb: &KnowledgeBase) -> ValidationCase {
         Dose::Infinite { mg_per_ml: 20.0 },
     ) else {
         return claim_case(
+            CaseKind::Analytic,
             "transport-closed-channel",
             "transport",
             "closed channel",
@@ -282,6 +290,7 @@ pub fn closed_channel(kb: &KnowledgeBase) -> ValidationCase {
     let closed = absorbed_of(&solve(&cell, Stepping::default(), end, &[end], &[]));
     let baseline = absorbed_of(&solve(&intact, Stepping::default(), end, &[end], &[]));
     relative_case(
+        CaseKind::Analytic,
         "transport-closed-channel",
         "transport",
         "Channel closed from t = 0 vs the intact-skin model: 24 h absorbed, ug/cm2",
@@ -317,6 +326,7 @@ pub fn closure_and_length(kb: &KnowledgeBase) -> Vec<ValidationCase> {
         .collect();
     vec![
         claim_case(
+            CaseKind::Calibration,
             "transport-occlusion",
             "transport",
             "Occluded channels (t1/2 about a day) deliver more by 24 h than open ones (about 2 h)",
@@ -324,6 +334,7 @@ pub fn closure_and_length(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             occlusion,
         ),
         claim_case(
+            CaseKind::Calibration,
             "transport-needle-length",
             "transport",
             "Longer needles deliver more (0.5, 1, 1.5, 2 mm pen)",
@@ -346,6 +357,7 @@ pub fn davidson_ranking(kb: &KnowledgeBase) -> ValidationCase {
         Dose::Infinite { mg_per_ml: 20.0 },
     ) else {
         return claim_case(
+            CaseKind::Independent,
             "transport-davidson-ranking",
             "transport",
             "ranking",
@@ -383,6 +395,7 @@ pub fn davidson_ranking(kb: &KnowledgeBase) -> ValidationCase {
     let spacing = vary(&|c| c.radius_um *= 1.5);
     let diameter = vary(&|c| c.channel.iter_mut().for_each(|ch| ch.radius_um *= 1.5));
     claim_case(
+        CaseKind::Independent,
         "transport-davidson-ranking",
         "transport",
         "Steady flux change for +50 % depth > spacing > diameter",
@@ -405,6 +418,7 @@ pub fn ascorbic_acid(kb: &KnowledgeBase) -> ValidationCase {
     .and_then(|r| simulate(&kb.transport, &r).enhancement_ratio)
     .unwrap_or(f64::NAN);
     let mut case = bound_case(
+        CaseKind::Calibration,
         "transport-ascorbic-acid",
         "transport",
         "L-ascorbic acid enhancement, 0.5 mm roller, 36 passes (9 x 4 directions), 10 %, 24 h, cheek (order of magnitude; the stratum corneum open fraction was set with it in view)",
