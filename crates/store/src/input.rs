@@ -65,3 +65,23 @@ pub(crate) fn check_date(field: &str, date: NaiveDate, patient: &PatientRecord) 
     }
     Ok(())
 }
+
+/// Refuses `value` when a row of `table` already holds it in `column` (names are this crate's
+/// own constants, never input): the error names `field` and what is `accepted`.
+pub(crate) fn refuse_taken(
+    tx: &rusqlite::Transaction<'_>,
+    (table, column): (&str, &str),
+    field: &str,
+    value: &str,
+    accepted: &str,
+) -> Result<()> {
+    let taken: bool = tx.query_row(
+        &format!("SELECT EXISTS(SELECT 1 FROM {table} WHERE {column} = ?1)"),
+        [value],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(InputError::new(field, value, accepted).into());
+    }
+    Ok(())
+}

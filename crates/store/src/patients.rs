@@ -5,7 +5,7 @@ use microneedling_core::InputError;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::audit::audit;
-use crate::input::text_field;
+use crate::input::{refuse_taken, text_field};
 use crate::{NewPatient, PatientRecord, Result, Store, StoreError};
 
 /// The patient of `code`, read through `conn` (the store's connection or a write's transaction).
@@ -57,14 +57,13 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM patient WHERE code = ?1)",
-            [&code],
-            |r| r.get(0),
+        refuse_taken(
+            &tx,
+            ("patient", "code"),
+            "code",
+            &code,
+            "a code not already recorded",
         )?;
-        if exists {
-            return Err(InputError::new("code", &code, "a code not already recorded").into());
-        }
         let now = Utc::now().to_rfc3339();
         tx.execute(
             "INSERT INTO patient (code, birth_year, sex, fitzpatrick, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::audit::audit;
-use crate::input::text_field;
+use crate::input::{refuse_taken, text_field};
 use crate::{Result, Store};
 
 impl Store {
@@ -20,14 +20,13 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM app_user WHERE name = ?1)",
-            [&name],
-            |r| r.get(0),
+        refuse_taken(
+            &tx,
+            ("app_user", "name"),
+            "name",
+            &name,
+            "a user name not already taken",
         )?;
-        if exists {
-            return Err(InputError::new("name", &name, "a user name not already taken").into());
-        }
         tx.execute(
             "INSERT INTO app_user (name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![name, role, token_hash, Utc::now().to_rfc3339()],

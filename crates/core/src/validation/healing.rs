@@ -1,6 +1,6 @@
 //! Healing: the calibration table and the phase timing of one session.
 
-use super::{CaseKind, ValidationCase, claim_case};
+use super::{CaseKind, Scope, ValidationCase, claim_case};
 use crate::KnowledgeBase;
 use crate::skin::{Sex, SkinProfile};
 
@@ -44,9 +44,9 @@ pub fn healing_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             && (7..=14).contains(&p.fibroblasts_day)
             && p.collagen_iii_day < p.collagen_i_day
     });
-    cases.push(claim_case(CaseKind::Calibration,
-        "healing-phase-timing",
-        "healing",
+    cases.push(claim_case(
+Scope(CaseKind::Calibration, "healing"),
+"healing-phase-timing",
         "One session: inflammation peaks within days, fibroblasts in 1-2 weeks, collagen III before collagen I",
         "Wound-healing timeline [@secondary-healing]; Segal et al. 2012 [@segal2012]",
         timing,

@@ -44,6 +44,10 @@ impl CaseKind {
     }
 }
 
+/// Which kind of case, of which model (`penetration`, `transport`, `healing`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope(pub CaseKind, pub &'static str);
+
 /// One validation case: a model's computed value against an analytic or published reference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -68,13 +72,9 @@ pub struct ValidationCase {
     pub passed: bool,
 }
 
-// A case is these eight facts, each named at the call; a struct literal per case would only
-// repeat the field names.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn relative_case(
-    kind: CaseKind,
+    scope: Scope,
     id: &str,
-    model: &'static str,
     description: &'static str,
     source: &'static str,
     expected: f64,
@@ -82,9 +82,9 @@ pub(crate) fn relative_case(
     relative: f64,
 ) -> ValidationCase {
     ValidationCase {
-        kind,
+        kind: scope.0,
         id: id.to_string(),
-        model,
+        model: scope.1,
         description,
         source: source.to_string(),
         expected,
@@ -103,13 +103,9 @@ pub(crate) fn short(x: f64) -> String {
     }
 }
 
-// A case is these eight facts, each named at the call; a struct literal per case would only
-// repeat the field names.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn bound_case(
-    kind: CaseKind,
+    scope: Scope,
     id: &'static str,
-    model: &'static str,
     description: &'static str,
     source: &'static str,
     computed: f64,
@@ -117,9 +113,9 @@ pub(crate) fn bound_case(
     high: f64,
 ) -> ValidationCase {
     ValidationCase {
-        kind,
+        kind: scope.0,
         id: id.to_string(),
-        model,
+        model: scope.1,
         description,
         source: source.to_string(),
         expected: 0.5 * (low + high),
@@ -130,17 +126,16 @@ pub(crate) fn bound_case(
 }
 
 pub(crate) fn claim_case(
-    kind: CaseKind,
+    scope: Scope,
     id: &'static str,
-    model: &'static str,
     description: &'static str,
     source: &'static str,
     holds: bool,
 ) -> ValidationCase {
     ValidationCase {
-        kind,
+        kind: scope.0,
         id: id.to_string(),
-        model,
+        model: scope.1,
         description,
         source: source.to_string(),
         expected: 1.0,

@@ -1,6 +1,6 @@
 //! Penetration against published channel depths, widths and densities.
 
-use super::{CaseKind, ValidationCase, bound_case, claim_case};
+use super::{CaseKind, Scope, ValidationCase, bound_case, claim_case};
 use crate::KnowledgeBase;
 use crate::skin::{Layer, Region, Sex, SkinProfile};
 
@@ -23,9 +23,8 @@ pub fn kalluri_2011(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     let source = "Kalluri, Kolli & Banga, AAPS J 2011;13:473 [@kalluri2011]";
     vec![
         bound_case(
-            CaseKind::Calibration,
+            Scope(CaseKind::Calibration, "penetration"),
             "penetration-kalluri-depth",
-            "penetration",
             "770 um roller needles: channel depth, um",
             source,
             r.effective_depth_um,
@@ -33,9 +32,8 @@ pub fn kalluri_2011(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             152.5 + 9.6,
         ),
         bound_case(
-            CaseKind::Calibration,
+            Scope(CaseKind::Calibration, "penetration"),
             "penetration-kalluri-width",
-            "penetration",
             "770 um roller needles: channel width at the surface, um",
             source,
             r.channel_surface_diameter_um,
@@ -63,9 +61,8 @@ pub fn lima_2013(kb: &KnowledgeBase) -> ValidationCase {
             })
     });
     claim_case(
-        CaseKind::Calibration,
+        Scope(CaseKind::Calibration, "penetration"),
         "penetration-lima-papillary",
-        "penetration",
         "0.5 mm professional roller reaches the papillary dermis on every face site",
         "Lima, Lima & Takano, Surg Cosmet Dermatol 2013;5:110 [@lima2013]",
         holds,
@@ -88,9 +85,8 @@ pub fn fernandes_density(kb: &KnowledgeBase) -> ValidationCase {
                 .channels_per_cm2
         });
     bound_case(
-        CaseKind::Analytic,
+        Scope(CaseKind::Analytic, "penetration"),
         "penetration-fernandes-density",
-        "penetration",
         "192-needle roller, 15 passes: channels per cm2",
         "Fernandes [@fernandes2008]",
         computed,

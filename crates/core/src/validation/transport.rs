@@ -1,7 +1,7 @@
 //! Transport against analytic solutions (Crank's membrane, series resistance), its own numerics
 //! (mass balance, grid convergence, closure limit) and published rankings.
 
-use super::{CaseKind, ValidationCase, bound_case, claim_case, relative_case};
+use super::{CaseKind, Scope, ValidationCase, bound_case, claim_case, relative_case};
 use crate::KnowledgeBase;
 use crate::skin::{Sex, SkinProfile};
 use crate::transport::grid::LayerSpec;
@@ -81,9 +81,8 @@ pub fn crank_membrane() -> Vec<ValidationCase> {
         "Crank, The Mathematics of Diffusion: constant-concentration membrane [@crank1975]";
     vec![
         relative_case(
-            CaseKind::Analytic,
+            Scope(CaseKind::Analytic, "transport"),
             "transport-crank-amount",
-            "transport",
             "Membrane: cumulative amount after three lag times",
             source,
             crank_cumulative(h, d, k, C0, 3.0 * lag),
@@ -91,9 +90,8 @@ pub fn crank_membrane() -> Vec<ValidationCase> {
             0.005,
         ),
         relative_case(
-            CaseKind::Analytic,
+            Scope(CaseKind::Analytic, "transport"),
             "transport-crank-lag",
-            "transport",
             "Membrane: lag time h^2/6D, s",
             source,
             lag,
@@ -101,9 +99,8 @@ pub fn crank_membrane() -> Vec<ValidationCase> {
             0.01,
         ),
         bound_case(
-            CaseKind::Analytic,
+            Scope(CaseKind::Analytic, "transport"),
             "transport-crank-mass-balance",
-            "transport",
             "Membrane: largest relative mass-balance error over all steps",
             "conservation",
             s.max_mass_balance_error,
@@ -131,9 +128,8 @@ pub fn two_layers() -> ValidationCase {
         _ => f64::NAN,
     };
     relative_case(
-        CaseKind::Analytic,
+        Scope(CaseKind::Analytic, "transport"),
         "transport-two-layers",
-        "transport",
         "Two layers in series: steady flux, ug/mL um/s",
         "series resistance C0 / (h1/(D1 K1) + h2/(D2 K2))",
         expected,
@@ -208,9 +204,8 @@ pub fn delivery_mass_balance(kb: &KnowledgeBase) -> ValidationCase {
         }
     }
     bound_case(
-        CaseKind::Analytic,
+        Scope(CaseKind::Analytic, "transport"),
         "transport-mass-balance",
-        "transport",
         "Delivery runs (4 agents, finite and infinite dose): largest relative mass-balance error",
         "conservation",
         worst,
@@ -238,9 +233,8 @@ pub fn grid_convergence(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     let (q1, q2, q4) = (at(base), at(base.refined(2)), at(base.refined(4)));
     vec![
         bound_case(
-            CaseKind::Analytic,
+            Scope(CaseKind::Analytic, "transport"),
             "transport-grid-order",
-            "transport",
             "Observed order of convergence over 1x, 2x, 4x grids (24 h absorbed)",
             "second-order finite volumes",
             ((q1 - q2).abs() / (q2 - q4).abs()).log2(),
@@ -248,9 +242,8 @@ pub fn grid_convergence(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             3.0,
         ),
         relative_case(
-            CaseKind::Analytic,
+            Scope(CaseKind::Analytic, "transport"),
             "transport-grid-default",
-            "transport",
             "Default grid vs 4x refined: 24 h absorbed, ug/cm2",
             "grid convergence",
             q4,
@@ -260,9 +253,10 @@ pub fn grid_convergence(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     ]
 }
 
-/// A channel sealed from t = 0 and never filled gives the intact-skin result.
-pub fn closed_channel(kb: &KnowledgeBase) -> ValidationCase {
-    let Some(r) = cheek_request(
+/// Minoxidil at 20 mg/mL through a 1 mm pen on the cheek: the case of the closure limit and of
+/// Davidson's ranking.
+fn minoxidil_pen(kb: &KnowledgeBase) -> Option<DeliveryRequest> {
+    cheek_request(
         kb,
         "minoxidil",
         "dermapen",
@@ -270,11 +264,15 @@ pub fn closed_channel(kb: &KnowledgeBase) -> ValidationCase {
         None,
         false,
         Dose::Infinite { mg_per_ml: 20.0 },
-    ) else {
+    )
+}
+
+/// A channel sealed from t = 0 and never filled gives the intact-skin result.
+pub fn closed_channel(kb: &KnowledgeBase) -> ValidationCase {
+    let Some(r) = minoxidil_pen(kb) else {
         return claim_case(
-            CaseKind::Analytic,
+            Scope(CaseKind::Analytic, "transport"),
             "transport-closed-channel",
-            "transport",
             "closed channel",
             "",
             false,
@@ -290,9 +288,8 @@ pub fn closed_channel(kb: &KnowledgeBase) -> ValidationCase {
     let closed = absorbed_of(&solve(&cell, Stepping::default(), end, &[end], &[]));
     let baseline = absorbed_of(&solve(&intact, Stepping::default(), end, &[end], &[]));
     relative_case(
-        CaseKind::Analytic,
+        Scope(CaseKind::Analytic, "transport"),
         "transport-closed-channel",
-        "transport",
         "Channel closed from t = 0 vs the intact-skin model: 24 h absorbed, ug/cm2",
         "limit of the closure law",
         baseline,
@@ -326,17 +323,15 @@ pub fn closure_and_length(kb: &KnowledgeBase) -> Vec<ValidationCase> {
         .collect();
     vec![
         claim_case(
-            CaseKind::Calibration,
+            Scope(CaseKind::Calibration, "transport"),
             "transport-occlusion",
-            "transport",
             "Occluded channels (t1/2 about a day) deliver more by 24 h than open ones (about 2 h)",
             "Gupta et al. 2011 [@gupta2011]; Brogden group 2021 [@brogden2021]",
             occlusion,
         ),
         claim_case(
-            CaseKind::Calibration,
+            Scope(CaseKind::Calibration, "transport"),
             "transport-needle-length",
-            "transport",
             "Longer needles deliver more (0.5, 1, 1.5, 2 mm pen)",
             "Gupta et al. 2011 [@gupta2011] (longer needles reseal more slowly); Davidson et al. 2008 [@davidson2008]",
             amounts.windows(2).all(|w| w[1] > w[0]),
@@ -347,19 +342,10 @@ pub fn closure_and_length(kb: &KnowledgeBase) -> Vec<ValidationCase> {
 /// Davidson, Al-Qallaf & Das 2008: depth, then spacing, before diameter (coated-needle setting).
 pub fn davidson_ranking(kb: &KnowledgeBase) -> ValidationCase {
     let source = "Davidson, Al-Qallaf & Das, Chem Eng Res Des 2008;86:1196 [@davidson2008]";
-    let Some(r) = cheek_request(
-        kb,
-        "minoxidil",
-        "dermapen",
-        1.0,
-        None,
-        false,
-        Dose::Infinite { mg_per_ml: 20.0 },
-    ) else {
+    let Some(r) = minoxidil_pen(kb) else {
         return claim_case(
-            CaseKind::Independent,
+            Scope(CaseKind::Independent, "transport"),
             "transport-davidson-ranking",
-            "transport",
             "ranking",
             source,
             false,
@@ -395,9 +381,8 @@ pub fn davidson_ranking(kb: &KnowledgeBase) -> ValidationCase {
     let spacing = vary(&|c| c.radius_um *= 1.5);
     let diameter = vary(&|c| c.channel.iter_mut().for_each(|ch| ch.radius_um *= 1.5));
     claim_case(
-        CaseKind::Independent,
+        Scope(CaseKind::Independent, "transport"),
         "transport-davidson-ranking",
-        "transport",
         "Steady flux change for +50 % depth > spacing > diameter",
         source,
         depth > spacing && spacing > diameter,
@@ -418,9 +403,8 @@ pub fn ascorbic_acid(kb: &KnowledgeBase) -> ValidationCase {
     .and_then(|r| simulate(&kb.transport, &r).enhancement_ratio)
     .unwrap_or(f64::NAN);
     let mut case = bound_case(
-        CaseKind::Calibration,
+        Scope(CaseKind::Calibration, "transport"),
         "transport-ascorbic-acid",
-        "transport",
         "L-ascorbic acid enhancement, 0.5 mm roller, 36 passes (9 x 4 directions), 10 %, 24 h, cheek (order of magnitude; the stratum corneum open fraction was set with it in view)",
         "J Drug Target 2010;18:15 [@you2010] (10.54-fold)",
         ratio,
