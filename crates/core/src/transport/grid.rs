@@ -18,6 +18,24 @@ pub struct LayerSpec {
     pub clearance_per_s: f64,
 }
 
+impl LayerSpec {
+    /// A layer without clearance (membranes of the analytic checks).
+    pub fn membrane(
+        thickness_um: f64,
+        cells: usize,
+        diffusivity_um2_per_s: f64,
+        partition: f64,
+    ) -> Self {
+        Self {
+            thickness_um,
+            cells,
+            diffusivity_um2_per_s,
+            partition,
+            clearance_per_s: 0.0,
+        }
+    }
+}
+
 /// An open channel, a cylinder from the surface to `depth_um`. Grid faces are placed on its wall
 /// and at its tip, so every cell is channel or tissue: no mixed cells, second-order accuracy.
 #[derive(Debug, Clone, PartialEq)]

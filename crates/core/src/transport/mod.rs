@@ -237,6 +237,8 @@ pub fn unit_cell(
             DoseSpec::Finite {
                 concentration_ug_per_ml: ug_per_cm2 / (film_um * 1e-4),
                 film_thickness_um: film_um,
+                solubility_ug_per_ml: None,
+                evaporation_um_per_s: 0.0,
             }
         }
     };

@@ -28,13 +28,7 @@ fn membrane(layers: Vec<LayerSpec>) -> UnitCell {
 }
 
 fn layer(thickness_um: f64, cells: usize, d: f64, k: f64) -> LayerSpec {
-    LayerSpec {
-        thickness_um,
-        cells,
-        diffusivity_um2_per_s: d,
-        partition: k,
-        clearance_per_s: 0.0,
-    }
+    LayerSpec::membrane(thickness_um, cells, d, k)
 }
 
 fn fine_steps(lag_s: f64) -> Stepping {

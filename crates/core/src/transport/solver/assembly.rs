@@ -68,6 +68,10 @@ pub(super) struct System<'a> {
     pub(super) dk: &'a [f64],
     pub(super) offset: usize,
     pub(super) donor_capacity: f64,
+    /// Evaporation conductance of the film (µm³/s).
+    pub(super) evaporation: f64,
+    /// A saturated film's potential, held fixed while its solid lasts.
+    pub(super) donor_fixed: Option<f64>,
     pub(super) concentration: f64,
     pub(super) depth: f64,
     pub(super) matrix: &'a mut BandMatrix,
@@ -109,22 +113,28 @@ impl System<'_> {
         let f_sink: f64 = (0..nr)
             .map(|i| self.bottom[i] * u_new[offset + (nz - 1) * nr + i])
             .sum();
-        let f_in: f64 = if offset == 0 {
+        let into_skin = |potential: f64| -> f64 {
             (0..nr)
-                .map(|i| self.top[i] * (self.concentration - u_new[i]))
+                .map(|i| self.top[i] * (potential - u_new[offset + i]))
                 .sum()
-        } else {
-            0.0
+        };
+        let (donor_in, evaporated) = match (offset, self.donor_fixed) {
+            (0, _) => (into_skin(self.concentration), 0.0),
+            // The solid feeds both what enters the skin and what evaporates.
+            (_, Some(s)) => (into_skin(s) + self.evaporation * s, self.evaporation * s),
+            (_, None) => (0.0, self.evaporation * u_new[0]),
         };
         Outputs {
             cleared: f_clear,
             sink: f_sink,
-            donor_in: f_in,
+            donor_in,
+            evaporated,
         }
     }
 
-    /// Solves `a0 C (u_new) / dt + (a1 u + a2 u_prev) C / dt = −L u_new − κ u_new + boundary`.
-    fn advance(
+    /// Solves `a0 C (u_new) / dt + (a1 u + a2 u_prev) C / dt = −L u_new − κ u_new + boundary`;
+    /// `dt = ∞` gives the steady state. The factorized matrix stays in `self.matrix`.
+    pub(super) fn advance(
         &mut self,
         u: &[f64],
         u_prev: Option<&[f64]>,
@@ -142,10 +152,16 @@ impl System<'_> {
             matrix.add(idx, idx, a0 * c.capacity[k] / dt + c.sink_rate[k]);
             rhs[idx] = -history(idx) * c.capacity[k] / dt;
         }
-        if offset == 1 {
-            matrix.add(0, 0, a0 * self.donor_capacity / dt);
+        let film_free = offset == 1 && self.donor_fixed.is_none();
+        if let Some(s) = self.donor_fixed.filter(|_| offset == 1) {
+            // A saturated film is a known potential: an identity row, its coupling on the right.
+            matrix.add(0, 0, 1.0);
+            rhs[0] = s;
+        } else if film_free {
+            matrix.add(0, 0, a0 * self.donor_capacity / dt + self.evaporation);
             rhs[0] = -history(0) * self.donor_capacity / dt;
         }
+        let surface = self.donor_fixed.unwrap_or(self.concentration);
         for j in 0..nz {
             for i in 0..nr {
                 let k = j * nr + i;
@@ -180,11 +196,11 @@ impl System<'_> {
             let g_top = grid.axial_face_area(i) / (c.z_center[0] / dk[i]);
             self.top[i] = g_top;
             matrix.add(offset + i, offset + i, g_top);
-            if offset == 1 {
+            if film_free {
                 matrix.add(0, 0, g_top);
                 matrix.add(offset + i, 0, -g_top);
             } else {
-                rhs[i] += g_top * self.concentration;
+                rhs[offset + i] += g_top * surface;
             }
             let last = (nz - 1) * nr + i;
             let g_bottom = grid.axial_face_area(i) / ((self.depth - c.z_center[nz - 1]) / dk[last]);
@@ -199,17 +215,14 @@ impl System<'_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Amounts per unit cell in the tissue of each layer and in the channel fluid at potentials
+/// `u` (the caller scales them and adds the donor and the outputs).
 pub(super) fn snapshot(
     grid: &Grid,
     c: &Cells,
     u: &[f64],
     offset: usize,
-    donor_capacity: f64,
     time_s: f64,
-    cleared: f64,
-    sink: f64,
-    scale: f64,
     with_profile: bool,
     layer_count: usize,
 ) -> Snapshot {
@@ -234,15 +247,12 @@ pub(super) fn snapshot(
     }
     Snapshot {
         time_s,
-        donor: if offset == 1 {
-            donor_capacity * u[0] * scale
-        } else {
-            0.0
-        },
-        layers: layers.into_iter().map(|m| m * scale).collect(),
-        channel: channel * scale,
-        cleared: cleared * scale,
-        sink: sink * scale,
+        donor: 0.0,
+        layers,
+        channel,
+        cleared: 0.0,
+        sink: 0.0,
+        evaporated: 0.0,
         profile: with_profile.then_some(profile),
     }
 }

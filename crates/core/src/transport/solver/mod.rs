@@ -15,7 +15,12 @@ use super::banded::BandMatrix;
 use super::grid::{self, ChannelSpec, Grid, LayerSpec};
 
 mod assembly;
+mod film;
+mod steady;
 mod stepping;
+
+use film::Film;
+pub use steady::{SteadyState, steady_state};
 
 use assembly::{Cells, System, cells, snapshot};
 use stepping::{Ledger, Outputs, at_stop, coefficients, grown, next_step, stops};
@@ -30,10 +35,16 @@ pub enum DoseSpec {
     },
     /// A well-mixed film that depletes.
     Finite {
-        /// Vehicle concentration at t = 0 (µg/mL).
+        /// Applied amount over the film's volume (µg/mL): dissolved up to the solubility, the
+        /// rest a solid (or neat liquid) reservoir on the surface.
         concentration_ug_per_ml: f64,
         /// Film thickness (µm); the applied amount is concentration × thickness.
         film_thickness_um: f64,
+        /// Saturated concentration of the film (µg/mL), `None` for no limit.
+        solubility_ug_per_ml: Option<f64>,
+        /// Evaporation velocity on the dissolved concentration (µm/s): the flux to the air is
+        /// this times the film's concentration.
+        evaporation_um_per_s: f64,
     },
 }
 
@@ -92,7 +103,7 @@ impl Default for Stepping {
 pub struct Snapshot {
     /// Time since application (s).
     pub time_s: f64,
-    /// Left in the donor (vehicle on the surface).
+    /// Left on the surface: the film and any undissolved solid.
     pub donor: f64,
     /// Drug in the tissue of each layer (channel fluid excluded).
     pub layers: Vec<f64>,
@@ -102,6 +113,8 @@ pub struct Snapshot {
     pub cleared: f64,
     /// Crossed the bottom of the stack.
     pub sink: f64,
+    /// Evaporated from the surface film.
+    pub evaporated: f64,
     /// Row-averaged tissue concentration (depth µm, µg/mL), when asked for at this time.
     pub profile: Option<Vec<(f64, f64)>>,
 }
@@ -180,14 +193,13 @@ struct Setup<'a> {
     grid: Grid,
     c: Cells,
     concentration: f64,
-    finite_film: Option<f64>,
+    film: Option<Film>,
     /// 1 when the first unknown is the donor film's potential, else 0.
     offset: usize,
     /// Number of unknowns.
     n: usize,
     /// µg/mL × µm³ per unit cell → µg/cm² of skin.
     to_ug_per_cm2: f64,
-    donor_capacity: f64,
     vehicle_dk: f64,
     /// Bottom of the stack (µm).
     depth: f64,
@@ -203,18 +215,27 @@ impl<'a> Setup<'a> {
         );
         let (nr, nz) = (grid.nr(), grid.nz());
         let c = cells(&grid, &cell.layers, cell.channel.is_some());
-        let (concentration, finite_film) = match cell.dose {
+        let unit_area = std::f64::consts::PI * cell.radius_um * cell.radius_um;
+        let (concentration, film) = match cell.dose {
             DoseSpec::Infinite {
                 concentration_ug_per_ml,
             } => (concentration_ug_per_ml, None),
             DoseSpec::Finite {
                 concentration_ug_per_ml,
                 film_thickness_um,
-            } => (concentration_ug_per_ml, Some(film_thickness_um)),
+                solubility_ug_per_ml,
+                evaporation_um_per_s,
+            } => (
+                concentration_ug_per_ml,
+                Some(Film {
+                    capacity: unit_area * film_thickness_um,
+                    solubility: solubility_ug_per_ml,
+                    evaporation: unit_area * evaporation_um_per_s,
+                }),
+            ),
         };
-        let offset = usize::from(finite_film.is_some());
+        let offset = usize::from(film.is_some());
         let n = offset + nr * nz;
-        let unit_area = std::f64::consts::PI * cell.radius_um * cell.radius_um;
         let vehicle_dk = cell
             .channel
             .as_ref()
@@ -225,55 +246,60 @@ impl<'a> Setup<'a> {
             grid,
             c,
             concentration,
-            finite_film,
+            film,
             offset,
             n,
             to_ug_per_cm2: 1e-4 / unit_area,
-            donor_capacity: finite_film.map_or(0.0, |h| unit_area * h),
             vehicle_dk,
             depth,
         }
     }
 
-    /// Initial state: channel fluid at the donor concentration (a finite film gives up what
-    /// fills the channels, as far as it holds), tissue empty.
-    fn initial_potentials(&self) -> Vec<f64> {
-        let (c, offset, concentration) = (&self.c, self.offset, self.concentration);
+    fn donor_capacity(&self) -> f64 {
+        self.film.map_or(0.0, |f| f.capacity)
+    }
+
+    /// Initial potentials and solid reservoir: channel fluid at the donor's dissolved
+    /// concentration (a finite film gives up what fills the channels, as far as it holds), the
+    /// film saturated at most, the excess as a solid, tissue empty.
+    fn initial_state(&self) -> (Vec<f64>, f64) {
+        let (c, offset) = (&self.c, self.offset);
         let cells = self.grid.nr() * self.grid.nz();
-        let donor_capacity = self.donor_capacity;
         let mut u = vec![0.0; self.n];
+        let dissolved = self
+            .film
+            .map_or(self.concentration, |f| f.saturated(self.concentration));
+        let applied = self.donor_capacity() * self.concentration;
+        let mut fill = 0.0;
         if self.cell.channel.is_some() && self.cell.channel_prefilled {
-            let fill: f64 =
-                (0..cells).map(|k| c.fraction[k] * c.volume[k]).sum::<f64>() * concentration;
-            let scale = if self.finite_film.is_some() {
-                (donor_capacity * concentration / fill.max(f64::MIN_POSITIVE)).min(1.0)
+            let volume: f64 = (0..cells).map(|k| c.fraction[k] * c.volume[k]).sum();
+            let wanted = volume * dissolved;
+            let scale = if self.film.is_some() {
+                (applied / wanted.max(f64::MIN_POSITIVE)).min(1.0)
             } else {
                 1.0
             };
             for k in 0..cells {
-                u[offset + k] = scale * c.fraction[k] * c.volume[k] * concentration / c.capacity[k];
+                u[offset + k] = scale * c.fraction[k] * c.volume[k] * dissolved / c.capacity[k];
             }
-            if self.finite_film.is_some() {
-                u[0] = (donor_capacity * concentration - scale * fill).max(0.0) / donor_capacity;
-            }
-        } else if self.finite_film.is_some() {
-            u[0] = concentration;
+            fill = scale * wanted;
         }
-        u
+        let Some(film) = self.film else {
+            return (u, 0.0);
+        };
+        let left = (applied - fill).max(0.0);
+        u[0] = film.saturated(left / film.capacity);
+        let solid = (left - u[0] * film.capacity).max(0.0);
+        (u, solid)
     }
 
-    /// Drug held in the tissue, the channel fluid and the donor film.
+    /// Drug held in the tissue, the channel fluid and the donor film (the solid excluded).
     fn storage(&self, u: &[f64]) -> f64 {
         let (c, offset) = (&self.c, self.offset);
         let tissue: f64 = (0..self.grid.nr() * self.grid.nz())
             .map(|k| c.capacity[k] * u[offset + k])
             .sum();
-        tissue
-            + if offset == 1 {
-                self.donor_capacity * u[0]
-            } else {
-                0.0
-            }
+        tissue + self.donor_capacity() * if offset == 1 { u[0] } else { 0.0 }
     }
 
     /// Sets each cell's D·K at time `t`: a channel cell conducts like the vehicle while open and
@@ -287,33 +313,55 @@ impl<'a> Setup<'a> {
         }
     }
 
-    /// Relative mass-balance error: `|storage + outputs − inputs − initial| ÷ (initial + inputs)`.
+    /// Relative mass-balance error:
+    /// `|storage + outputs − inputs − initial| ÷ (initial + inputs)`, where the inputs are what
+    /// an infinite donor or the solid reservoir gave.
     fn balance_error(&self, u: &[f64], initial_mass: f64, out: &Outputs) -> f64 {
         let reference = (initial_mass + out.donor_in).abs().max(f64::MIN_POSITIVE);
-        (self.storage(u) + out.cleared + out.sink - out.donor_in - initial_mass).abs() / reference
+        (self.storage(u) + out.cleared + out.sink + out.evaporated - out.donor_in - initial_mass)
+            .abs()
+            / reference
     }
 
     /// The amounts at `time_s` in µg/cm² of skin, with the depth profile if asked.
-    fn snapshot(&self, u: &[f64], time_s: f64, out: &Outputs, with_profile: bool) -> Snapshot {
-        snapshot(
+    fn snapshot(
+        &self,
+        u: &[f64],
+        solid: f64,
+        time_s: f64,
+        out: &Outputs,
+        with_profile: bool,
+    ) -> Snapshot {
+        let film = if self.offset == 1 {
+            self.donor_capacity() * u[0]
+        } else {
+            0.0
+        };
+        let mut snap = snapshot(
             &self.grid,
             &self.c,
             u,
             self.offset,
-            self.donor_capacity,
             time_s,
-            out.cleared,
-            out.sink,
-            self.to_ug_per_cm2,
             with_profile,
             self.cell.layers.len(),
-        )
+        );
+        let scale = self.to_ug_per_cm2;
+        snap.donor = (film + solid) * scale;
+        snap.cleared = out.cleared * scale;
+        snap.sink = out.sink * scale;
+        snap.evaporated = out.evaporated * scale;
+        snap.layers.iter_mut().for_each(|m| *m *= scale);
+        snap.channel *= scale;
+        snap
     }
 
-    /// The linear system of one step, over the caller's work buffers.
+    /// The linear system of one step, over the caller's work buffers; `donor_fixed` holds a
+    /// saturated film at that potential.
     fn system<'s>(
         &'s self,
         dk: &'s [f64],
+        donor_fixed: Option<f64>,
         matrix: &'s mut BandMatrix,
         top: &'s mut [f64],
         bottom: &'s mut [f64],
@@ -323,7 +371,9 @@ impl<'a> Setup<'a> {
             cells: &self.c,
             dk,
             offset: self.offset,
-            donor_capacity: self.donor_capacity,
+            donor_capacity: self.donor_capacity(),
+            evaporation: self.film.map_or(0.0, |f| f.evaporation),
+            donor_fixed,
             concentration: self.concentration,
             depth: self.depth,
             matrix,
@@ -344,7 +394,8 @@ pub fn solve(
 ) -> Solution {
     let setup = Setup::new(cell);
     let (nr, nz) = (setup.grid.nr(), setup.grid.nz());
-    let mut u = setup.initial_potentials();
+    let (mut u, solid_initial) = setup.initial_state();
+    let mut solid = solid_initial;
     let initial_mass = setup.storage(&u);
 
     let mut matrix = BandMatrix::zeros(setup.n, nr.max(1));
@@ -371,7 +422,12 @@ pub fn solve(
         let t_new = t + dt;
         let planned = coefficients(dt, dt_prev, u_prev.is_some(), stepping.scheme);
         setup.conductivities(t_new, &mut dk);
-        let mut system = setup.system(&dk, &mut matrix, &mut top, &mut bottom);
+        // While solid is left, it keeps the film saturated.
+        let donor_fixed = setup
+            .film
+            .and_then(|f| f.solubility)
+            .filter(|_| solid > 0.0);
+        let mut system = setup.system(&dk, donor_fixed, &mut matrix, &mut top, &mut bottom);
         let Some((u_new, used)) = system.step(&u, u_prev.as_deref(), dt, planned) else {
             // SPD by construction; a failed pivot means non-finite input that validation missed.
             break;
@@ -379,6 +435,17 @@ pub fn solve(
         let fluxes = system.fluxes(&u_new);
         ledger.record(dt, used, &fluxes);
         u_prev = Some(std::mem::replace(&mut u, u_new));
+        if let Some(film) = setup.film {
+            solid = solid_initial - ledger.now.donor_in;
+            if solid < 0.0 {
+                // The solid ran out within the step: the film gave the rest. The history no
+                // longer follows one recursion, so the next step is backward Euler.
+                u[0] = (u[0] + solid / film.capacity).max(0.0);
+                ledger.now.donor_in = solid_initial;
+                solid = 0.0;
+                u_prev = None;
+            }
+        }
         dt_prev = Some(dt);
         step_sizes_s.push(dt);
         t = t_new;
@@ -398,7 +465,7 @@ pub fn solve(
             t = stop;
             if report_s.iter().any(|r| at_stop(*r, stop)) {
                 let with_profile = profile_s.iter().any(|p| at_stop(*p, stop));
-                snapshots.push(setup.snapshot(&u, t, out, with_profile));
+                snapshots.push(setup.snapshot(&u, solid, t, out, with_profile));
             }
             stop_index += 1;
         }

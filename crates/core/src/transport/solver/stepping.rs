@@ -70,11 +70,14 @@ pub(super) fn grown(dt_nominal: f64, dt: f64, stepping: Stepping) -> f64 {
 pub(super) struct Outputs {
     pub(super) cleared: f64,
     pub(super) sink: f64,
+    /// What an infinite donor, or the solid reservoir of a saturated film, gave.
     pub(super) donor_in: f64,
+    /// What left the film to the air.
+    pub(super) evaporated: f64,
 }
 
 /// Cumulative outputs now and one step back. They are integrated with the storage's own BDF
-/// recursion, so `storage + cleared + sink − donor input` is conserved to round-off.
+/// recursion, so `storage + cleared + sink + evaporated − donor input` is conserved to round-off.
 pub(super) struct Ledger {
     pub(super) now: Outputs,
     prev: Outputs,
@@ -87,6 +90,7 @@ impl Ledger {
             cleared: 0.0,
             sink: 0.0,
             donor_in: 0.0,
+            evaporated: 0.0,
         };
         Self {
             now: zero(),
@@ -102,6 +106,7 @@ impl Ledger {
             cleared: accumulate(self.now.cleared, self.prev.cleared, fluxes.cleared),
             sink: accumulate(self.now.sink, self.prev.sink, fluxes.sink),
             donor_in: accumulate(self.now.donor_in, self.prev.donor_in, fluxes.donor_in),
+            evaporated: accumulate(self.now.evaporated, self.prev.evaporated, fluxes.evaporated),
         };
         self.prev = std::mem::replace(&mut self.now, next);
     }
