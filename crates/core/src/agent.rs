@@ -4,7 +4,33 @@ use serde::{Deserialize, Serialize};
 
 use crate::device::is_id;
 use crate::error::{Error, InputError};
-use crate::transport::Solute;
+use crate::transport::{GroupKind, MolecularShape, Solute, Volatility};
+
+/// A pKa in the catalog: a bare number is an acid; a table says which.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Pka {
+    /// An acidic group's pKa.
+    Acid(f64),
+    /// A group with its kind (`{ value = 4.61, kind = "base" }`).
+    Group {
+        /// pKa (for a base, of its conjugate acid).
+        value: f64,
+        /// Acid or base.
+        kind: GroupKind,
+    },
+}
+
+impl Pka {
+    /// The pKa and the group's kind.
+    pub fn parts(self) -> (f64, GroupKind) {
+        match self {
+            Self::Acid(value) => (value, GroupKind::Acid),
+            Self::Group { value, kind } => (value, kind),
+        }
+    }
+}
 
 /// Broad class of an agent, which sets how it is expected to cross tissue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,12 +93,25 @@ pub struct Agent {
     /// Octanol/water partition coefficient, log10 (dimensionless).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_kow: Option<f64>,
-    /// Acid dissociation constants (pKa), if ionisable.
+    /// Dissociation constants of the ionisable groups (a bare number is an acid's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pka: Vec<f64>,
+    pub pka: Vec<Pka>,
     /// Water solubility (mg/mL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub water_solubility_mg_per_ml: Option<f64>,
+    /// Vapour pressure at skin temperature (Pa); else estimated from the boiling point, else the
+    /// agent is taken as non-volatile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vapour_pressure_pa: Option<f64>,
+    /// Normal boiling point (°C).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boiling_point_c: Option<f64>,
+    /// Melting point (°C).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub melting_point_c: Option<f64>,
+    /// Shape of a large molecule (sets its size for its weight); globular when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<MolecularShape>,
     /// Whether the agent is considered suitable for intradermal exposure through open channels.
     pub intradermal_suited: bool,
     /// When the agent is applied relative to a session.
@@ -105,7 +144,27 @@ impl Agent {
                 ));
             }
         };
-        Solute::new(self.mw_g_per_mol, log_kow)
+        let mut solute =
+            Solute::new(self.mw_g_per_mol, log_kow)?.with_shape(self.shape.unwrap_or_default());
+        for pka in &self.pka {
+            let (value, kind) = pka.parts();
+            solute = solute.with_group(value, kind)?;
+        }
+        if let Some(s) = self.water_solubility_mg_per_ml {
+            solute = solute.with_solubility(s)?;
+        }
+        let volatility = match (self.vapour_pressure_pa, self.boiling_point_c) {
+            (Some(pa), _) => Some(Volatility::VapourPressure { pa }),
+            (None, Some(boiling_point_c)) => Some(Volatility::BoilingPoint {
+                boiling_point_c,
+                melting_point_c: self.melting_point_c,
+            }),
+            (None, None) => None,
+        };
+        match volatility {
+            Some(v) => solute.with_volatility(v),
+            None => Ok(solute),
+        }
     }
 }
 

@@ -53,7 +53,8 @@
 //! ∂c/∂t = (1/r) ∂/∂r (r D ∂c/∂r) + ∂/∂z (D ∂c/∂z) − k c,   openness of the channel = exp(−ln 2 · t / t½)
 //! ```
 //!
-//! `D` and `K` follow from MW and log Kow (Potts–Guy, Kasting/Dancik); an open channel conducts
+//! `D` and `K` follow from MW, log Kow, pKa and size (the Kasting/Nitsche/Dancik model of the NIOSH
+//! finite-dose calculator; hindered diffusion for large molecules); an open channel conducts
 //! like the vehicle. The same solver without a channel is intact skin, the baseline of the
 //! enhancement ratio (absorbed with channels ÷ absorbed through intact skin).
 //!
@@ -73,7 +74,9 @@
 //! let with = delivery.delivered_ug_per_cm2.last().expect("end point").absorbed;
 //! let intact = delivery.intact_ug_per_cm2.last().expect("end point").absorbed;
 //! assert!(with > intact);
-//! assert!(delivery.enhancement_ratio.expect("some passes intact skin") > 1.0);
+//! // Tranexamic acid is a zwitterion: at the skin's pH next to none of it is neutral, so the
+//! // intact route's lag time is far beyond a day and only the steady fluxes compare.
+//! assert!(delivery.enhancement.steady_flux.expect("intact kp above zero") > 1.0);
 //! # Ok(())
 //! # }
 //! ```

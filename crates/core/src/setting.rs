@@ -6,7 +6,7 @@ use crate::error::InputError;
 use crate::healing::{HealingRequest, HealingRequestBuilder};
 use crate::knowledge::KnowledgeBase;
 use crate::penetration::Penetration;
-use crate::skin::{Sex, Site, SkinProfile};
+use crate::skin::{LayerThicknesses, Sex, Site, SkinProfile};
 use crate::transport::{DeliveryRequest, DeliveryRequestBuilder, Solute};
 
 /// Most passes accepted over one area in one session.
@@ -68,6 +68,13 @@ impl<'a> Setting<'a> {
         })
     }
 
+    /// This setting with layer thicknesses of the caller's (errors name `sc_um`,
+    /// `epidermis_um`, `dermis_um`).
+    pub fn with_layers(mut self, layers: &LayerThicknesses) -> Result<Self, InputError> {
+        self.skin = self.skin.with_layers(layers)?;
+        Ok(self)
+    }
+
     /// The device.
     pub fn device(&self) -> &'a Device {
         self.device
@@ -109,4 +116,21 @@ impl<'a> Setting<'a> {
     pub fn healing(&self, kb: &KnowledgeBase) -> HealingRequestBuilder {
         HealingRequest::builder(self.device, &self.penetration(kb))
     }
+}
+
+/// One person's skin at a site, without a device (intact-skin questions); errors name `site`
+/// and `age`.
+pub fn person_skin(
+    kb: &KnowledgeBase,
+    site: &str,
+    sex: Sex,
+    age_years: Option<f64>,
+) -> Result<SkinProfile, InputError> {
+    let site = kb.site(site)?;
+    SkinProfile::new(
+        site,
+        sex,
+        age_years.unwrap_or(DEFAULT_AGE_YEARS),
+        &kb.age_model,
+    )
 }

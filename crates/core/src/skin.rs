@@ -257,7 +257,37 @@ pub struct SkinProfile {
     pub thickness_um: [f64; 5],
 }
 
+/// Layer thicknesses a caller gives in place of a site's (µm); `None` keeps the site's.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LayerThicknesses {
+    /// Stratum corneum (5 to 200 µm).
+    pub stratum_corneum_um: Option<f64>,
+    /// Viable epidermis (10 to 1000 µm).
+    pub viable_epidermis_um: Option<f64>,
+    /// Dermis, papillary and reticular together (50 to 6000 µm).
+    pub dermis_um: Option<f64>,
+}
+
 impl SkinProfile {
+    /// This profile with the given layers replaced; the dermis keeps its papillary share.
+    pub fn with_layers(&self, layers: &LayerThicknesses) -> Result<Self, InputError> {
+        let mut out = self.clone();
+        if let Some(h) = layers.stratum_corneum_um {
+            out.thickness_um[0] = check_range("sc_um", h, 5.0, 200.0, "um")?;
+        }
+        if let Some(h) = layers.viable_epidermis_um {
+            out.thickness_um[1] = check_range("epidermis_um", h, 10.0, 1000.0, "um")?;
+        }
+        if let Some(h) = layers.dermis_um {
+            let h = check_range("dermis_um", h, 50.0, 6000.0, "um")?;
+            let (papillary, reticular) = (self.thickness_um[2], self.thickness_um[3]);
+            let share = papillary / (papillary + reticular);
+            out.thickness_um[2] = h * share;
+            out.thickness_um[3] = h * (1.0 - share);
+        }
+        Ok(out)
+    }
+
     /// The profile of `site` for `sex` at `age_years` (0–120), thinned with `model`.
     pub fn new(
         site: &Site,

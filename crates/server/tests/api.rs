@@ -95,7 +95,16 @@ fn catalog_screen_plan_simulations_and_validate() {
         &json!({ "agent": "ascorbic-acid", "device": "dermapen", "site": "cheek", "hours": 4 }),
     );
     assert_eq!(status, 200, "{body}");
-    assert!(body["enhancement_ratio"].as_f64().is_some_and(|r| r > 1.0));
+    assert!(
+        body["enhancement"]["steady_flux"]
+            .as_f64()
+            .is_some_and(|r| r > 1.0)
+    );
+    assert!(
+        body["intact"]["kp_cm_per_h"]
+            .as_f64()
+            .is_some_and(|kp| kp > 0.0)
+    );
     let (status, body) = post(
         "/api/simulate/delivery",
         None,
@@ -133,10 +142,13 @@ fn catalog_screen_plan_simulations_and_validate() {
     assert_json_error(status, &body, 422);
     let (status, body) = get("/api/validate", None);
     assert_eq!(status, 200);
-    assert!(
-        body.as_array()
-            .is_some_and(|cases| cases.iter().all(|c| c["passed"] == true))
-    );
+    // Every verification case passes; calibration and independent misses are listed as such.
+    assert!(body.as_array().is_some_and(|cases| {
+        cases
+            .iter()
+            .filter(|c| c["kind"] == "analytic")
+            .all(|c| c["passed"] == true)
+    }));
 }
 
 #[test]

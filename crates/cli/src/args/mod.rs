@@ -142,17 +142,12 @@ pub enum Model {
     /// How much of a topical reaches each layer and the blood through the channels, vs intact skin.
     #[command(allow_negative_numbers = true)]
     Delivery {
-        /// Agent id (catalog or --agent-file); or give --agent-mw and --agent-logkow.
-        #[arg(long)]
-        agent: Option<String>,
-        /// Custom agent: molecular weight, g/mol.
-        #[arg(long, value_name = "MW", requires = "agent_logkow")]
-        agent_mw: Option<f64>,
-        /// Custom agent: log10 of the octanol/water partition coefficient.
-        #[arg(long, value_name = "LOGKOW", requires = "agent_mw")]
-        agent_logkow: Option<f64>,
+        #[command(flatten)]
+        agent: Box<AgentArgs>,
         #[command(flatten)]
         setting: SettingArgs,
+        #[command(flatten)]
+        skin: SkinArgs,
         /// Simulated time, hours.
         #[arg(long, value_name = "H", default_value_t = 24.0)]
         hours: f64,
@@ -162,7 +157,7 @@ pub enum Model {
         /// infinite:MG_PER_ML (fixed surface concentration) or finite:UG_PER_CM2 (a depleting film).
         #[arg(long, value_name = "DOSE", default_value = "infinite:10")]
         dose: String,
-        /// Channel closure half-life in hours (else from occlusion and needle length).
+        /// Channel closure half-life in hours (else from the setting, occlusion and needle length).
         #[arg(long, value_name = "H")]
         closure_half_life_h: Option<f64>,
         /// Reporting times in hours, comma-separated (else 0.25, 0.5, 1, 2, 4, 8, 12, 24, … up to --hours).
@@ -180,12 +175,110 @@ pub enum Model {
     },
 }
 
+/// The agent of a delivery run: a catalog id, or a custom agent by its properties.
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    /// Agent id (catalog or --agent-file); or give --agent-mw and --agent-logkow.
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// Custom agent: molecular weight, g/mol.
+    #[arg(long, value_name = "MW", requires = "agent_logkow")]
+    pub agent_mw: Option<f64>,
+    /// Custom agent: log10 of the octanol/water partition coefficient.
+    #[arg(long, value_name = "LOGKOW", requires = "agent_mw")]
+    pub agent_logkow: Option<f64>,
+    /// Custom agent: pKa of its ionisable group (an acid unless --agent-pka-kind base).
+    #[arg(long, value_name = "P", requires = "agent_mw")]
+    pub agent_pka: Option<f64>,
+    /// Custom agent: whether that group is an acid or a base.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "KIND",
+        default_value = "acid",
+        requires = "agent_pka"
+    )]
+    pub agent_pka_kind: PkaKindArg,
+    /// Custom agent: water solubility, mg/mL (a dose above it stays on the surface as a solid).
+    #[arg(long, value_name = "S", requires = "agent_mw")]
+    pub agent_solubility_mg_per_ml: Option<f64>,
+    /// Custom agent: vapour pressure at skin temperature, Pa (it evaporates from the film).
+    #[arg(
+        long,
+        value_name = "V",
+        requires = "agent_mw",
+        conflicts_with = "agent_boiling_point_c"
+    )]
+    pub agent_vapour_pressure_pa: Option<f64>,
+    /// Custom agent: normal boiling point, °C (vapour pressure estimated by Mackay's method).
+    #[arg(long, value_name = "B", requires = "agent_mw")]
+    pub agent_boiling_point_c: Option<f64>,
+    /// Custom agent: melting point, °C (for a solid, with --agent-boiling-point-c).
+    #[arg(long, value_name = "T", requires = "agent_boiling_point_c")]
+    pub agent_melting_point_c: Option<f64>,
+}
+
+/// An ionisable group's kind.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PkaKindArg {
+    /// Neutral below its pKa.
+    Acid,
+    /// Neutral above its pKa.
+    Base,
+}
+
+/// Living or excised skin, its hydration and layers of one's own.
+#[derive(Debug, Args)]
+pub struct SkinArgs {
+    /// Through intact skin only: no device needed, no channels.
+    #[arg(long)]
+    pub intact_only: bool,
+    /// in-vivo (blood clears the dermis, channels heal) or in-vitro (excised skin on a receptor sink).
+    #[arg(
+        long = "setting",
+        value_enum,
+        value_name = "SETTING",
+        default_value = "in-vivo"
+    )]
+    pub preparation: PreparationArg,
+    /// Hydration of the stratum corneum: partial (ambient) or full (soaked, occluded).
+    #[arg(long, value_enum, value_name = "STATE", default_value = "partial")]
+    pub sc_hydration: HydrationArg,
+    /// Stratum corneum thickness, µm (else the site's).
+    #[arg(long, value_name = "X")]
+    pub sc_um: Option<f64>,
+    /// Viable epidermis thickness, µm (else the site's).
+    #[arg(long, value_name = "X")]
+    pub epidermis_um: Option<f64>,
+    /// Dermis thickness, µm (else the site's in vivo, 400 µm of dermatomed skin in vitro).
+    #[arg(long, value_name = "X")]
+    pub dermis_um: Option<f64>,
+}
+
+/// Living or excised skin.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PreparationArg {
+    /// A person.
+    InVivo,
+    /// Excised skin in a diffusion cell.
+    InVitro,
+}
+
+/// Hydration of the stratum corneum.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum HydrationArg {
+    /// Ambient.
+    Partial,
+    /// Soaked.
+    Full,
+}
+
 /// A device setting on one person's skin: the options every simulation shares.
 #[derive(Debug, Args)]
 pub struct SettingArgs {
-    /// Device id (catalog or --device-file).
+    /// Device id (catalog or --device-file); required unless a command says otherwise.
     #[arg(long)]
-    pub device: String,
+    pub device: Option<String>,
     /// Needle length in mm (else the device's default).
     #[arg(long, value_name = "L")]
     pub length_mm: Option<f64>,

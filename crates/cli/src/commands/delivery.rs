@@ -2,22 +2,25 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use microneedling_core::transport::DeliveryRequestBuilder;
-use microneedling_core::transport::{Delivery, DeliveryRequest, Dose, Solute, simulate};
+use microneedling_core::setting::person_skin;
+use microneedling_core::skin::LayerThicknesses;
+use microneedling_core::transport::{
+    Delivery, DeliveryRequest, DeliveryRequestBuilder, Dose, GroupKind, Hydration, Preparation,
+    Solute, Volatility, simulate,
+};
 use microneedling_core::{InputError, KnowledgeBase};
 
 use super::Output;
-use crate::args::SettingArgs;
+use crate::args::{AgentArgs, HydrationArg, PkaKindArg, PreparationArg, SettingArgs, SkinArgs};
 use crate::failure::Failure;
 use crate::render;
 
 /// The arguments of `simulate delivery`, as parsed.
 #[derive(Debug)]
 pub struct DeliveryArgs<'a> {
-    pub agent: Option<&'a str>,
-    pub agent_mw: Option<f64>,
-    pub agent_logkow: Option<f64>,
+    pub agent: &'a AgentArgs,
     pub setting: &'a SettingArgs,
+    pub skin: &'a SkinArgs,
     pub hours: f64,
     pub occluded: bool,
     pub dose: &'a str,
@@ -36,11 +39,11 @@ fn rename(field: &str) -> impl Fn(InputError) -> InputError + '_ {
 }
 
 /// The agent by catalog id, or a custom one by its properties: (name, solute).
-fn solute(kb: &KnowledgeBase, args: &DeliveryArgs<'_>) -> Result<(String, Solute), Failure> {
-    match (args.agent, args.agent_mw, args.agent_logkow) {
-        (Some(_), Some(_), _) => Err(InputError::new(
+fn solute(kb: &KnowledgeBase, args: &AgentArgs) -> Result<(String, Solute), Failure> {
+    match (args.agent.as_deref(), args.agent_mw, args.agent_logkow) {
+        (Some(id), Some(_), _) => Err(InputError::new(
             "--agent",
-            args.agent.unwrap_or_default(),
+            id,
             "either --agent ID or --agent-mw with --agent-logkow, not both",
         )
         .into()),
@@ -50,11 +53,13 @@ fn solute(kb: &KnowledgeBase, args: &DeliveryArgs<'_>) -> Result<(String, Solute
         }
         (None, Some(mw), Some(log_kow)) => Ok((
             String::from("custom"),
-            Solute::new(mw, log_kow).map_err(|e| InputError {
+            custom_solute(args, mw, log_kow).map_err(|e| InputError {
                 field: e
                     .field
+                    .replace("agent.log_kow", "--agent-logkow")
                     .replace("agent.mw_g_per_mol", "--agent-mw")
-                    .replace("agent.log_kow", "--agent-logkow"),
+                    .replace("agent.", "--agent-")
+                    .replace('_', "-"),
                 ..e
             })?,
         )),
@@ -65,6 +70,77 @@ fn solute(kb: &KnowledgeBase, args: &DeliveryArgs<'_>) -> Result<(String, Solute
         )
         .into()),
     }
+}
+
+fn custom_solute(args: &AgentArgs, mw: f64, log_kow: f64) -> Result<Solute, InputError> {
+    let mut solute = Solute::new(mw, log_kow)?;
+    if let Some(pka) = args.agent_pka {
+        let kind = match args.agent_pka_kind {
+            PkaKindArg::Acid => GroupKind::Acid,
+            PkaKindArg::Base => GroupKind::Base,
+        };
+        solute = solute.with_group(pka, kind)?;
+    }
+    if let Some(s) = args.agent_solubility_mg_per_ml {
+        solute = solute.with_solubility(s)?;
+    }
+    let volatility = match (args.agent_vapour_pressure_pa, args.agent_boiling_point_c) {
+        (Some(pa), _) => Some(Volatility::VapourPressure { pa }),
+        (None, Some(boiling_point_c)) => Some(Volatility::BoilingPoint {
+            boiling_point_c,
+            melting_point_c: args.agent_melting_point_c,
+        }),
+        (None, None) => None,
+    };
+    match volatility {
+        Some(v) => solute.with_volatility(v),
+        None => Ok(solute),
+    }
+}
+
+/// The request builder: through a device's channels, or intact skin only; layers of the
+/// caller's, and in vitro a dermatomed dermis unless one is given.
+fn builder(
+    kb: &KnowledgeBase,
+    args: &DeliveryArgs<'_>,
+    agent_id: &str,
+    solute: Solute,
+) -> Result<DeliveryRequestBuilder, Failure> {
+    let skin = args.skin;
+    let preparation = match skin.preparation {
+        PreparationArg::InVivo => Preparation::InVivo,
+        PreparationArg::InVitro => Preparation::InVitro,
+    };
+    let hydration = match skin.sc_hydration {
+        HydrationArg::Partial => Hydration::Partial,
+        HydrationArg::Full => Hydration::Full,
+    };
+    let in_vitro_dermis =
+        (preparation == Preparation::InVitro).then_some(kb.transport.in_vitro.dermis_um.value);
+    let layers = LayerThicknesses {
+        stratum_corneum_um: skin.sc_um,
+        viable_epidermis_um: skin.epidermis_um,
+        dermis_um: skin.dermis_um.or(in_vitro_dermis),
+    };
+    let builder = if skin.intact_only {
+        let person = &args.setting.person;
+        let profile = person_skin(
+            kb,
+            &args.setting.site,
+            super::sex(person.sex),
+            Some(person.age),
+        )
+        .map_err(super::as_option)?
+        .with_layers(&layers)
+        .map_err(super::as_option)?;
+        DeliveryRequest::intact_builder(agent_id, solute, profile)
+    } else {
+        let setting = super::setting(kb, args.setting)?
+            .with_layers(&layers)
+            .map_err(super::as_option)?;
+        setting.delivery(kb, agent_id, solute)
+    };
+    Ok(builder.preparation(preparation).hydration(hydration))
 }
 
 /// The reporting and profile times of the options: a report wants a depth profile at every
@@ -85,11 +161,9 @@ fn with_times(builder: DeliveryRequestBuilder, args: &DeliveryArgs<'_>) -> Deliv
 }
 
 pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<ExitCode, Failure> {
-    let (agent_id, solute) = solute(kb, &args)?;
-    let setting = super::setting(kb, args.setting)?;
+    let (agent_id, solute) = solute(kb, args.agent)?;
     let dose = Dose::parse("--dose", args.dose)?;
-    let mut builder = setting
-        .delivery(kb, &agent_id, solute)
+    let mut builder = builder(kb, &args, &agent_id, solute)?
         .hours(args.hours)
         .occluded(args.occluded)
         .dose(dose);
@@ -115,7 +189,9 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
             ),
             kb.disclaimer.clone(),
         );
-        r.penetration(request.penetration());
+        if let Some(p) = request.penetration() {
+            r.penetration(p);
+        }
         r.delivery(&delivery);
         super::write_report(path, &r)?;
     }

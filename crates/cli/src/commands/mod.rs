@@ -223,8 +223,15 @@ pub fn as_option(e: InputError) -> InputError {
 
 /// The device setting of the shared simulation options; errors name the option.
 pub fn setting<'a>(kb: &'a KnowledgeBase, args: &SettingArgs) -> Result<Setting<'a>, Failure> {
+    let device = args.device.as_deref().ok_or_else(|| {
+        InputError::new(
+            "--device",
+            "missing",
+            "a device id (catalog or --device-file)",
+        )
+    })?;
     let query = SettingQuery {
-        device: &args.device,
+        device,
         length_mm: args.length_mm,
         site: &args.site,
         sex: sex(args.person.sex),

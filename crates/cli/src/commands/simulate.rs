@@ -47,9 +47,8 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
         }
         Model::Delivery {
             agent,
-            agent_mw,
-            agent_logkow,
             setting,
+            skin,
             hours,
             occluded,
             dose,
@@ -60,10 +59,9 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             report,
         } => {
             let args = super::delivery::DeliveryArgs {
-                agent: agent.as_deref(),
-                agent_mw,
-                agent_logkow,
+                agent: &agent,
                 setting: &setting,
+                skin: &skin,
                 hours,
                 occluded,
                 dose: &dose,

@@ -102,17 +102,37 @@ pub fn delivery(d: &Delivery) -> String {
         "  channels: {:.0} per cm2, {:.0} um deep, unit cell radius {:.0} um; closure half-life {:.1} h",
         d.channels_per_cm2, d.effective_depth_um, d.unit_cell_radius_um, d.channel_half_life_h
     );
-    match d.enhancement_ratio {
-        Some(ratio) => {
+    let _ = writeln!(
+        text,
+        "  setting: {}, stratum corneum {} hydrated",
+        match d.setting {
+            microneedling_core::transport::Preparation::InVivo => "in vivo",
+            microneedling_core::transport::Preparation::InVitro => "in vitro (receptor sink)",
+        },
+        match d.sc_hydration {
+            microneedling_core::transport::Hydration::Partial => "partially",
+            microneedling_core::transport::Hydration::Full => "fully",
+        }
+    );
+    route_lines(&mut text, "intact skin", &d.intact);
+    if let Some(c) = &d.channels {
+        route_lines(&mut text, "with channels (held open)", c);
+    }
+    if let Some(ratio) = d.enhancement.steady_flux {
+        let _ = writeln!(text, "  enhancement of the steady flux: {ratio:.3}x");
+    }
+    match (d.enhancement_ratio, d.channels.is_some()) {
+        (Some(ratio), true) => {
             let _ = writeln!(
                 text,
-                "  enhancement vs intact skin at {} h: {ratio:.1}x",
+                "  enhancement of the amount past the stratum corneum at {} h: {ratio:.3}x",
                 d.hours
             );
         }
-        None => text.push_str(
+        (None, true) => text.push_str(
             "  enhancement: intact skin lets next to nothing through (channel-only delivery)\n",
         ),
+        _ => {}
     }
     if let Some(t) = d.time_to_steady_state_h {
         let _ = writeln!(
@@ -121,7 +141,12 @@ pub fn delivery(d: &Delivery) -> String {
         );
     }
     text.push_str("\n  ug/cm2     time_h      donor         SC  epidermis  papillary  reticular    channel      blood   absorbed   (intact)\n");
-    for (p, intact) in d.delivered_ug_per_cm2.iter().zip(&d.intact_ug_per_cm2) {
+    let rows = if d.delivered_ug_per_cm2.is_empty() {
+        &d.intact_ug_per_cm2
+    } else {
+        &d.delivered_ug_per_cm2
+    };
+    for (p, intact) in rows.iter().zip(&d.intact_ug_per_cm2) {
         let _ = writeln!(
             text,
             "          {:>8.2} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.4}",
@@ -201,4 +226,27 @@ pub fn healing(h: &Healing) -> String {
     }
     text.push_str("Model: docs/healing.md. Decision support only.\n");
     text
+}
+
+/// A route's permeability, steady flux, lag time and, for a finite dose, where the dose went.
+fn route_lines(text: &mut String, name: &str, r: &microneedling_core::transport::Route) {
+    let lag = r
+        .lag_time_h
+        .map_or_else(|| String::from("none"), |h| format!("{h:.3} h"));
+    let _ = writeln!(
+        text,
+        "  {name}: kp {:.3e} cm/h, steady flux {:.3e} ug/cm2/h, lag time {lag}",
+        r.kp_cm_per_h, r.steady_flux_ug_per_cm2_h
+    );
+    if let (Some(a), Some(sc), Some(e), Some(s)) = (
+        r.absorbed_pct_of_dose,
+        r.stratum_corneum_pct_of_dose,
+        r.evaporated_pct_of_dose,
+        r.surface_pct_of_dose,
+    ) {
+        let _ = writeln!(
+            text,
+            "    of the dose: {a:.3} % absorbed, {sc:.3} % in the stratum corneum, {e:.3} % evaporated, {s:.3} % on the surface"
+        );
+    }
 }

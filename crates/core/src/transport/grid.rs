@@ -48,6 +48,9 @@ pub struct ChannelSpec {
     pub vehicle_diffusivity_um2_per_s: f64,
     /// First-order closure half-life; `None`: the channel stays open.
     pub half_life_s: Option<f64>,
+    /// Share of the open channel's conductance that never closes (excised skin contracts but
+    /// does not heal); 0 in living skin.
+    pub residual_open_fraction: f64,
     /// Share of the channel's section that stays an open fluid path through the first layer (the
     /// stratum corneum, which recoils and reseals first); deeper the channel is all fluid.
     pub barrier_open_fraction: f64,
@@ -229,6 +232,7 @@ mod tests {
             depth_um: 437.0,
             radius_um: 35.0,
             vehicle_diffusivity_um2_per_s: 100.0,
+            residual_open_fraction: 0.0,
             half_life_s: None,
             barrier_open_fraction: 1.0,
         };

@@ -1,13 +1,13 @@
-//! Transport parameters from `data/transport.toml`, and the published relations that turn an
-//! agent's properties (MW, log Kow) into layer diffusivities, partition coefficients and
-//! clearance.
+//! Transport parameters from `data/transport.toml`: the Kasting/Nitsche/Dancik intact-skin model
+//! ([`super::intact`]), evaporation, the in-vitro setting, macromolecules by size
+//! ([`super::macromolecule`]), channel closure and the channel's fluid path.
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{InputError, check_range};
 use crate::provenance::{Cited, Provenance};
 
-/// Potts–Guy permeability: `log10 kp (cm/h) = intercept + slope · log Kow − mw_slope · MW`.
+/// Potts–Guy permeability, used for the capillary wall of the dermis:
+/// `log10 kp (cm/h) = intercept + slope · log Kow − mw_slope · MW`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PottsGuy {
@@ -17,48 +17,84 @@ pub struct PottsGuy {
     pub log_kow_slope: f64,
     /// Slope on MW (per g/mol).
     pub mw_slope: f64,
-    /// Largest `log Kow` the regression is used at; higher values are capped.
-    pub max_log_kow: Cited,
     /// Source of the regression.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
-/// Stratum corneum partition (Kasting): `K = a · Kow^α + b + c · Kow^γ`.
+/// Constants of one hydration state of the stratum corneum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HydrationState {
+    /// Thickness behind the model's permeability fit (µm).
+    pub thickness_um: Cited,
+    /// `[a, b, c]` of `K_sc/w = a · Kow^0.81 + b + c · Kow^0.27`.
+    pub partition: [f64; 3],
+    /// Divides the lipid diffusivity and the transbilayer rate (3 when partially hydrated).
+    pub lateral_hindrance: f64,
+    /// Keratin-fibre term of the corneocytes: `K_cor = 1 − f (1 + λ)²`.
+    pub fibre_fraction: f64,
+    /// Cubic in λ of the hindered corneocyte diffusivity.
+    pub corneocyte_hindrance: [f64; 4],
+    /// Geometric constant of the brick-and-mortar cell (1/cm).
+    pub cell_constant_per_cm: f64,
+    /// 5×5 coefficients of `log10 P(log σ, log r)` in the main region.
+    pub main_polynomial: [f64; 25],
+    /// 5×5 coefficients where lipids dominate (1.5 < log σ < 4.5).
+    pub hole_polynomial: [f64; 25],
+    /// Quartic in `log r` where transbilayer hopping limits (−0.5 ≤ log r ≤ 1).
+    pub low_r_polynomial: [f64; 5],
+    /// `P = linear_r · r` for log r < −0.5.
+    pub linear_r: f64,
+    /// `P` for very large σ and r.
+    pub high_plateau: f64,
+    /// `[a, b]` of `P = 1 / (a σ + b / r)` for log σ < −3.5.
+    pub lipid_limit: [f64; 2],
+    /// Source of the constants.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// The stratum corneum of the brick-and-mortar model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StratumCorneumParams {
-    /// Coefficient `a`.
-    pub partition_a: f64,
-    /// Exponent `α`.
-    pub partition_exponent_a: f64,
-    /// Constant `b`.
-    pub partition_b: f64,
-    /// Coefficient `c`.
-    pub partition_c: f64,
-    /// Exponent `γ`.
-    pub partition_exponent_c: f64,
-    /// Stratum corneum thickness at which kp was measured (µm), to turn kp into a diffusivity.
-    pub reference_thickness_um: Cited,
-    /// Source of the relation.
+    /// `K_lip/w = scale · Kow^exponent`: scale.
+    pub lipid_partition_scale: f64,
+    /// Exponent of the lipid partition.
+    pub lipid_partition_exponent: f64,
+    /// Scale of the lipid diffusivity (cm²/s).
+    pub lipid_diffusivity_scale_cm2_per_s: f64,
+    /// Reference MW of the lipid diffusivity (g/mol).
+    pub lipid_reference_mw: f64,
+    /// Exponent of the lipid diffusivity on `reference / MW`.
+    pub lipid_diffusivity_exponent: f64,
+    /// Floor of the lipid diffusivity (cm²/s).
+    pub lipid_diffusivity_floor_cm2_per_s: f64,
+    /// `log10 k_trans (cm/s) = intercept + slope · MW^(1/3)`: intercept.
+    pub transbilayer_intercept: f64,
+    /// Slope of the transbilayer rate on `MW^(1/3)`.
+    pub transbilayer_slope: f64,
+    /// Radius of a keratin fibre (Å).
+    pub keratin_fibre_radius_angstrom: f64,
+    /// Free aqueous diffusivity below the break: `scale · Va^−0.6` (cm²/s).
+    pub aqueous_small_scale_cm2_per_s: f64,
+    /// Free aqueous diffusivity above the break: `scale · Va^(−1/3)` (cm²/s).
+    pub aqueous_large_scale_cm2_per_s: f64,
+    /// Molar volume at which the two branches meet (cm³/mol).
+    pub aqueous_break_cm3_per_mol: f64,
+    /// Molar volume per g/mol when the agent gives none.
+    pub molar_volume_per_mw: Cited,
+    /// Partially hydrated (in vivo, ambient) constants.
+    pub partial: HydrationState,
+    /// Fully hydrated (soaked, occluded) constants.
+    pub full: HydrationState,
+    /// Source of the relations.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
-/// Binding to proteins: unbound fraction `fu = 1 / (1 + scale · Kow^exponent)`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Binding {
-    /// Scale of the binding term.
-    pub scale: f64,
-    /// Exponent on Kow.
-    pub exponent: f64,
-    /// Source of the relation.
-    #[serde(flatten)]
-    pub provenance: Provenance,
-}
-
-/// Viable epidermis and dermis: free diffusivity, water content and binding.
+/// Viable epidermis and dermis: free diffusivity, binding and partition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ViableTissueParams {
@@ -68,10 +104,18 @@ pub struct ViableTissueParams {
     pub free_slope: f64,
     /// Diffusivity of albumin, with which bound drug moves (cm²/s).
     pub albumin_diffusivity_cm2_per_s: f64,
-    /// Water volume fraction of viable tissue.
-    pub water_fraction: Cited,
-    /// Protein binding.
-    pub binding: Binding,
+    /// Tissue/water partition of the free solute.
+    pub free_partition: f64,
+    /// Weight of the albumin-bound pool.
+    pub albumin_term: f64,
+    /// Lipid volume fraction of viable tissue.
+    pub lipid_fraction: f64,
+    /// `[scale, offset]` of the bound/free ratio for neutral agents and bases.
+    pub binding_neutral: [f64; 2],
+    /// `[scale, offset]` for acids and zwitterions.
+    pub binding_acid: [f64; 2],
+    /// Smallest fraction unbound.
+    pub min_fraction_unbound: f64,
     /// Source of the relations.
     #[serde(flatten)]
     pub provenance: Provenance,
@@ -85,25 +129,105 @@ pub struct ClearanceParams {
     pub blood_flow_per_s: f64,
     /// Capillary surface per tissue volume (1/cm).
     pub capillary_surface_per_cm: f64,
-    /// Capillary permeability as a multiple of kp (dimensionless).
+    /// Capillary permeability as a multiple of the Potts–Guy kp.
     pub capillary_permeability_factor: f64,
     /// Source of the figures.
     #[serde(flatten)]
     pub provenance: Provenance,
 }
 
-/// Macromolecules: channel-only transport with fixed diffusivities.
+/// Evaporation of an agent from the film, and its vapour pressure from its boiling point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvaporationParams {
+    /// `k_g (cm/h) = scale · u^exponent / MW^(1/3)`: scale.
+    pub mass_transfer_scale: f64,
+    /// Exponent on the air speed.
+    pub wind_exponent: f64,
+    /// Air speed over the skin (m/s).
+    pub air_speed_m_per_s: Cited,
+    /// Skin surface temperature (K).
+    pub skin_temperature_k: Cited,
+    /// Saturated reference of a neat agent without a water solubility (g/cm³).
+    pub neat_density_g_per_cm3: Cited,
+    /// The four constants of Mackay's vapour-pressure equation.
+    pub mackay: [f64; 4],
+    /// Source of the relations.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// Excised skin in a diffusion cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InVitroParams {
+    /// Dermis of dermatomed skin when none is given (µm).
+    pub dermis_um: Cited,
+    /// Half-life of the elastic contraction of channels in excised skin (h).
+    pub closure_half_life_h: Cited,
+    /// Share of the open channels' conductance that stays after it.
+    pub residual_open_fraction: Cited,
+}
+
+/// Radius of a folded protein: `scale · (MW / residue_mw)^exponent` Å.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GlobularRadius {
+    /// Scale (Å).
+    pub scale_angstrom: f64,
+    /// Mean residue weight (g/mol).
+    pub residue_mw: f64,
+    /// Exponent.
+    pub exponent: f64,
+    /// Source.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// Radius of a random coil: `radius_nm_at_1mda · (MW / 1e6)^exponent` nm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CoilRadius {
+    /// Hydrodynamic radius at 1 MDa (nm).
+    pub radius_nm_at_1mda: f64,
+    /// Exponent.
+    pub exponent: f64,
+    /// Source.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// Share cleared by lymph: `at_zero + per_kda · MW/1000`, at most 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LymphShare {
+    /// Share at zero size.
+    pub at_zero: f64,
+    /// Increase per kDa.
+    pub per_kda: f64,
+    /// Source.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// Macromolecules: size, hindered diffusion and clearance by lymph and blood.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MacromoleculeParams {
     /// Molecular weight above which an agent is a macromolecule (g/mol).
     pub threshold_mw_g_per_mol: Cited,
-    /// Diffusivity in the viable epidermis (µm²/s).
-    pub epidermis_um2_per_s: Cited,
-    /// Diffusivity in the dermis (µm²/s).
-    pub dermis_um2_per_s: Cited,
-    /// Diffusivity in the vehicle (µm²/s).
-    pub vehicle_um2_per_s: Cited,
+    /// Folded proteins.
+    pub globular_radius: GlobularRadius,
+    /// Random coils.
+    pub coil_radius: CoilRadius,
+    /// Tissue / free diffusivity in the viable epidermis.
+    pub epidermis_hindrance: Cited,
+    /// Tissue / free diffusivity in the dermis.
+    pub dermis_hindrance: Cited,
+    /// Removal from the dermis by lymph (1/h).
+    pub lymph_clearance_per_h: Cited,
+    /// Share of the removal that is by lymph.
+    pub lymph_share: LymphShare,
 }
 
 /// Channel closure: half-life by occlusion, scaled by needle length.
@@ -159,15 +283,19 @@ pub struct DoseParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransportParams {
-    /// Stratum corneum permeability.
+    /// Capillary permeability regression.
     pub potts_guy: PottsGuy,
-    /// Stratum corneum partition.
+    /// Stratum corneum.
     pub stratum_corneum: StratumCorneumParams,
     /// Viable epidermis and dermis.
     pub viable_tissue: ViableTissueParams,
     /// Clearance to blood.
     pub clearance: ClearanceParams,
-    /// Macromolecule diffusivities.
+    /// Evaporation from the film.
+    pub evaporation: EvaporationParams,
+    /// Excised skin.
+    pub in_vitro: InVitroParams,
+    /// Macromolecules.
     pub macromolecules: MacromoleculeParams,
     /// Channel closure.
     pub closure: ClosureParams,
@@ -177,146 +305,44 @@ pub struct TransportParams {
     pub dose: DoseParams,
 }
 
-/// What transport needs to know of an agent.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Solute {
-    /// Molecular weight (g/mol).
-    pub mw_g_per_mol: f64,
-    /// Octanol/water partition coefficient, log10.
-    pub log_kow: f64,
-}
-
-impl Solute {
-    /// A solute of `mw_g_per_mol` (30 to 5e6) and `log_kow` (−8 to 10), checked.
-    pub fn new(mw_g_per_mol: f64, log_kow: f64) -> Result<Self, InputError> {
-        Ok(Self {
-            mw_g_per_mol: check_range("agent.mw_g_per_mol", mw_g_per_mol, 30.0, 5e6, "g/mol")?,
-            log_kow: check_range("agent.log_kow", log_kow, -8.0, 10.0, "")?,
-        })
-    }
-}
-
-/// Diffusivity and partition coefficient (layer / water) of one layer.
+/// Diffusivity and partition coefficient (layer / vehicle) of one layer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LayerProperties {
     /// Diffusivity (µm²/s).
     pub diffusivity_um2_per_s: f64,
-    /// Partition coefficient, layer / water (dimensionless).
+    /// Partition coefficient, layer / vehicle (dimensionless).
     pub partition: f64,
-    /// First-order loss to blood of the layer's total content, 1/s.
+    /// First-order loss to blood or lymph of the layer's total content, 1/s.
     pub clearance_per_s: f64,
 }
 
-/// Transport properties of every layer for one solute.
+/// Transport properties of every layer for one solute in one setting.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SoluteProperties {
-    /// Potts–Guy permeability coefficient, cm/h (0 for macromolecules).
-    pub kp_cm_per_h: f64,
+    /// Permeability of the stratum corneum alone at the model's reference thickness (cm/h; 0
+    /// for macromolecules).
+    pub stratum_corneum_kp_cm_per_h: f64,
     /// Fraction not bound to proteins in viable tissue.
     pub fraction_unbound: f64,
+    /// Share of the agent un-ionised in the vehicle at the skin surface's pH.
+    pub fraction_neutral_surface: f64,
+    /// Share un-ionised at the viable tissue's pH.
+    pub fraction_neutral_tissue: f64,
+    /// Hydrodynamic radius (nm).
+    pub radius_nm: f64,
     /// Stratum corneum properties.
     pub stratum_corneum: LayerProperties,
     /// Viable epidermis properties.
     pub viable_epidermis: LayerProperties,
     /// Dermis properties (papillary and reticular).
     pub dermis: LayerProperties,
-    /// Free diffusivity in the formulation filling an open channel.
+    /// Free diffusivity in the formulation filling an open channel (µm²/s).
     pub vehicle_diffusivity_um2_per_s: f64,
 }
 
-const CM2_PER_S_IN_UM2_PER_S: f64 = 1e8;
-/// Smallest diffusivity used, µm²/s: keeps an impermeable layer's conductance finite.
-pub const MIN_DIFFUSIVITY_UM2_PER_S: f64 = 1e-12;
-
 impl TransportParams {
-    /// Potts–Guy permeability coefficient (cm/h), with `log Kow` capped.
-    pub fn kp_cm_per_h(&self, solute: Solute) -> f64 {
-        let pg = &self.potts_guy;
-        let log_kow = solute.log_kow.min(pg.max_log_kow.value);
-        10f64.powf(pg.intercept + pg.log_kow_slope * log_kow - pg.mw_slope * solute.mw_g_per_mol)
-    }
-
-    /// Whether `solute` is above the macromolecule threshold (channel-only transport).
-    pub fn is_macromolecule(&self, solute: Solute) -> bool {
-        solute.mw_g_per_mol > self.macromolecules.threshold_mw_g_per_mol.value
-    }
-
-    /// Layer properties for `solute` (Kasting/Dancik relations, docs/transport.md).
-    pub fn solute_properties(&self, solute: Solute) -> SoluteProperties {
-        let kow = 10f64.powf(solute.log_kow);
-        let sc = &self.stratum_corneum;
-        let vt = &self.viable_tissue;
-        let fu = 1.0 / (1.0 + vt.binding.scale * kow.powf(vt.binding.exponent));
-        let k_viable = vt.water_fraction.value / fu;
-        let clearance = &self.clearance;
-        if self.is_macromolecule(solute) {
-            let m = &self.macromolecules;
-            // Channel-only transport: the intact stratum corneum is a closed door.
-            let layer = |d: f64, k: f64| LayerProperties {
-                diffusivity_um2_per_s: d,
-                partition: k,
-                clearance_per_s: 0.0,
-            };
-            return SoluteProperties {
-                kp_cm_per_h: 0.0,
-                fraction_unbound: 1.0,
-                stratum_corneum: layer(MIN_DIFFUSIVITY_UM2_PER_S, 1.0),
-                viable_epidermis: layer(m.epidermis_um2_per_s.value, vt.water_fraction.value),
-                dermis: layer(m.dermis_um2_per_s.value, vt.water_fraction.value),
-                vehicle_diffusivity_um2_per_s: m.vehicle_um2_per_s.value,
-            };
-        }
-        let kp_cm_per_h = self.kp_cm_per_h(solute);
-        let k_sc = sc.partition_a * kow.powf(sc.partition_exponent_a)
-            + sc.partition_b
-            + sc.partition_c * kow.powf(sc.partition_exponent_c);
-        let h_sc_cm = sc.reference_thickness_um.value * 1e-4;
-        let d_sc_cm2_s = kp_cm_per_h / 3600.0 * h_sc_cm / k_sc;
-        let d_free_cm2_s =
-            10f64.powf(vt.free_intercept + vt.free_slope * solute.mw_g_per_mol.log10());
-        // Bound drug moves with albumin.
-        let d_viable_cm2_s = fu * d_free_cm2_s + (1.0 - fu) * vt.albumin_diffusivity_cm2_per_s;
-        let capillary_per_s = clearance.capillary_permeability_factor * kp_cm_per_h / 3600.0
-            * clearance.capillary_surface_per_cm;
-        let k_clear = 1.0 / (1.0 / capillary_per_s + 1.0 / clearance.blood_flow_per_s);
-        let um2 = |d: f64| (d * CM2_PER_S_IN_UM2_PER_S).max(MIN_DIFFUSIVITY_UM2_PER_S);
-        SoluteProperties {
-            kp_cm_per_h,
-            fraction_unbound: fu,
-            stratum_corneum: LayerProperties {
-                diffusivity_um2_per_s: um2(d_sc_cm2_s),
-                partition: k_sc,
-                clearance_per_s: 0.0,
-            },
-            viable_epidermis: LayerProperties {
-                diffusivity_um2_per_s: um2(d_viable_cm2_s),
-                partition: k_viable,
-                clearance_per_s: 0.0,
-            },
-            // Only unbound drug crosses the capillary wall.
-            dermis: LayerProperties {
-                diffusivity_um2_per_s: um2(d_viable_cm2_s),
-                partition: k_viable,
-                clearance_per_s: k_clear * fu,
-            },
-            vehicle_diffusivity_um2_per_s: self.vehicle_diffusivity_um2_per_s(solute),
-        }
-    }
-
-    /// D = k T / (6 π η r), with r the radius of a sphere of the solute's molar volume.
-    pub fn vehicle_diffusivity_um2_per_s(&self, solute: Solute) -> f64 {
-        const BOLTZMANN: f64 = 1.380_649e-23;
-        const AVOGADRO: f64 = 6.022_140_76e23;
-        let v = &self.channel.vehicle;
-        let volume_m3 = solute.mw_g_per_mol / (v.solute_density_g_per_cm3 * AVOGADRO) * 1e-6;
-        let radius_m = (3.0 * volume_m3 / (4.0 * std::f64::consts::PI)).cbrt();
-        BOLTZMANN * v.temperature_k / (6.0 * std::f64::consts::PI * v.viscosity_pa_s * radius_m)
-            * 1e12
-    }
-
     /// Channel closure half-life, hours: occlusion and needle length set it.
     pub fn closure_half_life_h(&self, occluded: bool, nominal_length_um: f64) -> f64 {
         let c = &self.closure;

@@ -8,7 +8,8 @@ use crate::error::{InputError, check_range};
 use crate::penetration::Penetration;
 use crate::skin::SkinProfile;
 
-use super::params::Solute;
+use super::intact::{Hydration, Preparation};
+use super::solute::Solute;
 use super::solver::Stepping;
 
 /// Longest simulated time, hours (30 days).
@@ -109,7 +110,9 @@ impl GridResolution {
 pub struct DeliveryRequest {
     agent_id: String,
     solute: Solute,
-    penetration: Penetration,
+    penetration: Option<Penetration>,
+    preparation: Preparation,
+    hydration: Hydration,
     skin: SkinProfile,
     hours: f64,
     occluded: bool,
@@ -124,17 +127,38 @@ pub struct DeliveryRequest {
 impl DeliveryRequest {
     /// Starts a request for `solute` (named `agent_id` in the output) through the channels of
     /// `penetration` in `skin`. Defaults: 24 h, not occluded, 10 mg/mL infinite dose, the
-    /// default report times, depth profiles at 1 h, 4 h and the end.
+    /// default report times, depth profiles at 1 h, 4 h and the end, in vivo, partially
+    /// hydrated.
     pub fn builder(
         agent_id: impl Into<String>,
         solute: Solute,
         penetration: Penetration,
         skin: SkinProfile,
     ) -> DeliveryRequestBuilder {
+        Self::start(agent_id.into(), solute, Some(penetration), skin)
+    }
+
+    /// Starts a request for intact skin only: no device, no channels.
+    pub fn intact_builder(
+        agent_id: impl Into<String>,
+        solute: Solute,
+        skin: SkinProfile,
+    ) -> DeliveryRequestBuilder {
+        Self::start(agent_id.into(), solute, None, skin)
+    }
+
+    fn start(
+        agent_id: String,
+        solute: Solute,
+        penetration: Option<Penetration>,
+        skin: SkinProfile,
+    ) -> DeliveryRequestBuilder {
         DeliveryRequestBuilder {
-            agent_id: agent_id.into(),
+            agent_id,
             solute,
             penetration,
+            preparation: Preparation::InVivo,
+            hydration: Hydration::Partial,
             skin,
             hours: 24.0,
             occluded: false,
@@ -168,9 +192,18 @@ impl DeliveryRequest {
     pub fn solute(&self) -> Solute {
         self.solute
     }
-    /// The channels: depth, width and density from the penetration model.
-    pub fn penetration(&self) -> &Penetration {
-        &self.penetration
+    /// The channels: depth, width and density from the penetration model; `None` for intact
+    /// skin only.
+    pub fn penetration(&self) -> Option<&Penetration> {
+        self.penetration.as_ref()
+    }
+    /// Living skin or excised skin in a diffusion cell.
+    pub fn preparation(&self) -> Preparation {
+        self.preparation
+    }
+    /// Hydration of the stratum corneum.
+    pub fn hydration(&self) -> Hydration {
+        self.hydration
     }
     /// The layered skin the drug crosses.
     pub fn skin(&self) -> &SkinProfile {
@@ -215,7 +248,9 @@ impl DeliveryRequest {
 pub struct DeliveryRequestBuilder {
     agent_id: String,
     solute: Solute,
-    penetration: Penetration,
+    penetration: Option<Penetration>,
+    preparation: Preparation,
+    hydration: Hydration,
     skin: SkinProfile,
     hours: f64,
     occluded: bool,
@@ -232,6 +267,16 @@ impl DeliveryRequestBuilder {
     /// Simulated time, hours (more than 0, at most [`MAX_HOURS`]).
     pub fn hours(mut self, hours: f64) -> Self {
         self.hours = hours;
+        self
+    }
+    /// Living skin (blood clearance, healing channels) or excised skin on a receptor.
+    pub fn preparation(mut self, preparation: Preparation) -> Self {
+        self.preparation = preparation;
+        self
+    }
+    /// Hydration of the stratum corneum.
+    pub fn hydration(mut self, hydration: Hydration) -> Self {
+        self.hydration = hydration;
         self
     }
     /// Occlusion after treatment.
@@ -307,6 +352,8 @@ impl DeliveryRequestBuilder {
             agent_id: self.agent_id,
             solute: self.solute,
             penetration: self.penetration,
+            preparation: self.preparation,
+            hydration: self.hydration,
             skin: self.skin,
             hours,
             occluded: self.occluded,

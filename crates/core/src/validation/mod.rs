@@ -13,9 +13,9 @@ mod transport;
 pub use healing::healing_cases;
 pub use penetration::{fernandes_density, kalluri_2011, lima_2013, penetration_cases};
 pub use transport::{
-    ascorbic_acid, cheek_request, closed_channel, closure_and_length, crank_cumulative,
-    crank_membrane, davidson_ranking, delivery_mass_balance, grid_convergence, transport_cases,
-    two_layers,
+    ascorbic_acid, ascorbic_acid_request, cheek_request, closed_channel, closure_and_length,
+    crank_cumulative, crank_membrane, davidson_ranking, delivery_mass_balance, grid_convergence,
+    transport_cases, two_layers,
 };
 
 /// What a case's reference is, so calibration is never mistaken for validation.

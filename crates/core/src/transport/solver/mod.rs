@@ -305,8 +305,10 @@ impl<'a> Setup<'a> {
     /// Sets each cell's D·K at time `t`: a channel cell conducts like the vehicle while open and
     /// like the tissue once closed.
     fn conductivities(&self, t: f64, dk: &mut [f64]) {
-        let half_life = self.cell.channel.as_ref().and_then(|ch| ch.half_life_s);
-        let phi = half_life.map_or(1.0, |h| (-LN_2 * t / h).exp());
+        let channel = self.cell.channel.as_ref();
+        let half_life = channel.and_then(|ch| ch.half_life_s);
+        let residual = channel.map_or(0.0, |ch| ch.residual_open_fraction);
+        let phi = half_life.map_or(1.0, |h| residual + (1.0 - residual) * (-LN_2 * t / h).exp());
         let vehicle_dk = self.vehicle_dk;
         for ((dk, tissue), fraction) in dk.iter_mut().zip(&self.c.dk_tissue).zip(&self.c.fraction) {
             *dk = tissue + fraction * phi * (vehicle_dk - tissue);
