@@ -158,3 +158,61 @@ fn compare_devices_takes_2_to_8_devices() {
         &["--devices", "2 to 8"],
     );
 }
+
+#[test]
+fn insertion_options_set_the_drive_and_the_json_says_whether_needles_pierce() {
+    let pierce = |args: &[&str]| {
+        let r = penetration(
+            &[
+                &["--device", "dermaroller-192", "--site", "cheek"],
+                args,
+                &["--json"],
+            ]
+            .concat(),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json()
+    };
+    let firm = pierce(&["--force-n", "10"]);
+    assert_eq!(firm["pierced"], true);
+    assert_eq!(firm["insertion"]["mode"], "roll");
+    assert_eq!(
+        firm["insertion"]["threshold"]["quantity"],
+        "force_per_needle_n"
+    );
+    let light = pierce(&["--force-n", "0.2"]);
+    assert_eq!(light["pierced"], false);
+    assert_eq!(light["effective_depth_um"], 0.0);
+    let impact = pierce(&["--insertion", "impact", "--speed-m-per-s", "1.5"]);
+    assert_eq!(impact["pierced"], true);
+    assert_eq!(
+        impact["insertion"]["threshold"]["quantity"],
+        "speed_m_per_s"
+    );
+    assert!(
+        impact["insertion"]["threshold"]["required"]
+            .as_f64()
+            .is_some_and(|v| v > 0.0)
+    );
+}
+
+#[test]
+fn bad_insertion_options_exit_2_naming_option_value_and_range() {
+    let base = ["--device", "skinpen", "--site", "cheek"];
+    assert_invalid(
+        &penetration(&[&base[..], &["--speed-m-per-s", "0"]].concat()),
+        &["--speed-m-per-s", "0", "0.001 to 20 m/s"],
+    );
+    assert_invalid(
+        &penetration(&[&base[..], &["--insertion", "press", "--force-n", "-3"]].concat()),
+        &["--force-n", "-3", "0.1 to 200 N"],
+    );
+    assert_invalid(
+        &penetration(&[&base[..], &["--force-n", "5"]].concat()),
+        &["--force-n", "impact"],
+    );
+    assert_invalid(
+        &penetration(&[&base[..], &["--insertion", "slide"]].concat()),
+        &["--insertion", "slide", "roll, press or impact"],
+    );
+}

@@ -149,7 +149,7 @@ pub fn compare_devices(
         rows,
         sources: vec![
             "Seed article: home devices have shorter, blunter needles, reduced results, are harder to clean".into(),
-            format!("Penetration: {}", kb.penetration.efficiency.roll.provenance.cite()),
+            format!("Penetration: {}", kb.penetration.mechanics.shaft_friction_mpa.provenance.cite()),
             format!("Site {} dermis: {}", site.id, site.dermis_um.provenance.cite()),
         ],
         disclaimer: kb.disclaimer.clone(),

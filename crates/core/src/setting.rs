@@ -1,7 +1,9 @@
 //! A device setting on one person's skin: the question every simulation starts from, resolved
 //! once here for every door (CLI, API, plan) so that they accept and reject the same inputs.
 
-use crate::device::Device;
+use std::borrow::Cow;
+
+use crate::device::{Device, InsertionMode};
 use crate::error::InputError;
 use crate::healing::{HealingRequest, HealingRequestBuilder};
 use crate::knowledge::KnowledgeBase;
@@ -31,12 +33,23 @@ pub struct SettingQuery<'q> {
     pub passes: Option<u32>,
 }
 
+/// How the caller drives the needles, in place of the device's own; `None` keeps it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct InsertionQuery {
+    /// Roll, press or impact.
+    pub mode: Option<InsertionMode>,
+    /// Force on the device, N (roll, press).
+    pub force_n: Option<f64>,
+    /// Needle speed, m/s (impact).
+    pub speed_m_per_s: Option<f64>,
+}
+
 /// A resolved, valid setting: a catalog device at one of its lengths, passes in range, and the
 /// person's skin at the site. Errors name the query's fields: `device`, `site`, `length_mm`,
 /// `passes`, `age`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting<'a> {
-    device: &'a Device,
+    device: Cow<'a, Device>,
     site: &'a Site,
     length_mm: f64,
     passes: u32,
@@ -60,7 +73,7 @@ impl<'a> Setting<'a> {
         let age = query.age_years.unwrap_or(DEFAULT_AGE_YEARS);
         let skin = SkinProfile::new(site, query.sex, age, &kb.age_model)?;
         Ok(Self {
-            device,
+            device: Cow::Borrowed(device),
             site,
             length_mm,
             passes,
@@ -75,9 +88,30 @@ impl<'a> Setting<'a> {
         Ok(self)
     }
 
-    /// The device.
-    pub fn device(&self) -> &'a Device {
-        self.device
+    /// The device, with any insertion the caller set.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// The same setting with the caller's insertion mode, force or speed in place of the
+    /// device's. A new mode drops the device's own force or speed that belongs to the old one.
+    /// Errors name `insertion`, `force_n` or `speed_m_per_s`.
+    pub fn with_insertion(mut self, set: InsertionQuery) -> Result<Self, InputError> {
+        if set == InsertionQuery::default() {
+            return Ok(self);
+        }
+        let device = self.device.to_mut();
+        if let Some(mode) = set.mode {
+            if mode != device.mode() {
+                device.force_n = None;
+                device.speed_m_per_s = None;
+            }
+            device.insertion = Some(mode);
+        }
+        device.force_n = set.force_n.or(device.force_n);
+        device.speed_m_per_s = set.speed_m_per_s.or(device.speed_m_per_s);
+        device.check_insertion()?;
+        Ok(self)
     }
     /// The site.
     pub fn site(&self) -> &'a Site {
@@ -99,7 +133,7 @@ impl<'a> Setting<'a> {
     /// What this setting does to the skin (the penetration model with `kb`'s parameters).
     pub fn penetration(&self, kb: &KnowledgeBase) -> Penetration {
         kb.penetration
-            .simulate(self.device, self.length_mm, &self.skin, self.passes)
+            .simulate(&self.device, self.length_mm, &self.skin, self.passes)
     }
 
     /// A delivery request for `solute` (named `agent_id`) through this setting's channels.
@@ -114,7 +148,7 @@ impl<'a> Setting<'a> {
 
     /// A healing request for a series of sessions at this setting.
     pub fn healing(&self, kb: &KnowledgeBase) -> HealingRequestBuilder {
-        HealingRequest::builder(self.device, &self.penetration(kb))
+        HealingRequest::builder(&self.device, &self.penetration(kb))
     }
 }
 

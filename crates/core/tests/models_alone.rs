@@ -6,18 +6,23 @@ use microneedling_core::healing::{Course, Rates, integrate};
 use microneedling_core::penetration::PenetrationParams;
 use microneedling_core::skin::{Sex, SkinProfile};
 
-/// Penetration parameters with no deflection and full efficiency: a needle enters its whole
+/// Penetration parameters with no puncture work and no drag: a needle enters its whole
 /// length, so the model's depth must equal the needle length exactly.
 const IDEAL_PENETRATION: &str = r#"
-[efficiency]
-roll = { value = 1.0, assumption = "ideal" }
-press = { value = 1.0, assumption = "ideal" }
-impact = { value = 1.0, assumption = "ideal" }
-[dimple]
-dimple_ref_um = { value = 0, tip_ref_um = 4, assumption = "no deflection" }
-tip_exponent = { value = 1.0, assumption = "t" }
-impact_factor = { value = 1.0, assumption = "t" }
+[mechanics]
+toughness_j_per_m2 = { value = 0, assumption = "no puncture work, no dimple" }
+modulus_mpa = { value = 1.5, assumption = "t" }
+shaft_friction_mpa = { value = 0, assumption = "no drag: the whole length enters" }
+rate_exponent = { value = 0, assumption = "t" }
+quasi_static_speed_m_per_s = { value = 0.0005, assumption = "t" }
+max_buried_fraction = { value = 1.0, assumption = "ideal" }
 crowding_spacing_um = { value = 1, assumption = "t" }
+roller_contact_arc_mm = { value = 4, assumption = "t" }
+impact_mass_per_needle_mg = { value = 50, assumption = "t" }
+[insertion]
+roll_force_n = { value = 10, assumption = "t" }
+press_force_n = { value = 15, assumption = "t" }
+impact_speed_m_per_s = { value = 1, assumption = "t" }
 [channel]
 tear_factor = { value = 1.0, assumption = "no tearing" }
 [bleeding]

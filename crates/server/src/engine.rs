@@ -7,12 +7,13 @@
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use microneedling_core::compare::Comparison;
+use microneedling_core::device::InsertionMode;
 use microneedling_core::healing::{DEFAULT_MONTHS, DEFAULT_SAMPLES, DEFAULT_SEED, HealingRequest};
 use microneedling_core::patient::Patient;
 use microneedling_core::penetration::Penetration;
 use microneedling_core::plan::{PlanOutcome, assess};
 use microneedling_core::screening::Screening;
-use microneedling_core::setting::{DEFAULT_AGE_YEARS, Setting, SettingQuery};
+use microneedling_core::setting::{DEFAULT_AGE_YEARS, InsertionQuery, Setting, SettingQuery};
 use microneedling_core::skin::Sex;
 use microneedling_core::transport::{DeliveryRequest, Dose};
 use microneedling_core::validation::ValidationCase;
@@ -159,7 +160,16 @@ pub fn plan_reply(
 
 /// Runs the penetration model for the body's setting (fast: no permit needed).
 pub fn penetration(kb: &KnowledgeBase, b: &PenetrationBody) -> ApiResult<Penetration> {
-    let s = setting(kb, setting_of!(b))?;
+    let insertion = InsertionQuery {
+        mode: b
+            .insertion
+            .as_deref()
+            .map(|text| InsertionMode::parse("insertion", text))
+            .transpose()?,
+        force_n: b.force_n,
+        speed_m_per_s: b.speed_m_per_s,
+    };
+    let s = setting(kb, setting_of!(b))?.with_insertion(insertion)?;
     Ok(s.penetration(kb))
 }
 

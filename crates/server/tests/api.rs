@@ -83,12 +83,30 @@ fn catalog_screen_plan_simulations_and_validate() {
     );
     assert_eq!(status, 200);
     assert!(body["effective_depth_um"].as_f64().is_some_and(|d| d > 0.0));
+    assert_eq!(body["pierced"], true);
+    assert_eq!(body["insertion"]["threshold"]["quantity"], "speed_m_per_s");
     let (status, body) = post(
         "/api/simulate/penetration",
         None,
         &json!({ "device": "skinpen", "site": "cheek", "length_mm": 9.0 }),
     );
     assert_json_error(status, &body, 422);
+    // Pressed by hand with a tenth of a newton, the pen's 14 needles do not pierce.
+    let (status, body) = post(
+        "/api/simulate/penetration",
+        None,
+        &json!({ "device": "skinpen", "site": "cheek", "insertion": "press", "force_n": 0.1 }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["pierced"], false);
+    assert_eq!(body["effective_depth_um"], 0.0);
+    let (status, body) = post(
+        "/api/simulate/penetration",
+        None,
+        &json!({ "device": "skinpen", "site": "cheek", "speed_m_per_s": 0.0 }),
+    );
+    assert_json_error(status, &body, 422);
+    assert!(body.to_string().contains("speed_m_per_s"), "{body}");
     let (status, body) = post(
         "/api/simulate/delivery",
         None,

@@ -105,6 +105,8 @@ pub enum Model {
     Penetration {
         #[command(flatten)]
         setting: SettingArgs,
+        #[command(flatten)]
+        insertion: InsertionArgs,
         /// Also write a self-contained HTML report with figures to this file.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
@@ -290,6 +292,20 @@ pub struct SettingArgs {
     /// Passes over the area per session (else the device's default).
     #[arg(long, value_name = "N")]
     pub passes: Option<u32>,
+}
+
+/// How the needles are driven, in place of the device's own (docs/penetration.md).
+#[derive(Debug, Args)]
+pub struct InsertionArgs {
+    /// roll, press or impact (else from the device kind).
+    #[arg(long, value_name = "MODE")]
+    pub insertion: Option<String>,
+    /// Needle speed at the skin for impact, m/s, 0.001 to 20.
+    #[arg(long, value_name = "V")]
+    pub speed_m_per_s: Option<f64>,
+    /// Force on the device for roll or press, N, 0.1 to 200.
+    #[arg(long, value_name = "F")]
+    pub force_n: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -3,14 +3,24 @@ use std::process::ExitCode;
 use microneedling_core::KnowledgeBase;
 
 use super::Output;
-use crate::args::Model;
+use microneedling_core::device::InsertionMode;
+use microneedling_core::setting::InsertionQuery;
+
+use crate::args::{InsertionArgs, Model};
 use crate::failure::Failure;
 use crate::render;
 
 pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Failure> {
     match model {
-        Model::Penetration { setting, report } => {
-            let result = super::setting(kb, &setting)?.penetration(kb);
+        Model::Penetration {
+            setting,
+            insertion,
+            report,
+        } => {
+            let result = super::setting(kb, &setting)?
+                .with_insertion(insertion_query(&insertion)?)
+                .map_err(super::as_option)?
+                .penetration(kb);
             if let Some(path) = report {
                 let mut r = microneedling_report::Report::new(
                     format!("Penetration: {} on the {}", result.device, result.site),
@@ -75,4 +85,18 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The insertion options as the core reads them; errors name the option.
+fn insertion_query(args: &InsertionArgs) -> Result<InsertionQuery, Failure> {
+    let mode = args
+        .insertion
+        .as_deref()
+        .map(|text| InsertionMode::parse("--insertion", text))
+        .transpose()?;
+    Ok(InsertionQuery {
+        mode,
+        force_n: args.force_n,
+        speed_m_per_s: args.speed_m_per_s,
+    })
 }

@@ -8,6 +8,31 @@ use microneedling_core::transport::{Delivery, Dose};
 
 use super::layers;
 
+/// The drive, the puncture threshold against what the needle gets, and the answer.
+fn insertion(p: &Penetration) -> String {
+    let i = &p.insertion;
+    let drive = match (i.force_n, i.speed_m_per_s) {
+        (Some(force), _) => format!(
+            "{force} N over {:.0} needles",
+            i.needles_in_contact.unwrap_or(1.0)
+        ),
+        (None, Some(speed)) => format!("{speed} m/s"),
+        (None, None) => String::new(),
+    };
+    format!(
+        "{} at {drive}: {} ({} needs {:.4}, has {:.4})",
+        i.mode.as_str(),
+        if p.pierced {
+            "pierces"
+        } else {
+            "does not pierce"
+        },
+        i.threshold.quantity,
+        i.threshold.required,
+        i.threshold.available
+    )
+}
+
 pub fn penetration(p: &Penetration) -> String {
     let mut text = format!(
         "Penetration: {} at {} mm on the {} ({}, {} years)\n",
@@ -24,6 +49,7 @@ pub fn penetration(p: &Penetration) -> String {
         p.effective_fraction * 100.0,
         p.dimple_um
     );
+    let _ = writeln!(text, "  insertion              {}", insertion(p));
     let _ = writeln!(
         text,
         "  layers reached         {}",

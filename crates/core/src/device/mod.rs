@@ -56,8 +56,8 @@ pub enum DeviceUse {
     Professional,
 }
 
-/// How the needles enter the skin, which sets the penetration efficiency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// How the needles enter the skin: driven by a force (roll, press) or by a speed (impact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum InsertionMode {
@@ -67,6 +67,27 @@ pub enum InsertionMode {
     Press,
     /// Motor-driven impact at tens of hertz.
     Impact,
+}
+
+impl InsertionMode {
+    /// The lowercase name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Roll => "roll",
+            Self::Press => "press",
+            Self::Impact => "impact",
+        }
+    }
+
+    /// Reads `roll`, `press` or `impact`; the error names `field`.
+    pub fn parse(field: &str, text: &str) -> Result<Self, InputError> {
+        match text {
+            "roll" => Ok(Self::Roll),
+            "press" => Ok(Self::Press),
+            "impact" => Ok(Self::Impact),
+            _ => Err(InputError::new(field, text, "roll, press or impact")),
+        }
+    }
 }
 
 /// A continuous range of needle lengths (mm).
@@ -165,6 +186,17 @@ pub struct Device {
     /// Deepest setting evaluated for safety in the device's labelling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labelled_max_mm: Option<f64>,
+    /// How the needles enter; else from the kind (rollers roll, stamps press, pens and RF
+    /// devices impact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insertion: Option<InsertionMode>,
+    /// Force pushing the device onto the skin, N, for roll and press (else the mode's default
+    /// in data/penetration.toml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_n: Option<f64>,
+    /// Needle speed at the skin, m/s, for impact (else the mode's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_m_per_s: Option<f64>,
     /// Roller geometry, for rollers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roller: Option<RollerGeometry>,
@@ -229,8 +261,12 @@ impl Device {
         self.kind == DeviceKind::Rf
     }
 
-    /// How its needles enter the skin: rollers roll, stamps press, pens and RF devices impact.
+    /// How its needles enter the skin: as set, else rollers roll, stamps press, pens and RF
+    /// devices impact.
     pub fn mode(&self) -> InsertionMode {
+        if let Some(mode) = self.insertion {
+            return mode;
+        }
         match self.kind {
             DeviceKind::Roller => InsertionMode::Roll,
             DeviceKind::Stamp => InsertionMode::Press,

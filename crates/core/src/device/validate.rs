@@ -1,6 +1,6 @@
 //! Validation of a device's figures: the same checks for catalog entries and custom files.
 
-use super::{Device, DeviceKind, MAX_NEEDLE_MM, is_id};
+use super::{Device, DeviceKind, InsertionMode, MAX_NEEDLE_MM, is_id};
 use crate::error::{InputError, check_range};
 
 impl Device {
@@ -9,7 +9,37 @@ impl Device {
     pub fn validate(&self) -> Result<(), InputError> {
         self.check_needles()?;
         self.check_lengths()?;
-        self.check_geometry()
+        self.check_geometry()?;
+        self.check_insertion()
+    }
+
+    /// A force only for roll and press, a speed only for impact, each in range.
+    pub fn check_insertion(&self) -> Result<(), InputError> {
+        let mode = self.mode();
+        if let Some(force_n) = self.force_n {
+            if mode == InsertionMode::Impact {
+                return Err(InputError::new(
+                    "force_n",
+                    force_n,
+                    "no force for impact insertion: give speed_m_per_s, or insertion roll or press",
+                ));
+            }
+            check_range("force_n", force_n, 0.1, 200.0, "N")?;
+        }
+        if let Some(speed) = self.speed_m_per_s {
+            if mode != InsertionMode::Impact {
+                return Err(InputError::new(
+                    "speed_m_per_s",
+                    speed,
+                    format!(
+                        "no speed for {} insertion (driven by force_n): give insertion impact",
+                        mode.as_str()
+                    ),
+                ));
+            }
+            check_range("speed_m_per_s", speed, 0.001, 20.0, "m/s")?;
+        }
+        Ok(())
     }
 
     /// Identifier, needle count and shape, and default passes.

@@ -139,8 +139,12 @@ pub fn sources(
         }
     }
     cite(format!(
-        "Penetration efficiency: {}",
-        kb.penetration.efficiency.roll.provenance.cite()
+        "Penetration (insertion mechanics): {}",
+        kb.penetration
+            .mechanics
+            .shaft_friction_mpa
+            .provenance
+            .cite()
     ));
     for finding in findings {
         cite(format!("Rule {}: {}", finding.rule, finding.source));

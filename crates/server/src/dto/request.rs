@@ -47,6 +47,12 @@ pub struct PenetrationBody {
     pub age: Option<f64>,
     /// 1 to 100; the device's default when absent.
     pub passes: Option<u32>,
+    /// roll, press or impact; from the device kind when absent.
+    pub insertion: Option<String>,
+    /// Needle speed for impact, m/s (0.001 to 20); the mode's default when absent.
+    pub speed_m_per_s: Option<f64>,
+    /// Force on the device for roll or press, N (0.1 to 200); the mode's default when absent.
+    pub force_n: Option<f64>,
 }
 
 /// `POST /api/simulate/delivery`.

@@ -1,147 +1,27 @@
 //! How deep needles really go, and what the channels do to the skin.
 //!
-//! The skin deflects ("dimples") before a needle punctures it, then the needle enters only part
-//! of the rest of its length:
-//!
-//! ```text
-//! dimple   = dimple_ref · (tip_radius / tip_ref)^tip_exponent · impact_factor(mode) · crowding
-//! crowding = max(1, crowding_spacing / needle_spacing)
-//! depth    = efficiency(mode) · max(0, L − dimple)
-//! ```
-//!
-//! The channel is the needle's section widened by a tear factor (the skin opens as a crack beyond
-//! the needle), so its radius at depth z is `tear · width(depth − z) / 2` where `width` is the
-//! needle's cone-then-cylinder profile measured from the tip. Calibration points and every
-//! parameter are in `data/penetration.toml` and docs/penetration.md.
+//! The skin deflects ("dimples") before a needle punctures it; the needle punctures when the
+//! force per needle (roll, press) or its speed (impact) passes the tip's threshold, then enters
+//! until the force runs out against the shaft's drag or its base meets the deflected skin
+//! ([`mechanics`] gives the equations). The channel is the needle's section widened by a tear
+//! factor (the skin opens as a crack beyond the needle), so its radius at depth z is
+//! `tear · width(depth − z) / 2` where `width` is the needle's cone-then-cylinder profile measured
+//! from the tip. Every parameter is in `data/penetration.toml`; docs/penetration.md says which
+//! experiment calibrates which.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::device::{Device, InsertionMode};
-use crate::provenance::{Cited, Provenance};
+use crate::device::Device;
 use crate::skin::{Layer, SkinProfile};
 
-/// Share `η` of the length past the dimple that enters the skin, per insertion mode.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Efficiency {
-    /// Rolling (oblique entry as the drum turns).
-    pub roll: Cited,
-    /// Pressing (stamps).
-    pub press: Cited,
-    /// Impact (pens and RF devices).
-    pub impact: Cited,
-}
+pub mod mechanics;
+mod params;
 
-/// Reference dimple depth and the tip radius it was measured at.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DimpleReference {
-    /// Dimple depth `δ_ref` at the reference tip radius (µm).
-    pub value: f64,
-    /// Reference tip radius `r_ref` (µm).
-    pub tip_ref_um: f64,
-    /// Source or assumption.
-    #[serde(flatten)]
-    pub provenance: Provenance,
-}
-
-/// How far the skin deflects before a needle punctures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Dimple {
-    /// Reference dimple `δ_ref` at tip radius `r_ref`.
-    pub dimple_ref_um: DimpleReference,
-    /// Exponent `k` of the tip-radius scaling (dimensionless).
-    pub tip_exponent: Cited,
-    /// Multiplier `f_impact` of the dimple for impact insertion (dimensionless).
-    pub impact_factor: Cited,
-    /// Needle spacing `s_crowd` below which crowding deepens the dimple (µm).
-    pub crowding_spacing_um: Cited,
-}
-
-/// Channel geometry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ChannelParams {
-    /// How much wider than the needle the channel opens (the skin tears beyond it; dimensionless).
-    pub tear_factor: Cited,
-}
-
-/// When bleeding is expected.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct BleedingParams {
-    /// Depth past the top of the dermis needed to reach the capillary loops (µm).
-    pub capillary_margin_um: Cited,
-}
-
-/// `base + scale · (1 − exp(−dermal depth / length))`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SaturatingCurve {
-    /// `base`: the value at zero dermal depth.
-    pub value: f64,
-    /// `scale`: the rise towards saturation.
-    #[serde(alias = "scale_h")]
-    pub scale: f64,
-    /// `length`: the dermal depth of saturation (µm).
-    pub length_um: f64,
-    /// Source or assumption.
-    #[serde(flatten)]
-    pub provenance: Provenance,
-}
-
-impl SaturatingCurve {
-    fn at(&self, dermal_depth_um: f64) -> f64 {
-        self.value + self.scale * (1.0 - (-dermal_depth_um / self.length_um).exp())
-    }
-}
-
-/// Expected pain (0–10) by deepest layer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PainParams {
-    /// Pain when only the stratum corneum is entered.
-    pub surface_only: Cited,
-    /// Pain when the viable epidermis is reached but not the dermis.
-    pub epidermis: Cited,
-    /// Pain against depth into the dermis.
-    pub dermis_base: SaturatingCurve,
-    /// Extra pain from RF heating.
-    pub thermal_extra: Cited,
-}
-
-/// Expected erythema (h) by depth.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ErythemaParams {
-    /// Erythema when the dermis is not reached (h).
-    pub epidermis_h: Cited,
-    /// Erythema against depth into the dermis (h).
-    pub dermis_base_h: SaturatingCurve,
-    /// Multiplier of erythema for RF devices (dimensionless).
-    pub thermal_factor: Cited,
-    /// Longest erythema the model predicts (h).
-    pub max_h: Cited,
-}
-
-/// Every parameter of the penetration model, from `data/penetration.toml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PenetrationParams {
-    /// Insertion efficiency per mode.
-    pub efficiency: Efficiency,
-    /// Skin deflection before puncture.
-    pub dimple: Dimple,
-    /// Channel widening.
-    pub channel: ChannelParams,
-    /// Bleeding threshold.
-    pub bleeding: BleedingParams,
-    /// Pain model.
-    pub pain: PainParams,
-    /// Erythema model.
-    pub erythema: ErythemaParams,
-}
+pub use mechanics::{DepthLimit, Insertion, PierceThreshold};
+pub use params::{
+    BleedingParams, ChannelParams, ErythemaParams, InsertionDefaults, Mechanics, PainParams,
+    PenetrationParams, SaturatingCurve,
+};
 
 /// One layer's extent below the surface, µm.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -171,6 +51,10 @@ pub struct Penetration {
     pub nominal_length_um: f64,
     /// Skin deflection before puncture (µm).
     pub dimple_um: f64,
+    /// Whether the needles puncture the skin at all.
+    pub pierced: bool,
+    /// How the needles were driven, the puncture threshold and what stopped them.
+    pub insertion: Insertion,
     /// Depth the channels reach (µm).
     pub effective_depth_um: f64,
     /// Effective depth over nominal length.
@@ -211,30 +95,15 @@ pub struct Penetration {
 const VOLUME_STEPS: usize = 64;
 
 impl PenetrationParams {
-    fn efficiency(&self, mode: InsertionMode) -> f64 {
-        match mode {
-            InsertionMode::Roll => self.efficiency.roll.value,
-            InsertionMode::Press => self.efficiency.press.value,
-            InsertionMode::Impact => self.efficiency.impact.value,
-        }
-    }
-
     /// Skin deflection before puncture, µm.
     pub fn dimple_um(&self, device: &Device) -> f64 {
-        let d = &self.dimple;
-        let tip = (device.tip_radius_um / d.dimple_ref_um.tip_ref_um).powf(d.tip_exponent.value);
-        let mode = if device.mode() == InsertionMode::Impact {
-            d.impact_factor.value
-        } else {
-            1.0
-        };
-        let crowding = (d.crowding_spacing_um.value / device.needle_spacing_um()).max(1.0);
-        d.dimple_ref_um.value * tip * mode * crowding
+        self.insert(device, device.default_length_mm * 1000.0)
+            .dimple_um
     }
 
     /// Effective depth of a needle of `length_um`, µm.
     pub fn effective_depth_um(&self, device: &Device, length_um: f64) -> f64 {
-        self.efficiency(device.mode()) * (length_um - self.dimple_um(device)).max(0.0)
+        self.insert(device, length_um).depth_um
     }
 
     /// Runs the model. `length_mm` must already be a valid setting of `device`.
@@ -246,7 +115,8 @@ impl PenetrationParams {
         passes: u32,
     ) -> Penetration {
         let nominal_length_um = length_mm * 1000.0;
-        let depth_um = self.effective_depth_um(device, nominal_length_um);
+        let inserted = self.insert(device, nominal_length_um);
+        let depth_um = inserted.depth_um;
         let tear = self.channel.tear_factor.value;
         let channel_radius_at = |z: f64| tear * device.needle_width_at_um(depth_um - z) / 2.0;
         let surface_diameter_um = if depth_um > 0.0 {
@@ -288,7 +158,9 @@ impl PenetrationParams {
             sex: skin.sex.as_str(),
             age_years: skin.age_years,
             nominal_length_um,
-            dimple_um: self.dimple_um(device),
+            dimple_um: inserted.dimple_um,
+            pierced: inserted.pierced,
+            insertion: inserted.insertion,
             effective_depth_um: depth_um,
             effective_fraction: depth_um / nominal_length_um,
             deepest_layer: layers_reached.last().copied(),
@@ -376,11 +248,8 @@ fn warnings(
     skin: &SkinProfile,
 ) -> Vec<String> {
     let mut warnings = Vec::new();
-    if result.effective_depth_um <= 0.0 {
-        warnings.push(format!(
-            "No puncture expected: the skin deflects about {:.0} um before a {} um needle with a {} um tip enters.",
-            result.dimple_um, result.nominal_length_um, device.tip_radius_um
-        ));
+    if !result.pierced {
+        warnings.push(no_puncture(result, device));
     }
     if result.effective_depth_um > skin.dermis_bottom_um() {
         warnings.push(format!(
@@ -402,6 +271,21 @@ fn warnings(
         ));
     }
     warnings
+}
+
+/// Why a setting does not puncture, with the threshold it missed.
+fn no_puncture(result: &Penetration, device: &Device) -> String {
+    let t = &result.insertion.threshold;
+    match result.insertion.limited_by {
+        DepthLimit::BelowPuncture => format!(
+            "No puncture expected: a {} um tip needs {} {:.3} but gets {:.3}.",
+            device.tip_radius_um, t.quantity, t.required, t.available
+        ),
+        _ => format!(
+            "No puncture expected: the skin deflects about {:.0} um before a {} um needle with a {} um tip enters.",
+            result.dimple_um, result.nominal_length_um, device.tip_radius_um
+        ),
+    }
 }
 
 /// ∫ π r(z)² dz from `top` to `bottom` by composite Simpson.
