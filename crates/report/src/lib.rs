@@ -260,7 +260,7 @@ impl Report {
                         },
                         c.id.clone(),
                         c.kind.as_str().into(),
-                        c.description.into(),
+                        c.description.clone(),
                         format!("{:.4}", c.expected),
                         format!("{:.4}", c.computed),
                         c.tolerance.clone(),

@@ -2,7 +2,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use microneedling_core::KnowledgeBase;
-use microneedling_core::validation::{CaseKind, ValidationCase, all_cases};
+use microneedling_core::validation::{CaseKind, ValidationCase, all_cases, independent_summary};
 
 use super::Output;
 use crate::failure::Failure;
@@ -65,6 +65,12 @@ fn table(cases: &[ValidationCase], failed: usize) -> String {
         count(CaseKind::Analytic),
         count(CaseKind::Calibration),
         count(CaseKind::Independent)
+    );
+    let s = independent_summary(cases);
+    let _ = writeln!(
+        text,
+        "independent: {} of {} quantitative predictions within 2x, {} within 3x; {} of {} bounds and rankings hold",
+        s.within_2x, s.quantitative, s.within_3x, s.other_passed, s.other
     );
     text
 }

@@ -128,20 +128,44 @@ fn dose_spec(params: &TransportParams, request: &DeliveryRequest) -> DoseSpec {
 /// Closure half-life (h) and the share that stays open, by setting: healing in vivo, elastic
 /// contraction only in vitro; the caller's half-life replaces either.
 pub fn closure(params: &TransportParams, request: &DeliveryRequest, length_um: f64) -> (f64, f64) {
-    let (half_life_h, residual) = match request.preparation() {
-        Preparation::InVivo => (
-            params.closure_half_life_h(request.occluded(), length_um),
-            0.0,
-        ),
-        Preparation::InVitro => (
-            params.in_vitro.closure_half_life_h.value,
-            params.in_vitro.residual_open_fraction.value,
-        ),
-    };
+    let (half_life_h, residual) =
+        closure_by_setting(params, request.preparation(), request.occluded(), length_um);
     (
         request.closure_half_life_h().unwrap_or(half_life_h),
         residual,
     )
+}
+
+/// Closure half-life (h) and the share that stays open, in a setting.
+fn closure_by_setting(
+    params: &TransportParams,
+    preparation: Preparation,
+    occluded: bool,
+    length_um: f64,
+) -> (f64, f64) {
+    match preparation {
+        Preparation::InVivo => (params.closure_half_life_h(occluded, length_um), 0.0),
+        Preparation::InVitro => (
+            params.in_vitro.closure_half_life_h.value,
+            params.in_vitro.residual_open_fraction.value,
+        ),
+    }
+}
+
+/// Time until 95 % of the channels' openness is gone (h): infinite where a share stays open.
+pub fn closure_95_h(
+    params: &TransportParams,
+    preparation: Preparation,
+    occluded: bool,
+    length_um: f64,
+) -> f64 {
+    let (half_life_h, residual) = closure_by_setting(params, preparation, occluded, length_um);
+    if residual >= 0.05 {
+        f64::INFINITY
+    } else {
+        // residual + (1 − residual) e^(−ln2 t / t½) = 0.05
+        half_life_h * ((1.0 - residual) / (0.05 - residual)).log2()
+    }
 }
 
 /// Unit-cell description of a request, with or without its channel, and the closure

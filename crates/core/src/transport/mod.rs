@@ -35,7 +35,7 @@ mod request;
 pub mod solute;
 pub mod solver;
 
-pub use cell::{closure, evaporation_um_per_s, unit_cell, vapour_pressure_pa};
+pub use cell::{closure, closure_95_h, evaporation_um_per_s, unit_cell, vapour_pressure_pa};
 pub use intact::{Hydration, Preparation};
 pub use params::{SoluteProperties, TransportParams};
 pub use request::{

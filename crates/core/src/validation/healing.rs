@@ -14,12 +14,15 @@ pub fn healing_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
             kind: CaseKind::Calibration,
             id: format!("healing-{}", row.id),
             model: "healing",
-            description: "calibration point of data/healing.toml (the model's central rates)",
+            description: String::from(
+                "calibration point of data/healing.toml (the model's central rates)",
+            ),
             source: row.source,
             expected: row.expected,
             computed: row.model,
             tolerance: format!("within ±{}", row.tolerance),
             passed: row.passed,
+            factor: None,
         })
         .collect();
     let phases = kb

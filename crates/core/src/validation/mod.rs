@@ -7,10 +7,14 @@ use serde::Serialize;
 use crate::KnowledgeBase;
 
 mod healing;
+mod independent;
 mod penetration;
 mod transport;
 
 pub use healing::healing_cases;
+pub use independent::{
+    INDEPENDENT_TOML, IndependentSummary, PASS_FACTOR, independent_cases, independent_summary,
+};
 pub use penetration::{fernandes_density, kalluri_2011, lima_2013, penetration_cases};
 pub use transport::{
     ascorbic_acid, ascorbic_acid_request, cheek_request, closed_channel, closure_and_length,
@@ -58,8 +62,8 @@ pub struct ValidationCase {
     pub kind: CaseKind,
     /// Which model the case checks (`penetration`, `transport`, `healing`).
     pub model: &'static str,
-    /// What the case checks, in one line.
-    pub description: &'static str,
+    /// What the case checks, in one line, with the setting it was computed in.
+    pub description: String,
     /// Source of the expected value (an analytic solution or a citation).
     pub source: String,
     /// Expected value, in the unit the description states.
@@ -70,6 +74,9 @@ pub struct ValidationCase {
     pub tolerance: String,
     /// Whether `computed` lies within the tolerance of `expected`.
     pub passed: bool,
+    /// Independent ratio cases: how many times off the computed value is (≥ 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
 }
 
 pub(crate) fn relative_case(
@@ -85,12 +92,13 @@ pub(crate) fn relative_case(
         kind: scope.0,
         id: id.to_string(),
         model: scope.1,
-        description,
+        description: description.to_string(),
         source: source.to_string(),
         expected,
         computed,
         tolerance: format!("within {} %", relative * 100.0),
         passed: ((computed - expected) / expected).abs() <= relative,
+        factor: None,
     }
 }
 
@@ -116,12 +124,13 @@ pub(crate) fn bound_case(
         kind: scope.0,
         id: id.to_string(),
         model: scope.1,
-        description,
+        description: description.to_string(),
         source: source.to_string(),
         expected: 0.5 * (low + high),
         computed,
         tolerance: format!("between {} and {}", short(low), short(high)),
         passed: computed.is_finite() && (low..=high).contains(&computed),
+        factor: None,
     }
 }
 
@@ -136,12 +145,13 @@ pub(crate) fn claim_case(
         kind: scope.0,
         id: id.to_string(),
         model: scope.1,
-        description,
+        description: description.to_string(),
         source: source.to_string(),
         expected: 1.0,
         computed: if holds { 1.0 } else { 0.0 },
         tolerance: String::from("holds (1) or not (0)"),
         passed: holds,
+        factor: None,
     }
 }
 
@@ -150,5 +160,6 @@ pub fn all_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     let mut cases = penetration_cases(kb);
     cases.extend(transport_cases(kb));
     cases.extend(healing_cases(kb));
+    cases.extend(independent_cases(kb));
     cases
 }
