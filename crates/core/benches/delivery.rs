@@ -1,5 +1,6 @@
-//! One 24 h delivery simulation on the default grid: the target is at most 20 ms on one
-//! core (the channel unit cell; the intact-skin baseline is a separate, far cheaper solve).
+//! One 24 h delivery simulation on the default grid: the channel unit cell (target at most 20 ms
+//! on one core), the intact-only run of the Dancik model (target: low milliseconds) and the whole
+//! simulation with its steady states and report.
 
 use std::hint::black_box;
 
@@ -28,6 +29,14 @@ fn benches(c: &mut Criterion) {
         .dose(Dose::Infinite { mg_per_ml: 100.0 })
         .build()
         .expect("request");
+    let intact = DeliveryRequest::intact_builder(&agent.id, solute, request.skin().clone())
+        .dose(Dose::Finite { ug_per_cm2: 100.0 })
+        .build()
+        .expect("intact request");
+    c.bench_function(
+        "delivery 24 h, intact skin only, finite dose (simulate)",
+        |b| b.iter(|| simulate(&kb.transport, black_box(&intact))),
+    );
     let (cell, _) = unit_cell(&kb.transport, &request, true);
     let end = 24.0 * 3600.0;
     c.bench_function("delivery 24 h, channel unit cell, default grid", |b| {

@@ -9,7 +9,7 @@ use crate::healing::{HealingRequest, HealingRequestBuilder};
 use crate::knowledge::KnowledgeBase;
 use crate::penetration::Penetration;
 use crate::skin::{LayerThicknesses, Sex, Site, SkinProfile};
-use crate::transport::{DeliveryRequest, DeliveryRequestBuilder, Solute};
+use crate::transport::{DeliveryRequest, DeliveryRequestBuilder, Hydration, Preparation, Solute};
 
 /// Most passes accepted over one area in one session.
 pub const MAX_PASSES: u32 = 100;
@@ -167,4 +167,70 @@ pub fn person_skin(
         age_years.unwrap_or(DEFAULT_AGE_YEARS),
         &kb.age_model,
     )
+}
+
+/// Where a delivery runs: with a device's channels or through intact skin only (`device: None`),
+/// living or excised skin, the stratum corneum's hydration and layers of the caller's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeliveryQuery<'q> {
+    /// Device id; `None` for intact skin only.
+    pub device: Option<&'q str>,
+    /// Needle length, mm (else the device's default length).
+    pub length_mm: Option<f64>,
+    /// Site id.
+    pub site: &'q str,
+    /// The person's sex.
+    pub sex: Sex,
+    /// The person's age, years (else [`DEFAULT_AGE_YEARS`]).
+    pub age_years: Option<f64>,
+    /// Passes over the area (else the device's default).
+    pub passes: Option<u32>,
+    /// Living skin or excised skin in a diffusion cell.
+    pub preparation: Preparation,
+    /// Hydration of the stratum corneum.
+    pub hydration: Hydration,
+    /// Layer thicknesses in place of the site's; in vitro the dermis defaults to dermatomed skin.
+    pub layers: LayerThicknesses,
+}
+
+/// The delivery request builder `query` asks for, for `solute` (named `agent_id`). Errors name
+/// the query's fields (`device`, `site`, `length_mm`, `passes`, `age`, `sc_um`, `epidermis_um`,
+/// `dermis_um`).
+pub fn delivery_builder(
+    kb: &KnowledgeBase,
+    query: &DeliveryQuery<'_>,
+    agent_id: &str,
+    solute: Solute,
+) -> Result<DeliveryRequestBuilder, InputError> {
+    let in_vitro_dermis = (query.preparation == Preparation::InVitro)
+        .then_some(kb.transport.in_vitro.dermis_um.value);
+    let layers = LayerThicknesses {
+        dermis_um: query.layers.dermis_um.or(in_vitro_dermis),
+        ..query.layers
+    };
+    let builder = match query.device {
+        None => {
+            let skin =
+                person_skin(kb, query.site, query.sex, query.age_years)?.with_layers(&layers)?;
+            DeliveryRequest::intact_builder(agent_id, solute, skin)
+        }
+        Some(device) => {
+            let setting = Setting::resolve(
+                kb,
+                &SettingQuery {
+                    device,
+                    length_mm: query.length_mm,
+                    site: query.site,
+                    sex: query.sex,
+                    age_years: query.age_years,
+                    passes: query.passes,
+                },
+            )?
+            .with_layers(&layers)?;
+            setting.delivery(kb, agent_id, solute)
+        }
+    };
+    Ok(builder
+        .preparation(query.preparation)
+        .hydration(query.hydration))
 }

@@ -13,9 +13,11 @@ use microneedling_core::patient::Patient;
 use microneedling_core::penetration::Penetration;
 use microneedling_core::plan::{PlanOutcome, assess};
 use microneedling_core::screening::Screening;
-use microneedling_core::setting::{DEFAULT_AGE_YEARS, InsertionQuery, Setting, SettingQuery};
-use microneedling_core::skin::Sex;
-use microneedling_core::transport::{DeliveryRequest, Dose};
+use microneedling_core::setting::{
+    DEFAULT_AGE_YEARS, DeliveryQuery, InsertionQuery, Setting, SettingQuery, delivery_builder,
+};
+use microneedling_core::skin::{LayerThicknesses, Sex};
+use microneedling_core::transport::{DeliveryRequest, Dose, Hydration, Preparation};
 use microneedling_core::validation::ValidationCase;
 use microneedling_core::{InputError, KnowledgeBase};
 use serde_json::Value;
@@ -177,13 +179,49 @@ pub fn penetration(kb: &KnowledgeBase, b: &PenetrationBody) -> ApiResult<Penetra
 pub fn delivery_request(kb: &KnowledgeBase, b: &DeliveryBody) -> ApiResult<DeliveryRequest> {
     let agent = kb.agent(&b.agent)?;
     let solute = agent.solute()?;
-    let s = setting(kb, setting_of!(b))?;
+    let device = match (&b.device, b.intact_only) {
+        (_, true) => None,
+        (Some(d), false) => Some(d.as_str()),
+        (None, false) => {
+            return Err(
+                InputError::new("device", "missing", "a device id, or intact_only: true").into(),
+            );
+        }
+    };
+    let preparation = match b.setting.as_deref().unwrap_or("in-vivo") {
+        "in-vivo" => Preparation::InVivo,
+        "in-vitro" => Preparation::InVitro,
+        other => return Err(InputError::new("setting", other, "in-vivo or in-vitro").into()),
+    };
+    let hydration = match b.sc_hydration.as_deref().unwrap_or("partial") {
+        "partial" => Hydration::Partial,
+        "full" => Hydration::Full,
+        other => return Err(InputError::new("sc_hydration", other, "partial or full").into()),
+    };
+    let query = DeliveryQuery {
+        device,
+        length_mm: b.length_mm,
+        site: &b.site,
+        sex: sex_of(b.sex.as_deref())?,
+        age_years: Some(b.age.unwrap_or(DEFAULT_AGE_YEARS)),
+        passes: b.passes,
+        preparation,
+        hydration,
+        layers: LayerThicknesses {
+            stratum_corneum_um: b.sc_um,
+            viable_epidermis_um: b.epidermis_um,
+            dermis_um: b.dermis_um,
+        },
+    };
     let dose = Dose::parse("dose", b.dose.as_deref().unwrap_or("infinite:10"))?;
-    Ok(s.delivery(kb, &agent.id, solute)
+    let mut builder = delivery_builder(kb, &query, &agent.id, solute)?
         .hours(b.hours.unwrap_or(DEFAULT_HOURS))
         .occluded(b.occluded)
-        .dose(dose)
-        .build()?)
+        .dose(dose);
+    if let Some(h) = b.closure_half_life_h {
+        builder = builder.closure_half_life_h(h);
+    }
+    Ok(builder.build()?)
 }
 
 /// The checked healing simulation the body asks for; run it with `healing::simulate`.

@@ -268,3 +268,34 @@ fn the_patient_file_field_list_is_the_parsers() {
     let (status, body) = post("/api/screen", None, &json!({ "patient": unknown }));
     assert_json_error(status, &body, 422);
 }
+
+#[test]
+fn delivery_takes_the_settings_of_the_cli() {
+    let (status, body) = post(
+        "/api/simulate/delivery",
+        None,
+        &json!({ "agent": "minoxidil", "site": "cheek", "intact_only": true,
+                 "setting": "in-vitro", "sc_hydration": "full", "dose": "finite:100" }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["device"], "none");
+    assert_eq!(body["setting"], "in-vitro");
+    assert_eq!(body["properties"]["dermis"]["clearance_per_s"], 0.0);
+    assert!(
+        body["intact"]["absorbed_pct_of_dose"]
+            .as_f64()
+            .is_some_and(|p| p > 0.0)
+    );
+    let (status, body) = post(
+        "/api/simulate/delivery",
+        None,
+        &json!({ "agent": "minoxidil", "site": "cheek" }),
+    );
+    assert_json_error(status, &body, 422);
+    let (status, body) = post(
+        "/api/simulate/delivery",
+        None,
+        &json!({ "agent": "minoxidil", "site": "cheek", "device": "dermapen", "setting": "ex-vivo" }),
+    );
+    assert_json_error(status, &body, 422);
+}

@@ -2,7 +2,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use microneedling_core::setting::person_skin;
+use microneedling_core::setting::{DeliveryQuery, delivery_builder};
 use microneedling_core::skin::LayerThicknesses;
 use microneedling_core::transport::{
     Delivery, DeliveryRequest, DeliveryRequestBuilder, Dose, GroupKind, Hydration, Preparation,
@@ -106,41 +106,40 @@ fn builder(
     agent_id: &str,
     solute: Solute,
 ) -> Result<DeliveryRequestBuilder, Failure> {
-    let skin = args.skin;
-    let preparation = match skin.preparation {
-        PreparationArg::InVivo => Preparation::InVivo,
-        PreparationArg::InVitro => Preparation::InVitro,
-    };
-    let hydration = match skin.sc_hydration {
-        HydrationArg::Partial => Hydration::Partial,
-        HydrationArg::Full => Hydration::Full,
-    };
-    let in_vitro_dermis =
-        (preparation == Preparation::InVitro).then_some(kb.transport.in_vitro.dermis_um.value);
-    let layers = LayerThicknesses {
-        stratum_corneum_um: skin.sc_um,
-        viable_epidermis_um: skin.epidermis_um,
-        dermis_um: skin.dermis_um.or(in_vitro_dermis),
-    };
-    let builder = if skin.intact_only {
-        let person = &args.setting.person;
-        let profile = person_skin(
-            kb,
-            &args.setting.site,
-            super::sex(person.sex),
-            Some(person.age),
-        )
-        .map_err(super::as_option)?
-        .with_layers(&layers)
-        .map_err(super::as_option)?;
-        DeliveryRequest::intact_builder(agent_id, solute, profile)
+    let (skin, setting) = (args.skin, args.setting);
+    let device = if skin.intact_only {
+        None
     } else {
-        let setting = super::setting(kb, args.setting)?
-            .with_layers(&layers)
-            .map_err(super::as_option)?;
-        setting.delivery(kb, agent_id, solute)
+        Some(setting.device.as_deref().ok_or_else(|| {
+            InputError::new(
+                "--device",
+                "missing",
+                "a device id (catalog or --device-file), or --intact-only",
+            )
+        })?)
     };
-    Ok(builder.preparation(preparation).hydration(hydration))
+    let query = DeliveryQuery {
+        device,
+        length_mm: setting.length_mm,
+        site: &setting.site,
+        sex: super::sex(setting.person.sex),
+        age_years: Some(setting.person.age),
+        passes: setting.passes,
+        preparation: match skin.preparation {
+            PreparationArg::InVivo => Preparation::InVivo,
+            PreparationArg::InVitro => Preparation::InVitro,
+        },
+        hydration: match skin.sc_hydration {
+            HydrationArg::Partial => Hydration::Partial,
+            HydrationArg::Full => Hydration::Full,
+        },
+        layers: LayerThicknesses {
+            stratum_corneum_um: skin.sc_um,
+            viable_epidermis_um: skin.epidermis_um,
+            dermis_um: skin.dermis_um,
+        },
+    };
+    Ok(delivery_builder(kb, &query, agent_id, solute).map_err(super::as_option)?)
 }
 
 /// The reporting and profile times of the options: a report wants a depth profile at every

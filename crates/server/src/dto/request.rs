@@ -61,8 +61,23 @@ pub struct PenetrationBody {
 pub struct DeliveryBody {
     /// Agent id (catalog `agents`).
     pub agent: String,
-    /// Device id (catalog `devices`).
-    pub device: String,
+    /// Device id (catalog `devices`); required unless `intact_only`.
+    pub device: Option<String>,
+    /// Through intact skin only: no device, no channels.
+    #[serde(default)]
+    pub intact_only: bool,
+    /// `in-vivo` (default) or `in-vitro` (excised skin on a receptor sink).
+    pub setting: Option<String>,
+    /// `partial` (default) or `full` hydration of the stratum corneum.
+    pub sc_hydration: Option<String>,
+    /// Stratum corneum thickness, µm (else the site's).
+    pub sc_um: Option<f64>,
+    /// Viable epidermis thickness, µm (else the site's).
+    pub epidermis_um: Option<f64>,
+    /// Dermis thickness, µm (else the site's in vivo, dermatomed skin in vitro).
+    pub dermis_um: Option<f64>,
+    /// Channel closure half-life, hours (else from the setting, occlusion and length).
+    pub closure_half_life_h: Option<f64>,
     /// Needle length, mm; the device's default when absent.
     pub length_mm: Option<f64>,
     /// Site id (catalog `sites`).
