@@ -49,7 +49,7 @@ fn simulate_delivery_reports_layers_blood_closure_and_enhancement() {
     }
     assert!(!d["profiles"].as_array().expect("profiles").is_empty());
     let table = std::fs::read_to_string(&csv).expect("csv written");
-    assert!(table.starts_with("time_h,donor,stratum_corneum"));
+    assert!(table.starts_with("time_h,donor,evaporated,stratum_corneum"));
     assert_eq!(table.lines().count(), points.len() + 1);
 }
 

@@ -198,17 +198,24 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-/// The time series, one row per reported time, µg/cm².
+/// The time series, one row per reported time, µg/cm² (µg/cm²/h for the flux); intact skin alone
+/// when there are no channels.
 pub fn csv(d: &Delivery) -> String {
     let mut text = String::from(
-        "time_h,donor,stratum_corneum,viable_epidermis,papillary_dermis,reticular_dermis,channel,blood,absorbed,intact_absorbed\n",
+        "time_h,donor,evaporated,stratum_corneum,viable_epidermis,papillary_dermis,reticular_dermis,channel,blood,absorbed,uptake_flux_ug_per_cm2_h,intact_absorbed,intact_uptake_flux_ug_per_cm2_h\n",
     );
-    for (p, intact) in d.delivered_ug_per_cm2.iter().zip(&d.intact_ug_per_cm2) {
+    let rows = if d.delivered_ug_per_cm2.is_empty() {
+        &d.intact_ug_per_cm2
+    } else {
+        &d.delivered_ug_per_cm2
+    };
+    for (p, intact) in rows.iter().zip(&d.intact_ug_per_cm2) {
         let _ = writeln!(
             text,
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
             p.time_h,
             p.donor,
+            p.evaporated,
             p.stratum_corneum,
             p.viable_epidermis,
             p.papillary_dermis,
@@ -216,7 +223,9 @@ pub fn csv(d: &Delivery) -> String {
             p.channel,
             p.blood,
             p.absorbed,
-            intact.absorbed
+            p.uptake_flux_ug_per_cm2_h,
+            intact.absorbed,
+            intact.uptake_flux_ug_per_cm2_h
         );
     }
     text
