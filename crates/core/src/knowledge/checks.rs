@@ -51,6 +51,8 @@ pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
     unique("indication", &kb.indications)?;
     unique("rule", &kb.rules)?;
     unique("adverse effect", &kb.adverse_effects)?;
+    let effect_ids: Vec<&str> = kb.adverse_effects.iter().map(|e| e.id.as_str()).collect();
+    kb.adverse_rates.check(&effect_ids)?;
     check_sites(kb)?;
     check_devices_and_agents(kb)?;
     check_indications(kb)?;

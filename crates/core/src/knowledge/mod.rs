@@ -14,6 +14,7 @@ use crate::indication::Indication;
 use crate::penetration::PenetrationParams;
 use crate::provenance::{Edition, Provenance, uncited_in};
 use crate::screening::adverse::AdverseEffect;
+use crate::screening::probability::AdverseRates;
 use crate::screening::{DarkPhototypePolicy, IsotretinoinPolicy, Rule};
 use crate::skin::{AgeModel, Site};
 use crate::transport::TransportParams;
@@ -21,7 +22,7 @@ use crate::transport::TransportParams;
 mod checks;
 
 /// The data files, by name, as embedded in the binary.
-pub const DATA_FILES: [(&str, &str); 11] = [
+pub const DATA_FILES: [(&str, &str); 12] = [
     ("meta.toml", include_str!("../../data/meta.toml")),
     ("sites.toml", include_str!("../../data/sites.toml")),
     ("devices.toml", include_str!("../../data/devices.toml")),
@@ -34,6 +35,10 @@ pub const DATA_FILES: [(&str, &str); 11] = [
     (
         "adverse_effects.toml",
         include_str!("../../data/adverse_effects.toml"),
+    ),
+    (
+        "adverse_rates.toml",
+        include_str!("../../data/adverse_rates.toml"),
     ),
     (
         "penetration.toml",
@@ -81,6 +86,8 @@ pub struct KnowledgeBase {
     pub dark_phototype: DarkPhototypePolicy,
     /// Adverse effects with their base likelihood and drivers.
     pub adverse_effects: Vec<AdverseEffect>,
+    /// Adverse-event counts of trials and the probability models built on them.
+    pub adverse_rates: AdverseRates,
     /// Parameters of the penetration model.
     pub penetration: PenetrationParams,
     /// Parameters of the transport model.
@@ -193,6 +200,7 @@ impl KnowledgeBase {
             isotretinoin_policy: rules.isotretinoin_policy,
             dark_phototype: rules.dark_phototype,
             adverse_effects: parse::<EffectsFile>(files, "adverse_effects.toml")?.effects,
+            adverse_rates: parse(files, "adverse_rates.toml")?,
             penetration: parse(files, "penetration.toml")?,
             transport: parse(files, "transport.toml")?,
             healing: parse(files, "healing.toml")?,

@@ -61,11 +61,13 @@ pub enum HistoryFlag {
     SolarKeratosisInArea,
     /// Currently taking isotretinoin.
     IsotretinoinCurrent,
+    /// Takes antiviral prophylaxis (e.g. valaciclovir) around the sessions.
+    AntiviralProphylaxis,
 }
 
 impl HistoryFlag {
     /// Every flag, in file order.
-    pub const ALL: [HistoryFlag; 20] = [
+    pub const ALL: [HistoryFlag; 21] = [
         Self::KeloidTendency,
         Self::ActiveAcne,
         Self::ActiveInfection,
@@ -86,6 +88,7 @@ impl HistoryFlag {
         Self::Scleroderma,
         Self::SolarKeratosisInArea,
         Self::IsotretinoinCurrent,
+        Self::AntiviralProphylaxis,
     ];
 
     /// The snake_case name used in patient files.
@@ -111,6 +114,7 @@ impl HistoryFlag {
             Self::Scleroderma => "scleroderma",
             Self::SolarKeratosisInArea => "solar_keratosis_in_area",
             Self::IsotretinoinCurrent => "isotretinoin_current",
+            Self::AntiviralProphylaxis => "antiviral_prophylaxis",
         }
     }
 

@@ -166,6 +166,7 @@ pub fn assess<'a>(
     let screening = screen(
         &kb.rules,
         &kb.adverse_effects,
+        &kb.adverse_rates,
         kb.edition(),
         patient,
         &exposure,

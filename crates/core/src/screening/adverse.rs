@@ -1,9 +1,11 @@
 //! The adverse-effect profile: each effect's baseline likelihood, raised one step by each driver
-//! that this patient and plan switch on (at most two steps).
+//! that this patient and plan switch on (at most two steps), and, where trials count it, its
+//! probability for this patient and plan (see [`super::probability`]).
 
 use serde::{Deserialize, Serialize};
 
 use super::Exposure as ScreeningExposure;
+use super::probability::{AdverseRates, ProbabilityPct};
 use crate::device::DeviceKind;
 use crate::patient::{History, HistoryFlag, Patient};
 use crate::provenance::Provenance;
@@ -79,6 +81,8 @@ pub enum Driver {
     MotorisedPen,
     /// An unstable skin condition (e.g. active eczema, psoriasis flare).
     UnstableSkin,
+    /// Antiviral prophylaxis is taken: lowers herpes reactivation, raises nothing.
+    AntiviralProphylaxis,
 }
 
 /// An adverse effect from `data/adverse_effects.toml`.
@@ -143,6 +147,12 @@ pub struct AdverseRisk {
     pub raised_by: Vec<ActiveDriver>,
     /// Citation behind the effect.
     pub source: String,
+    /// Probability (%) that this patient has the effect over a course like the trials', with
+    /// its 10–90 % band; null when no trial gives a rate (`probability_source` says why).
+    pub probability_pct: Option<ProbabilityPct>,
+    /// The stratum, counts, prior, factors and citations behind the probability, or why there is
+    /// none.
+    pub probability_source: String,
 }
 
 /// The facts the drivers read.
@@ -283,11 +293,21 @@ impl Drivers {
             Driver::MetalAllergy,
             "metal allergy".into(),
         );
+        self.on(
+            history.has(HistoryFlag::AntiviralProphylaxis),
+            Driver::AntiviralProphylaxis,
+            "takes antiviral prophylaxis".into(),
+        );
     }
 }
 
-/// Every effect of the catalog, judged for this exposure.
-pub fn profile(effects: &[AdverseEffect], exposure: &Exposure) -> Vec<AdverseRisk> {
+/// Every effect of the catalog, judged for this exposure; `rates` give the probabilities.
+pub fn profile(
+    effects: &[AdverseEffect],
+    rates: &AdverseRates,
+    exposure: &Exposure,
+) -> Vec<AdverseRisk> {
+    let active: Vec<Driver> = exposure.active.iter().map(|a| a.driver).collect();
     effects
         .iter()
         .map(|effect| {
@@ -305,6 +325,15 @@ pub fn profile(effects: &[AdverseEffect], exposure: &Exposure) -> Vec<AdverseRis
             } else {
                 Vec::new()
             };
+            let (probability_pct, probability_source) = if applies {
+                let estimate = rates.estimate(&effect.id, &active);
+                (estimate.pct, estimate.source)
+            } else {
+                (
+                    Some(ProbabilityPct::ZERO),
+                    String::from("Does not arise with this device kind"),
+                )
+            };
             AdverseRisk {
                 id: effect.id.clone(),
                 name: effect.name.clone(),
@@ -320,6 +349,8 @@ pub fn profile(effects: &[AdverseEffect], exposure: &Exposure) -> Vec<AdverseRis
                     assumption: effect.assumption.clone(),
                 }
                 .cite(),
+                probability_pct,
+                probability_source,
             }
         })
         .collect()

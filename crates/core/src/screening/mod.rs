@@ -15,8 +15,11 @@ use crate::penetration::Penetration;
 use crate::provenance::Edition;
 
 pub mod adverse;
+mod beta;
+pub mod probability;
 
 use adverse::{AdverseEffect, AdverseRisk, Exposure as DriverExposure};
+use probability::AdverseRates;
 
 /// How serious a screening rule is, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -236,7 +239,8 @@ pub struct Screening {
     pub findings: Vec<Finding>,
     /// Every required action of the findings, once, in finding order.
     pub actions: Vec<String>,
-    /// Adverse effects with their likelihood for this patient and device.
+    /// Adverse effects with their likelihood, and probability where trials give one, for this
+    /// patient and device.
     pub adverse_effects: Vec<AdverseRisk>,
     /// The knowledge base's version and the disclaimer.
     #[serde(flatten)]
@@ -293,10 +297,12 @@ impl Rule {
 }
 
 /// Judges `patient` for `exposure` with `rules`; the isotretinoin rule takes its tier from
-/// `policy`; `effects` give the adverse-effect profile, `edition` labels the result.
+/// `policy`; `effects` and their `rates` give the adverse-effect profile, `edition` labels the
+/// result.
 pub fn screen(
     rules: &[Rule],
     effects: &[AdverseEffect],
+    rates: &AdverseRates,
     edition: Edition,
     patient: &Patient,
     exposure: &Exposure<'_>,
@@ -347,7 +353,7 @@ pub fn screen(
     Screening {
         verdict,
         device: exposure.device.id.clone(),
-        adverse_effects: adverse::profile(effects, &driver_exposure),
+        adverse_effects: adverse::profile(effects, rates, &driver_exposure),
         findings,
         actions,
         edition,
