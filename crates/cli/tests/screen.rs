@@ -121,3 +121,50 @@ fn bad_patient_files_exit_2_and_never_panic() {
         assert_invalid(&run(&["screen", &path, "--json"]), &words);
     }
 }
+
+/// Every adverse effect of `screen --json` and `plan --json` carries `probability_pct` (an ordered
+/// band in %, or null) and `probability_source`; the phototype IV example's PIH is a cited
+/// minority, its herpes history without prophylaxis counts, and the text shows "N % (a-b %)".
+#[test]
+fn screen_and_plan_give_adverse_probabilities() {
+    for command in ["screen", "plan"] {
+        let r = run(&[command, &example("acne-scars.toml"), "--json"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let json = r.json();
+        let effects = json["adverse_effects"].as_array().expect("effects");
+        for e in effects {
+            assert!(e["probability_source"].is_string(), "{command}: {e}");
+            let p = &e["probability_pct"];
+            if p.is_null() {
+                continue;
+            }
+            let band = ["p10", "median", "p90"].map(|k| p[k].as_f64().expect("number"));
+            assert!(
+                band[0] >= 0.0 && band[0] <= band[1] && band[1] <= band[2] && band[2] <= 100.0,
+                "{command}: {e}"
+            );
+        }
+        let find = |id: &str| effects.iter().find(|e| e["id"] == id).expect(id).clone();
+        let pih = find("pih");
+        let median = pih["probability_pct"]["median"].as_f64().expect("PIH rate");
+        assert!(median > 0.0 && median < 50.0, "{pih}");
+        assert!(
+            pih["probability_source"]
+                .as_str()
+                .expect("source")
+                .contains("[@dogra2014]")
+        );
+        assert!(
+            find("herpes-reactivation")["probability_source"]
+                .as_str()
+                .expect("source")
+                .contains("history-without-prophylaxis")
+        );
+        assert!(find("redness")["probability_pct"].is_null());
+        // The one setting that applies to both: likelihood is kept for existing consumers.
+        assert!(pih["likelihood"].is_string());
+    }
+    let text = run(&["screen", &example("acne-scars.toml")]);
+    assert!(text.stdout.contains(" %) "), "{}", text.stdout);
+    assert!(text.stdout.contains("decision support"));
+}

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use microneedling_core::healing::Healing;
 use microneedling_core::penetration::Penetration;
 use microneedling_core::screening::Screening;
+use microneedling_core::screening::adverse::probability_text;
 use microneedling_core::transport::Delivery;
 use microneedling_core::validation::ValidationCase;
 
@@ -220,8 +221,10 @@ impl Report {
                 vec![
                     e.name.clone(),
                     e.likelihood.as_str().into(),
+                    probability_text(e),
                     e.typical_duration.clone(),
                     raised.join("; "),
+                    e.probability_source.clone(),
                 ]
             })
             .collect();
@@ -229,11 +232,16 @@ impl Report {
             &[
                 "adverse effect",
                 "likelihood",
+                "probability, median (10-90 %)",
                 "typical duration",
                 "raised by",
+                "probability source",
             ],
             &effects,
         ));
+        html.push_str(
+            "<p>Probabilities are decision support, pooled from small trials for this patient's stratum; not a prediction for one person.</p>\n",
+        );
         self.add("Screening", html);
     }
 

@@ -269,6 +269,34 @@ fn the_patient_file_field_list_is_the_parsers() {
     assert_json_error(status, &body, 422);
 }
 
+/// `POST /api/screen` and `/api/plan` give each adverse effect its probability band (or null)
+/// and its source, as the CLI does, the same through both doors; herpes falls with prophylaxis.
+#[test]
+fn screen_and_plan_carry_adverse_probabilities() {
+    let mut patient = example("acne-scars.toml");
+    let herpes = |body: &Value| -> f64 {
+        let effects = body["adverse_effects"].as_array().expect("effects");
+        for e in effects {
+            assert!(e["probability_source"].is_string(), "{e}");
+            assert!(e["probability_pct"].is_null() || e["probability_pct"]["median"].is_f64());
+        }
+        effects
+            .iter()
+            .find(|e| e["id"] == "herpes-reactivation")
+            .and_then(|e| e["probability_pct"]["median"].as_f64())
+            .expect("herpes probability")
+    };
+    let (status, screened) = post("/api/screen", None, &json!({ "patient": patient }));
+    assert_eq!(status, 200, "{screened}");
+    let (status, planned) = post("/api/plan", None, &json!({ "patient": patient }));
+    assert_eq!(status, 200, "{planned}");
+    assert_eq!(herpes(&screened), herpes(&planned));
+    patient["history"]["antiviral_prophylaxis"] = json!(true);
+    let (status, protected) = post("/api/screen", None, &json!({ "patient": patient }));
+    assert_eq!(status, 200, "{protected}");
+    assert!(herpes(&protected) < herpes(&screened));
+}
+
 #[test]
 fn delivery_takes_the_settings_of_the_cli() {
     let (status, body) = post(

@@ -6,7 +6,7 @@ use microneedling_core::compare::Comparison;
 use microneedling_core::device::DeviceUse;
 use microneedling_core::provenance::Edition;
 use microneedling_core::screening::Screening;
-use microneedling_core::screening::adverse::AdverseRisk;
+use microneedling_core::screening::adverse::{AdverseRisk, probability_text};
 use microneedling_core::skin::Layer;
 
 mod models;
@@ -53,7 +53,7 @@ fn edition(text: &mut String, edition: &Edition) {
 fn adverse_effects(text: &mut String, effects: &[AdverseRisk]) {
     let _ = writeln!(
         text,
-        "\nAdverse-effect profile (likelihood: baseline -> for this patient and device)"
+        "\nAdverse-effect profile (likelihood: baseline -> for this patient and device; probability over a course, median (10-90 %), where trials give a rate)"
     );
     for effect in effects {
         let raised: Vec<&str> = effect.raised_by.iter().map(|d| d.reason.as_str()).collect();
@@ -66,14 +66,21 @@ fn adverse_effects(text: &mut String, effects: &[AdverseRisk]) {
         };
         let _ = writeln!(
             text,
-            "  {:<38} {:>8} -> {:<8} {}{}",
+            "  {:<38} {:>8} -> {:<8} {:<16} {}{}",
             effect.name,
             effect.baseline.as_str(),
             effect.likelihood.as_str(),
+            probability_text(effect),
             effect.typical_duration,
             why
         );
+        if effect.applies && effect.probability_pct.is_some() {
+            let _ = writeln!(text, "      probability: {}", effect.probability_source);
+        }
     }
+    text.push_str(
+        "  Probabilities are decision support from small trials, not a prediction for one person.\n",
+    );
 }
 
 pub fn screening(s: &Screening) -> String {

@@ -155,6 +155,25 @@ pub struct AdverseRisk {
     pub probability_source: String,
 }
 
+/// The probability as people read it, "17 % (8-30 %)", or "no rate".
+pub fn probability_text(risk: &AdverseRisk) -> String {
+    let round = |pct: f64| {
+        if pct < 1.0 && pct > 0.0 {
+            format!("{pct:.1}")
+        } else {
+            format!("{pct:.0}")
+        }
+    };
+    risk.probability_pct.map_or(String::from("no rate"), |p| {
+        format!(
+            "{} % ({}-{} %)",
+            round(p.median),
+            round(p.p10),
+            round(p.p90)
+        )
+    })
+}
+
 /// The facts the drivers read.
 #[derive(Debug, Clone)]
 pub struct Exposure {
