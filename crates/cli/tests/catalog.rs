@@ -56,3 +56,40 @@ fn custom_devices_come_from_a_file() {
 fn an_unknown_catalog_kind_exits_2() {
     assert_invalid(&run(&["catalog", "widgets"]), &["widgets"]);
 }
+
+#[test]
+fn catalog_trials_lists_the_arms_with_their_follow_ups() {
+    let r = run(&["catalog", "trials", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let arms = r.json();
+    let arms = arms.as_array().expect("array");
+    assert!(arms.len() >= 25, "{} arms", arms.len());
+    for arm in arms {
+        assert!(arm["id"].is_string() && arm["study"].is_string());
+        assert!(arm["indication"].is_string() && arm["scale"].is_string());
+        assert!(arm["n"].as_u64().is_some_and(|n| n > 0));
+        assert!(arm["verified"].is_boolean());
+        let followups = arm["followups"].as_array().expect("follow-ups");
+        assert!(!followups.is_empty());
+        assert!(
+            followups
+                .iter()
+                .all(|f| f["month"].as_f64().is_some_and(|m| m >= 0.0))
+        );
+        assert!(arm["source"].as_str().is_some_and(|s| s.contains("[@")));
+    }
+    let alam = arms
+        .iter()
+        .find(|a| a["id"] == "alam-2014-needling")
+        .expect("alam");
+    assert_eq!(alam["followups"][1]["value"], 3.4);
+    assert_eq!(alam["followups"][1]["kind"], "change");
+    assert!(
+        arms.iter()
+            .any(|a| a["control"] == true && a["device"] == "none")
+    );
+    let text = run(&["catalog", "trials"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(text.stdout.contains("dhurat-2013-minoxidil") && text.stdout.contains("(control)"));
+    assert!(text.stdout.contains("11.73 sd 3.12 -> m5 6.5 sd 2.71"));
+}

@@ -103,7 +103,9 @@ fn fit_outcome(kb: &KnowledgeBase, k: usize) -> Result<f64, Failure> {
         }
         (lo * hi).sqrt()
     } else {
-        (p.expected - base) / signal
+        // Invert the Emax map `max · x / (x + max)` for the linear response x.
+        let x = p.expected * map.maximum / (map.maximum - p.expected);
+        (x - base) / signal
     };
     println!(
         "{}: per_unit = {:.6e} (signal {:.3})",

@@ -127,7 +127,8 @@
 //! [`penetration`], [`transport`], [`healing`], [`screening`], [`patient`]) take their own
 //! parameters and know nothing of the data files. [`knowledge`] (the embedded, cited data) sits
 //! above them and hands each model its parameters. [`setting`], [`plan`], [`compare`],
-//! [`calibration`] and [`validation`] sit on top and combine the models over the knowledge base.
+//! [`calibration`] and [`validation`] sit on top and combine the models over the knowledge base;
+//! [`evidence`] (the published trial arms of `data/trials.toml`) sits beside them.
 //!
 //! Every output is decision support, never a prescription.
 #![forbid(unsafe_code)]
@@ -139,6 +140,7 @@ pub mod catalog;
 pub mod compare;
 pub mod device;
 pub mod error;
+pub mod evidence;
 pub mod healing;
 pub mod indication;
 pub mod knowledge;

@@ -255,3 +255,53 @@ fn bad_requests_are_rejected() {
     );
     assert_eq!(make(3, 4, 600).expect_err("absurd horizon").field, "months");
 }
+
+#[test]
+fn gains_of_a_standard_series_are_kept_between_six_and_twelve_months() {
+    // Cross-linked collagen turns over with the dermis (half-life about 15 years): a series'
+    // gain is largely kept (Alam 2014: acne-scar improvement still growing from 3 to 6 months).
+    for device in ["dermaroller-192", "dermapen"] {
+        let h = simulate(
+            &kb().healing,
+            &request(device, 1.5, 3, 4, Some("acne-scars")),
+        );
+        let (six, twelve) = (collagen_at_week(&h, 26), collagen_at_week(&h, 52));
+        assert!(
+            twelve >= 0.85 * six,
+            "{device}: {six} % at 6 months, {twelve} % at 12"
+        );
+        let outcome = h.outcome.expect("acne-scar outcome");
+        let at = |m: u32| {
+            outcome
+                .at_months
+                .iter()
+                .find(|p| p.month == m)
+                .expect("month")
+                .median
+        };
+        assert!(at(12) >= 0.9 * at(6), "{device}: {} then {}", at(6), at(12));
+        assert!(
+            at(6) >= at(3) * 0.95,
+            "{device}: improvement holds or grows after 3 months"
+        );
+    }
+}
+
+#[test]
+fn no_band_is_pinned_at_the_top_of_its_scale() {
+    // The outcome map bends towards the scale's maximum (Emax) instead of clipping at it: even
+    // many deep pen sessions stay below the top, and more injury still gives a little more.
+    let heavy = simulate(
+        &kb().healing,
+        &request("dermapen", 2.0, 6, 4, Some("acne-scars")),
+    );
+    let light = simulate(
+        &kb().healing,
+        &request("dermapen", 1.5, 3, 4, Some("acne-scars")),
+    );
+    let p90 = |h: &microneedling_core::healing::Healing| {
+        h.outcome.as_ref().expect("outcome").at_months[2].p90
+    };
+    assert!(p90(&heavy) < 3.0 - 0.05, "{}", p90(&heavy));
+    assert!(p90(&heavy) > p90(&light));
+}

@@ -99,6 +99,8 @@ fn healing_runs_on_hand_built_rates() {
         k_1: 0.001,
         c_max: 0.5,
         gain: 2.0,
+        k_mat: 0.01,
+        k_m: 0.0001,
     };
     let course = Course {
         injury_per_session: 0.1,

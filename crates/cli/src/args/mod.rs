@@ -345,6 +345,8 @@ pub enum CatalogKind {
     Indications,
     Rules,
     AdverseEffects,
+    /// Published trial arms of the evidence base (data/trials.toml).
+    Trials,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use microneedling_core::KnowledgeBase;
 use microneedling_core::agent::Agent;
 use microneedling_core::device::Device;
+use microneedling_core::evidence::{self, Arm, Followup, FollowupKind};
 use microneedling_core::indication::Indication;
 use microneedling_core::provenance::Provenance;
 use microneedling_core::screening::Rule;
@@ -35,6 +36,7 @@ pub fn run(kb: &KnowledgeBase, what: CatalogKind, out: Output) -> Result<ExitCod
         CatalogKind::AdverseEffects => {
             out.emit(&kb.adverse_effects, |effects| adverse_effects_text(effects))?
         }
+        CatalogKind::Trials => out.emit(&evidence::embedded()?.arms, |arms| trials_text(arms))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -142,6 +144,50 @@ fn adverse_effects_text(effects: &[AdverseEffect]) -> String {
             e.typical_duration,
             e.drivers,
             cite(&e.source, &e.assumption)
+        );
+    }
+    text
+}
+
+fn followup_text(f: &Followup) -> String {
+    let sd = f.sd.map_or(String::new(), |sd| format!(" sd {sd}"));
+    let what = match f.kind {
+        FollowupKind::Score => String::new(),
+        FollowupKind::Change => " change".into(),
+        FollowupKind::PctImprovement => " % better".into(),
+        FollowupKind::RespondersPct => " % responders".into(),
+    };
+    format!("m{} {}{what}{sd}", f.month, f.value)
+}
+
+fn trials_text(arms: &[Arm]) -> String {
+    let mut text = String::from(
+        "Trial arms: indication, n, scale, baseline -> follow-ups (month from the first session)\n",
+    );
+    for a in arms {
+        let baseline = a.baseline.map_or("-".to_string(), |b| match a.baseline_sd {
+            Some(sd) => format!("{b} sd {sd}"),
+            None => b.to_string(),
+        });
+        let followups: Vec<String> = a.followups.iter().map(followup_text).collect();
+        let _ = writeln!(
+            text,
+            "{:<38} {:<14} n {:>3} {}{} {}; {} -> {}; {}\n{:<38} source: {}",
+            a.id,
+            a.indication,
+            a.n,
+            a.device.as_str(),
+            if a.control { " (control)" } else { "" },
+            a.scale,
+            baseline,
+            followups.join(", "),
+            if a.verified {
+                "verified"
+            } else {
+                "not verified"
+            },
+            "",
+            a.source
         );
     }
     text

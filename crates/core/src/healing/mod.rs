@@ -8,12 +8,13 @@
 //! dD/dt  = −k_D D                                  (+ A at each session)
 //! dI/dt  =  k_D D − k_I I                          inflammation
 //! dF/dt  =  r_F I − k_F F                         activated fibroblasts
-//! dC3/dt =  s_3 φ(F) room − k_31 C3                new collagen III, room = 1 − (C1 + C3)/C_max
-//! dC1/dt =  s_1 φ(F) room + k_31 C3 − k_1 C1       new collagen I, turned over slowly
+//! dC3/dt =  s_3 φ(F) room − k_31 C3                new collagen III, room = 1 − (C1 + C3 + M)/C_max
+//! dC1/dt =  s_1 φ(F) room + k_31 C3 − (k_1 + k_mat) C1   new collagen I, immature
+//! dM/dt  =  k_mat C1 − k_m M                       cross-linked (mature) collagen, kept for years
 //! φ(F)   =  F / (1 + F / F_half)                   synthesis saturates: laying collagen takes months
 //! ```
 //!
-//! New collagen is a fraction of the baseline dermal collagen (`new_collagen_pct = 100 (C1 + C3)`).
+//! New collagen is a fraction of the baseline dermal collagen (`new_collagen_pct = 100 (C1 + C3 + M)`).
 //! The D → I → F chain is linear, so phase timing does not depend on the injury's size; the
 //! collagen room term gives diminishing returns. The system is not stiff (fastest rate 2/day):
 //! classical RK4 with a quarter-day step is within 1e-4 of a step four times finer and within
@@ -78,6 +79,8 @@ pub struct WeekPoint {
     pub collagen_i: f64,
     /// New collagen III, fraction of baseline collagen.
     pub collagen_iii: f64,
+    /// New collagen I matured by cross-linking, fraction of baseline collagen.
+    pub collagen_mature: f64,
     /// New collagen I + III, % of baseline collagen.
     pub new_collagen_pct: f64,
 }
@@ -218,6 +221,7 @@ fn central_run(rates: &Rates, course: &Course) -> (Vec<WeekPoint>, Peaks) {
                 fibroblasts: s.fibroblasts,
                 collagen_i: s.collagen_i,
                 collagen_iii: s.collagen_iii,
+                collagen_mature: s.collagen_mature,
                 new_collagen_pct: s.new_collagen_pct(),
             });
         }

@@ -4,8 +4,9 @@ use serde::Serialize;
 
 use super::rates::Rates;
 
-/// The model state: damage, inflammation, fibroblasts, collagen III and I, and the running
-/// integral of inflammation (the hair mechanism's signal).
+/// The model state: damage, inflammation, fibroblasts, collagen III, immature and mature
+/// (cross-linked) collagen I, and the running integral of inflammation (the hair mechanism's
+/// signal).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct State {
@@ -17,19 +18,21 @@ pub struct State {
     pub fibroblasts: f64,
     /// New collagen III, as a fraction of the baseline dermal collagen.
     pub collagen_iii: f64,
-    /// New collagen I, as a fraction of the baseline dermal collagen.
+    /// New collagen I not yet cross-linked, as a fraction of the baseline dermal collagen.
     pub collagen_i: f64,
+    /// New collagen I matured by cross-linking: it turns over as slowly as the rest of the dermis.
+    pub collagen_mature: f64,
     /// Running integral of inflammation (unit · day).
     pub inflammation_integral: f64,
 }
 
 impl State {
-    /// New collagen (I + III) as a percentage of the baseline dermal collagen.
+    /// New collagen (III, immature and mature I) as a percentage of the baseline dermal collagen.
     pub fn new_collagen_pct(&self) -> f64 {
-        100.0 * (self.collagen_i + self.collagen_iii)
+        100.0 * (self.collagen_i + self.collagen_iii + self.collagen_mature)
     }
 
-    fn from_array(y: [f64; 6]) -> Self {
+    fn from_array(y: [f64; 7]) -> Self {
         Self {
             damage: y[0],
             inflammation: y[1],
@@ -37,26 +40,28 @@ impl State {
             collagen_iii: y[3],
             collagen_i: y[4],
             inflammation_integral: y[5],
+            collagen_mature: y[6],
         }
     }
 }
 
-fn derivative(r: &Rates, y: &[f64; 6]) -> [f64; 6] {
-    let [d, i, f, c3, c1, _] = *y;
-    let room = (1.0 - (c1 + c3) / r.c_max).max(0.0);
+fn derivative(r: &Rates, y: &[f64; 7]) -> [f64; 7] {
+    let [d, i, f, c3, c1, _, m] = *y;
+    let room = (1.0 - (c1 + c3 + m) / r.c_max).max(0.0);
     let synthesis = f / (1.0 + f / r.f_half) * room;
     [
         -r.k_d * d,
         r.k_d * d - r.k_i * i,
         r.r_f * i - r.k_f * f,
         r.s_3 * synthesis - r.k_31 * c3,
-        r.s_1 * synthesis + r.k_31 * c3 - r.k_1 * c1,
+        r.s_1 * synthesis + r.k_31 * c3 - (r.k_1 + r.k_mat) * c1,
         i,
+        r.k_mat * c1 - r.k_m * m,
     ]
 }
 
-fn rk4(r: &Rates, y: [f64; 6], h: f64) -> [f64; 6] {
-    let add = |a: &[f64; 6], b: &[f64; 6], s: f64| std::array::from_fn(|k| a[k] + s * b[k]);
+fn rk4(r: &Rates, y: [f64; 7], h: f64) -> [f64; 7] {
+    let add = |a: &[f64; 7], b: &[f64; 7], s: f64| std::array::from_fn(|k| a[k] + s * b[k]);
     let k1 = derivative(r, &y);
     let k2 = derivative(r, &add(&y, &k1, h / 2.0));
     let k3 = derivative(r, &add(&y, &k2, h / 2.0));
@@ -89,7 +94,7 @@ pub fn integrate(
     let h = 1.0 / f64::from(steps_per_day);
     let interval_days = course.interval_weeks * 7;
     let last_day = course.horizon_days.ceil() as u32;
-    let mut y = [0.0; 6];
+    let mut y = [0.0; 7];
     for day in 0..=last_day {
         if day % interval_days.max(1) == 0 && day / interval_days.max(1) < course.sessions {
             y[0] += rates.gain * course.injury_per_session;

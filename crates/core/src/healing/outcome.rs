@@ -18,12 +18,16 @@ fn signal(mechanism: Mechanism, state: &State) -> f64 {
     }
 }
 
-/// The clinical value of one sampled patient at `day`.
+/// The clinical value of one sampled patient at `day`: the linear response `x = base + per_unit ·
+/// signal` bent towards the scale's maximum as an Emax curve, `max · x / (x + max)` (slope 1 at
+/// zero, half the maximum at `x = max`), so a large injury gives diminishing returns and no band
+/// is pinned at the top of a scale.
 pub fn scale_value(map: &params::OutcomeMap, mechanism: Mechanism, state: &State, day: f64) -> f64 {
     let base = map
         .baseline_minoxidil_at_12_weeks
         .map_or(0.0, |at12| at12 * (day / 84.0).min(1.0));
-    (base + map.per_unit * signal(mechanism, state)).clamp(0.0, map.maximum)
+    let x = (base + map.per_unit * signal(mechanism, state)).max(0.0);
+    map.maximum * x / (x + map.maximum)
 }
 
 /// The `q` quantile of sorted values, interpolated linearly; NaN for none.

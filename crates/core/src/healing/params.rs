@@ -24,8 +24,12 @@ pub struct Rates {
     pub collagen_i_synthesis_per_day: Cited,
     /// Collagen III → I maturation `k_31` (per day).
     pub collagen_iii_to_i_per_day: Cited,
-    /// New collagen I turnover `k_1` (per day).
+    /// Turnover of new, not yet cross-linked collagen I `k_1` (per day).
     pub new_collagen_turnover_per_day: Cited,
+    /// Maturation of new collagen I by cross-linking `k_mat` (per day).
+    pub collagen_maturation_per_day: Cited,
+    /// Turnover of mature dermal collagen `k_m` (per day).
+    pub mature_collagen_turnover_per_day: Cited,
     /// Most new collagen the dermis holds, `C_max`, as a fraction of baseline collagen.
     pub collagen_capacity: Cited,
 }

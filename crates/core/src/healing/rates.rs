@@ -31,6 +31,10 @@ pub struct Rates {
     pub c_max: f64,
     /// Damage pulse per unit injured dermal fraction (dimensionless).
     pub gain: f64,
+    /// Maturation (cross-linking) of new collagen I, per day.
+    pub k_mat: f64,
+    /// Turnover of mature collagen, per day.
+    pub k_m: f64,
 }
 
 /// SplitMix64: a tiny, well-known generator; one stream per sample keeps results independent of
@@ -74,6 +78,8 @@ impl Rates {
             k_1: r.new_collagen_turnover_per_day.value,
             c_max: r.collagen_capacity.value,
             gain: p.injury.gain.value,
+            k_mat: r.collagen_maturation_per_day.value,
+            k_m: r.mature_collagen_turnover_per_day.value,
         }
     }
 
@@ -96,6 +102,8 @@ impl Rates {
             k_1: c.k_1 * m(),
             c_max: c.c_max,
             gain: c.gain * m(),
+            k_mat: c.k_mat * m(),
+            k_m: c.k_m * m(),
         }
     }
 }
