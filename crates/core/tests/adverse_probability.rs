@@ -224,3 +224,45 @@ fn home_devices_and_immunosuppression_raise_the_infection_probability() {
     );
     assert!(home.median > pro.median && immuno.median > pro.median);
 }
+
+/// The rates and the trial evidence base agree: an arm that names its trial arm has that arm's
+/// counts, and every count the evidence base holds for a modelled effect is used by a rate arm.
+#[test]
+fn rate_arms_match_the_trial_evidence_base() {
+    let rates = &kb().adverse_rates;
+    let evidence = microneedling_core::evidence::embedded().expect("evidence base");
+    let counts = |arm: &str, effect: &str| {
+        evidence
+            .arms
+            .iter()
+            .find(|a| a.id == arm)
+            .and_then(|a| a.adverse.iter().find(|c| c.effect == effect))
+            .map(|c| (c.events, c.n))
+    };
+    for arm in &rates.arms {
+        if let Some(trial) = &arm.trial_arm {
+            assert_eq!(
+                counts(trial, &arm.effect),
+                Some((arm.events, arm.n)),
+                "{} vs {trial}",
+                arm.id
+            );
+        }
+    }
+    for trial in &evidence.arms {
+        for count in &trial.adverse {
+            if rates.models.iter().any(|m| m.effect == count.effect) {
+                assert!(
+                    rates
+                        .arms
+                        .iter()
+                        .any(|a| a.trial_arm.as_deref() == Some(trial.id.as_str())
+                            && a.effect == count.effect),
+                    "{} {} of the evidence base has no rate arm",
+                    trial.id,
+                    count.effect
+                );
+            }
+        }
+    }
+}

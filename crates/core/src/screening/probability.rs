@@ -30,6 +30,9 @@ pub struct RateArm {
     /// How the counts were read, where that took a choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The arm of the trial evidence base (data/trials.toml) that holds the same counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_arm: Option<String>,
 }
 
 /// A Beta(a, b) prior for a rate, with its provenance.
