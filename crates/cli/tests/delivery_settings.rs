@@ -28,6 +28,20 @@ fn pen(agent: &str, extra: &[&str]) -> Value {
     delivery(&args)
 }
 
+/// The shares of a finite dose a route reports, summed (%).
+fn dose_shares(route: &Value) -> f64 {
+    [
+        "absorbed_pct_of_dose",
+        "stratum_corneum_pct_of_dose",
+        "evaporated_pct_of_dose",
+        "surface_pct_of_dose",
+        "washed_pct_of_dose",
+    ]
+    .iter()
+    .map(|k| route[*k].as_f64().expect("percentage"))
+    .sum()
+}
+
 fn end(d: &Value, series: &str, key: &str) -> f64 {
     d[series].as_array().and_then(|s| s.last()).expect("series")[key]
         .as_f64()
@@ -52,15 +66,7 @@ fn intact_only_needs_no_device_and_reports_the_route() {
             "{key}: {intact}"
         );
     }
-    let total: f64 = [
-        "absorbed_pct_of_dose",
-        "stratum_corneum_pct_of_dose",
-        "evaporated_pct_of_dose",
-        "surface_pct_of_dose",
-    ]
-    .iter()
-    .map(|k| intact[*k].as_f64().expect("percentage"))
-    .sum();
+    let total = dose_shares(intact);
     assert!((total - 100.0).abs() < 1e-6, "{total}");
     let missing = run(&[
         "simulate",
@@ -121,6 +127,13 @@ fn layers_hydration_and_agent_properties_are_taken_and_checked() {
             .as_f64()
             .is_some_and(|f| f < 1e-3)
     );
+    // Washed at 24 h and followed to 5 days: nothing stays on the surface, and the shares of the
+    // dose still add up.
+    let washed = custom(&["--dose", "finite:10", "--wash-at-h", "24", "--hours", "120"]);
+    let route = &washed["intact"];
+    assert_eq!(route["surface_pct_of_dose"], 0.0);
+    let total = dose_shares(route);
+    assert!((total - 100.0).abs() < 1e-6, "{total}");
     // A volatile agent loses part of a finite dose to the air.
     let volatile = delivery(&[
         "--intact-only",

@@ -18,6 +18,7 @@ fn membrane(layers: Vec<LayerSpec>, dose: DoseSpec) -> UnitCell {
         channel_prefilled: false,
         dose,
         radial_cells: 1,
+        wash_at_s: None,
     }
 }
 
@@ -149,4 +150,37 @@ fn a_volatile_agent_loses_mass_to_the_air() {
     let applied = 100.0 * 10.0 * 1e-4;
     assert!((d1 + s1 + o1 - applied).abs() / applied < 1e-9);
     assert!(volatile.max_mass_balance_error < 1e-9);
+}
+
+#[test]
+fn washing_removes_the_surface_and_the_skin_goes_on_absorbing() {
+    // A film above saturation washed at 6 h: the film and solid go to `washed`, nothing enters
+    // afterwards, what the skin holds keeps moving down, and mass balance holds through the jump.
+    let mut cell = membrane(stack(), film(2000.0, Some(50.0), 0.01));
+    cell.wash_at_s = Some(6.0 * 3600.0);
+    let end = 48.0 * 3600.0;
+    let s = solve(&cell, Stepping::default(), end, &[6.0 * 3600.0, end], &[]);
+    assert!(
+        s.max_mass_balance_error < 1e-9,
+        "{}",
+        s.max_mass_balance_error
+    );
+    let (at_wash, last) = (&s.snapshots[0], &s.snapshots[1]);
+    assert_eq!(at_wash.donor, 0.0);
+    assert!(at_wash.washed > 0.0);
+    assert_eq!(last.washed, at_wash.washed);
+    assert_eq!(
+        last.evaporated, at_wash.evaporated,
+        "a washed surface does not evaporate"
+    );
+    assert!(
+        last.sink > at_wash.sink,
+        "the skin's reservoir keeps draining"
+    );
+    let skin_then: f64 = at_wash.layers.iter().sum();
+    let skin_now: f64 = last.layers.iter().sum();
+    assert!(skin_now < skin_then);
+    let applied = 2000.0 * 10.0 * 1e-4;
+    let total = last.donor + skin_now + last.sink + last.cleared + last.evaporated + last.washed;
+    assert!((total - applied).abs() / applied < 1e-9);
 }

@@ -221,6 +221,9 @@ pub fn delivery_request(kb: &KnowledgeBase, b: &DeliveryBody) -> ApiResult<Deliv
     if let Some(h) = b.closure_half_life_h {
         builder = builder.closure_half_life_h(h);
     }
+    if let Some(h) = b.wash_at_h {
+        builder = builder.wash_at_h(h);
+    }
     Ok(builder.build()?)
 }
 

@@ -162,6 +162,10 @@ pub enum Model {
         /// Channel closure half-life in hours (else from the setting, occlusion and needle length).
         #[arg(long, value_name = "H")]
         closure_half_life_h: Option<f64>,
+        /// Wash the surface at this time, hours; the run goes on to --hours (in-vivo studies wash
+        /// at 24 h and count what the skin absorbs over days).
+        #[arg(long, value_name = "H")]
+        wash_at_h: Option<f64>,
         /// Reporting times in hours, comma-separated (else 0.25, 0.5, 1, 2, 4, 8, 12, 24, … up to --hours).
         #[arg(long, value_name = "H,H", value_delimiter = ',')]
         report_hours: Vec<f64>,

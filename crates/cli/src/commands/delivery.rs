@@ -25,6 +25,7 @@ pub struct DeliveryArgs<'a> {
     pub occluded: bool,
     pub dose: &'a str,
     pub closure_half_life_h: Option<f64>,
+    pub wash_at_h: Option<f64>,
     pub report_hours: Vec<f64>,
     pub profile_hours: Vec<f64>,
     pub csv: Option<&'a Path>,
@@ -168,6 +169,9 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
         .dose(dose);
     if let Some(hours) = args.closure_half_life_h {
         builder = builder.closure_half_life_h(hours);
+    }
+    if let Some(hours) = args.wash_at_h {
+        builder = builder.wash_at_h(hours);
     }
     let request: DeliveryRequest = with_times(builder, &args).build().map_err(|e| {
         let field = e.field.split('[').next().unwrap_or_default().to_string();

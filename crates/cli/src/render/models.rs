@@ -264,15 +264,16 @@ fn route_lines(text: &mut String, name: &str, r: &microneedling_core::transport:
         "  {name}: kp {:.3e} cm/h, steady flux {:.3e} ug/cm2/h, lag time {lag}",
         r.kp_cm_per_h, r.steady_flux_ug_per_cm2_h
     );
-    if let (Some(a), Some(sc), Some(e), Some(s)) = (
+    if let (Some(a), Some(sc), Some(e), Some(s), Some(w)) = (
         r.absorbed_pct_of_dose,
         r.stratum_corneum_pct_of_dose,
         r.evaporated_pct_of_dose,
         r.surface_pct_of_dose,
+        r.washed_pct_of_dose,
     ) {
         let _ = writeln!(
             text,
-            "    of the dose: {a:.3} % absorbed, {sc:.3} % in the stratum corneum, {e:.3} % evaporated, {s:.3} % on the surface"
+            "    of the dose: {a:.3} % absorbed, {sc:.3} % in the stratum corneum, {e:.3} % evaporated, {s:.3} % on the surface, {w:.3} % washed off"
         );
     }
 }

@@ -221,6 +221,7 @@ pub fn unit_cell(
             channel_prefilled: true,
             dose: dose_spec(params, request),
             radial_cells,
+            wash_at_s: request.wash_at_h().map(|h| h * 3600.0),
         },
         half_life_h,
     )

@@ -63,6 +63,8 @@ pub struct DeliveryPoint {
     pub donor: f64,
     /// Evaporated from the surface (µg/cm²).
     pub evaporated: f64,
+    /// Removed by washing the surface (µg/cm²).
+    pub washed: f64,
     /// In the stratum corneum (µg/cm²).
     pub stratum_corneum: f64,
     /// In the viable epidermis (µg/cm²).
@@ -137,6 +139,8 @@ pub struct Route {
     pub evaporated_pct_of_dose: Option<f64>,
     /// Finite dose: share left on the surface at the end (%).
     pub surface_pct_of_dose: Option<f64>,
+    /// Finite dose: share washed off (%).
+    pub washed_pct_of_dose: Option<f64>,
 }
 
 /// Enhancement by the channels, read in several ways.
@@ -175,8 +179,10 @@ pub struct Delivery {
     pub setting: Preparation,
     /// Hydration of the stratum corneum.
     pub sc_hydration: Hydration,
-    /// Application time (h).
+    /// Simulated time (h).
     pub hours: f64,
+    /// When the surface was washed (h), if it was.
+    pub wash_at_h: Option<f64>,
     /// Whether the application is occluded (channels stay open longer).
     pub occluded: bool,
     /// What was applied.
@@ -237,6 +243,7 @@ fn points(solution: &Solution) -> Vec<DeliveryPoint> {
                 time_h: s.time_s / 3600.0,
                 donor: s.donor,
                 evaporated: s.evaporated,
+                washed: s.washed,
                 stratum_corneum: layer(0),
                 viable_epidermis: layer(1),
                 papillary_dermis: layer(2),
@@ -301,6 +308,7 @@ fn route(
         stratum_corneum_pct_of_dose: pct(|p| p.stratum_corneum),
         evaporated_pct_of_dose: pct(|p| p.evaporated),
         surface_pct_of_dose: pct(|p| p.donor),
+        washed_pct_of_dose: pct(|p| p.washed),
     }
 }
 
@@ -382,6 +390,7 @@ pub fn simulate(params: &TransportParams, request: &DeliveryRequest) -> Delivery
         setting: request.preparation(),
         sc_hydration: request.hydration(),
         hours: request.hours(),
+        wash_at_h: request.wash_at_h(),
         occluded: request.occluded(),
         dose,
         nominal_length_um: p.map_or(0.0, |p| p.nominal_length_um),

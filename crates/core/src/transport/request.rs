@@ -122,6 +122,7 @@ pub struct DeliveryRequest {
     resolution: GridResolution,
     stepping: Stepping,
     closure_half_life_h: Option<f64>,
+    wash_at_h: Option<f64>,
 }
 
 impl DeliveryRequest {
@@ -169,6 +170,7 @@ impl DeliveryRequest {
             resolution: GridResolution::default(),
             stepping: Stepping::default(),
             closure_half_life_h: None,
+            wash_at_h: None,
         }
     }
 
@@ -241,6 +243,10 @@ impl DeliveryRequest {
     pub fn closure_half_life_h(&self) -> Option<f64> {
         self.closure_half_life_h
     }
+    /// When the surface is washed, hours (the run goes on to `hours`).
+    pub fn wash_at_h(&self) -> Option<f64> {
+        self.wash_at_h
+    }
 }
 
 /// Builds a [`DeliveryRequest`]; [`build`](Self::build) validates every field.
@@ -261,6 +267,7 @@ pub struct DeliveryRequestBuilder {
     resolution: GridResolution,
     stepping: Stepping,
     closure_half_life_h: Option<f64>,
+    wash_at_h: Option<f64>,
 }
 
 impl DeliveryRequestBuilder {
@@ -287,6 +294,12 @@ impl DeliveryRequestBuilder {
     /// The formulation on the skin.
     pub fn dose(mut self, dose: Dose) -> Self {
         self.dose = dose;
+        self
+    }
+    /// Washes the surface at this time, hours (more than 0, before the end): what is on it is
+    /// removed and the skin goes on absorbing what it holds.
+    pub fn wash_at_h(mut self, hours: f64) -> Self {
+        self.wash_at_h = Some(hours);
         self
     }
     /// Replaces the closure half-life of the transport parameters, hours.
@@ -331,6 +344,18 @@ impl DeliveryRequestBuilder {
                 check_range("closure_half_life_h", h, min, max, "hours")
             })
             .transpose()?;
+        let wash_at_h = self
+            .wash_at_h
+            .map(|h| {
+                check_range(
+                    "wash_at_h",
+                    h,
+                    1e-3,
+                    hours,
+                    "hours (before the end of the run)",
+                )
+            })
+            .transpose()?;
         let mut report = match self.report_hours {
             Some(times) => checked_times("report_hours", times, hours)?,
             None => DeliveryRequest::default_report_hours(hours),
@@ -363,6 +388,7 @@ impl DeliveryRequestBuilder {
             resolution: self.resolution,
             stepping: self.stepping,
             closure_half_life_h,
+            wash_at_h,
         })
     }
 }

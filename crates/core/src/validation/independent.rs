@@ -66,6 +66,7 @@ struct Spec {
     length_mm: Option<f64>,
     dose: Option<String>,
     hours: Option<f64>,
+    wash_at_h: Option<f64>,
     #[serde(default)]
     occluded: bool,
     assumption: String,
@@ -127,13 +128,15 @@ impl Spec {
             }
         };
         let dose = Dose::parse("dose", self.dose.as_deref()?).ok()?;
-        let request = builder
+        let mut builder = builder
             .preparation(self.setting)
             .occluded(self.occluded)
             .dose(dose)
-            .hours(self.hours?)
-            .build()
-            .ok()?;
+            .hours(self.hours?);
+        if let Some(h) = self.wash_at_h {
+            builder = builder.wash_at_h(h);
+        }
+        let request = builder.build().ok()?;
         Some(simulate(&kb.transport, &request))
     }
 

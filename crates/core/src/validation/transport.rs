@@ -24,6 +24,7 @@ fn membrane(layers: Vec<LayerSpec>) -> UnitCell {
             concentration_ug_per_ml: C0,
         },
         radial_cells: 1,
+        wash_at_s: None,
     }
 }
 

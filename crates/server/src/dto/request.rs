@@ -78,6 +78,8 @@ pub struct DeliveryBody {
     pub dermis_um: Option<f64>,
     /// Channel closure half-life, hours (else from the setting, occlusion and length).
     pub closure_half_life_h: Option<f64>,
+    /// Wash the surface at this time, hours (before the end of the run).
+    pub wash_at_h: Option<f64>,
     /// Needle length, mm; the device's default when absent.
     pub length_mm: Option<f64>,
     /// Site id (catalog `sites`).

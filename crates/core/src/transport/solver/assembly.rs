@@ -72,6 +72,8 @@ pub(super) struct System<'a> {
     pub(super) evaporation: f64,
     /// A saturated film's potential, held fixed while its solid lasts.
     pub(super) donor_fixed: Option<f64>,
+    /// The surface has been washed: nothing enters, nothing evaporates.
+    pub(super) washed: bool,
     pub(super) concentration: f64,
     pub(super) depth: f64,
     pub(super) matrix: &'a mut BandMatrix,
@@ -119,6 +121,7 @@ impl System<'_> {
                 .sum()
         };
         let (donor_in, evaporated) = match (offset, self.donor_fixed) {
+            _ if self.washed => (0.0, 0.0),
             (0, _) => (into_skin(self.concentration), 0.0),
             // The solid feeds both what enters the skin and what evaporates.
             (_, Some(s)) => (into_skin(s) + self.evaporation * s, self.evaporation * s),
@@ -129,6 +132,7 @@ impl System<'_> {
             sink: f_sink,
             donor_in,
             evaporated,
+            washed: 0.0,
         }
     }
 
@@ -152,8 +156,12 @@ impl System<'_> {
             matrix.add(idx, idx, a0 * c.capacity[k] / dt + c.sink_rate[k]);
             rhs[idx] = -history(idx) * c.capacity[k] / dt;
         }
-        let film_free = offset == 1 && self.donor_fixed.is_none();
-        if let Some(s) = self.donor_fixed.filter(|_| offset == 1) {
+        let film_free = offset == 1 && self.donor_fixed.is_none() && !self.washed;
+        if offset == 1 && self.washed {
+            // A washed surface: the emptied film stays at zero.
+            matrix.add(0, 0, 1.0);
+            rhs[0] = 0.0;
+        } else if let Some(s) = self.donor_fixed.filter(|_| offset == 1) {
             // A saturated film is a known potential: an identity row, its coupling on the right.
             matrix.add(0, 0, 1.0);
             rhs[0] = s;
@@ -193,7 +201,11 @@ impl System<'_> {
         }
         for i in 0..nr {
             // The vehicle is well mixed: the only resistance is the half cell below the surface.
-            let g_top = grid.axial_face_area(i) / (c.z_center[0] / dk[i]);
+            let g_top = if self.washed {
+                0.0
+            } else {
+                grid.axial_face_area(i) / (c.z_center[0] / dk[i])
+            };
             self.top[i] = g_top;
             matrix.add(offset + i, offset + i, g_top);
             if film_free {
@@ -253,6 +265,7 @@ pub(super) fn snapshot(
         cleared: 0.0,
         sink: 0.0,
         evaporated: 0.0,
+        washed: 0.0,
         profile: with_profile.then_some(profile),
     }
 }

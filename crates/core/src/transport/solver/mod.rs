@@ -63,6 +63,9 @@ pub struct UnitCell {
     pub dose: DoseSpec,
     /// Number of radial cells outside the channel wall.
     pub radial_cells: usize,
+    /// When the surface is washed (s): the donor (film and solid, or the reservoir) is removed
+    /// and the surface closed; `None` for no wash.
+    pub wash_at_s: Option<f64>,
 }
 
 /// The time discretization.
@@ -115,6 +118,8 @@ pub struct Snapshot {
     pub sink: f64,
     /// Evaporated from the surface film.
     pub evaporated: f64,
+    /// Removed by washing the surface.
+    pub washed: f64,
     /// Row-averaged tissue concentration (depth µm, µg/mL), when asked for at this time.
     pub profile: Option<Vec<(f64, f64)>>,
 }
@@ -320,7 +325,9 @@ impl<'a> Setup<'a> {
     /// an infinite donor or the solid reservoir gave.
     fn balance_error(&self, u: &[f64], initial_mass: f64, out: &Outputs) -> f64 {
         let reference = (initial_mass + out.donor_in).abs().max(f64::MIN_POSITIVE);
-        (self.storage(u) + out.cleared + out.sink + out.evaporated - out.donor_in - initial_mass)
+        (self.storage(u) + out.cleared + out.sink + out.evaporated + out.washed
+            - out.donor_in
+            - initial_mass)
             .abs()
             / reference
     }
@@ -353,6 +360,7 @@ impl<'a> Setup<'a> {
         snap.cleared = out.cleared * scale;
         snap.sink = out.sink * scale;
         snap.evaporated = out.evaporated * scale;
+        snap.washed = out.washed * scale;
         snap.layers.iter_mut().for_each(|m| *m *= scale);
         snap.channel *= scale;
         snap
@@ -364,6 +372,7 @@ impl<'a> Setup<'a> {
         &'s self,
         dk: &'s [f64],
         donor_fixed: Option<f64>,
+        washed: bool,
         matrix: &'s mut BandMatrix,
         top: &'s mut [f64],
         bottom: &'s mut [f64],
@@ -376,6 +385,7 @@ impl<'a> Setup<'a> {
             donor_capacity: self.donor_capacity(),
             evaporation: self.film.map_or(0.0, |f| f.evaporation),
             donor_fixed,
+            washed,
             concentration: self.concentration,
             depth: self.depth,
             matrix,
@@ -415,8 +425,13 @@ pub fn solve(
     let mut snapshots = Vec::new();
     let mut uptake_rate = Vec::new();
     let mut step_sizes_s = Vec::new();
-    let stops = stops(report_s, end_s);
+    let mut stop_times: Vec<f64> = report_s.to_vec();
+    stop_times.extend(cell.wash_at_s.filter(|w| *w > 0.0 && *w < end_s));
+    stop_times.sort_by(f64::total_cmp);
+    let stops = stops(&stop_times, end_s);
     let mut stop_index = 0;
+    let mut washed = false;
+    let mut washed_solid = 0.0;
 
     while stop_index < stops.len() {
         let stop = stops[stop_index];
@@ -428,8 +443,8 @@ pub fn solve(
         let donor_fixed = setup
             .film
             .and_then(|f| f.solubility)
-            .filter(|_| solid > 0.0);
-        let mut system = setup.system(&dk, donor_fixed, &mut matrix, &mut top, &mut bottom);
+            .filter(|_| solid > 0.0 && !washed);
+        let mut system = setup.system(&dk, donor_fixed, washed, &mut matrix, &mut top, &mut bottom);
         let Some((u_new, used)) = system.step(&u, u_prev.as_deref(), dt, planned) else {
             // SPD by construction; a failed pivot means non-finite input that validation missed.
             break;
@@ -437,7 +452,7 @@ pub fn solve(
         let fluxes = system.fluxes(&u_new);
         ledger.record(dt, used, &fluxes);
         u_prev = Some(std::mem::replace(&mut u, u_new));
-        if let Some(film) = setup.film {
+        if let Some(film) = setup.film.filter(|_| !washed) {
             solid = solid_initial - ledger.now.donor_in;
             if solid < 0.0 {
                 // The solid ran out within the step: the film gave the rest. The history no
@@ -454,8 +469,7 @@ pub fn solve(
         steps += 1;
         dt_nominal = grown(dt_nominal, dt, stepping);
 
-        let out = &ledger.now;
-        let error = setup.balance_error(&u, initial_mass, out);
+        let error = setup.balance_error(&u, initial_mass, &ledger.now);
         max_error = max_error.max(error);
         min_potential = min_potential.min(u.iter().copied().fold(f64::INFINITY, f64::min));
         uptake_rate.push((
@@ -465,9 +479,26 @@ pub fn solve(
 
         if at_stop(t, stop) {
             t = stop;
+            if !washed && cell.wash_at_s.is_some_and(|w| at_stop(w, stop)) {
+                // Washing removes what is on the surface and closes it; the jump breaks the BDF2
+                // history, so the next step is backward Euler.
+                // The film leaves the stored mass; the solid never entered it (it is an input the
+                // donor ledger counts as it is drawn), so it is reported apart.
+                let film = if setup.offset == 1 {
+                    setup.donor_capacity() * std::mem::take(&mut u[0])
+                } else {
+                    0.0
+                };
+                ledger.now.washed += film;
+                washed_solid = std::mem::take(&mut solid);
+                washed = true;
+                u_prev = None;
+            }
             if report_s.iter().any(|r| at_stop(*r, stop)) {
                 let with_profile = profile_s.iter().any(|p| at_stop(*p, stop));
-                snapshots.push(setup.snapshot(&u, solid, t, out, with_profile));
+                let mut snap = setup.snapshot(&u, solid, t, &ledger.now, with_profile);
+                snap.washed += washed_solid * setup.to_ug_per_cm2;
+                snapshots.push(snap);
             }
             stop_index += 1;
         }

@@ -40,6 +40,7 @@ pub fn steady_state(cell: &UnitCell) -> Option<SteadyState> {
             ..ch.clone()
         }),
         channel_prefilled: false,
+        wash_at_s: None,
         ..cell.clone()
     };
     let setup = Setup::new(&open);
@@ -48,7 +49,7 @@ pub fn steady_state(cell: &UnitCell) -> Option<SteadyState> {
     let mut dk = vec![0.0; nr * nz];
     let (mut top, mut bottom) = (vec![0.0; nr], vec![0.0; nr]);
     setup.conductivities(0.0, &mut dk);
-    let mut system = setup.system(&dk, None, &mut matrix, &mut top, &mut bottom);
+    let mut system = setup.system(&dk, None, false, &mut matrix, &mut top, &mut bottom);
     let u = system.advance(&vec![0.0; setup.n], None, f64::INFINITY, BACKWARD_EULER)?;
     let out = system.fluxes(&u);
     let flux = out.cleared + out.sink;

@@ -74,6 +74,8 @@ pub(super) struct Outputs {
     pub(super) donor_in: f64,
     /// What left the film to the air.
     pub(super) evaporated: f64,
+    /// What washing removed from the surface (an instant, not a flux).
+    pub(super) washed: f64,
 }
 
 /// Cumulative outputs now and one step back. They are integrated with the storage's own BDF
@@ -91,6 +93,7 @@ impl Ledger {
             sink: 0.0,
             donor_in: 0.0,
             evaporated: 0.0,
+            washed: 0.0,
         };
         Self {
             now: zero(),
@@ -107,6 +110,7 @@ impl Ledger {
             sink: accumulate(self.now.sink, self.prev.sink, fluxes.sink),
             donor_in: accumulate(self.now.donor_in, self.prev.donor_in, fluxes.donor_in),
             evaporated: accumulate(self.now.evaporated, self.prev.evaporated, fluxes.evaporated),
+            washed: self.now.washed,
         };
         self.prev = std::mem::replace(&mut self.now, next);
     }
