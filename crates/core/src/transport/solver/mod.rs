@@ -15,10 +15,12 @@ use super::banded::BandMatrix;
 use super::grid::{self, ChannelSpec, Grid, LayerSpec};
 
 mod assembly;
+mod discretization;
 mod film;
 mod steady;
 mod stepping;
 
+pub use discretization::{Discretization, discretization};
 use film::Film;
 pub use steady::{SteadyState, steady_state};
 
@@ -145,53 +147,6 @@ pub struct Solution {
     pub final_potential: Vec<f64>,
 }
 
-/// The discretized unit cell, for comparison with other solvers (bench/fipy_delivery.py).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Discretization {
-    /// Radial face positions (µm).
-    pub r_faces_um: Vec<f64>,
-    /// Axial face positions (µm).
-    pub z_faces_um: Vec<f64>,
-    /// Per cell, row-major: capacity per volume, tissue D·K, channel fraction, loss rate per volume.
-    pub capacity_per_volume: Vec<f64>,
-    /// Per cell: tissue diffusivity times partition (µm²/s).
-    pub dk_tissue_um2_per_s: Vec<f64>,
-    /// Per cell: fraction of the cell that is channel (0 or 1, the grid follows the wall).
-    pub channel_fraction: Vec<f64>,
-    /// Per cell: first-order loss rate (1/s).
-    pub loss_per_s: Vec<f64>,
-}
-
-/// The grid and per-cell coefficients the solver would use for `cell`.
-pub fn discretization(cell: &UnitCell) -> Discretization {
-    let grid = grid::build(
-        cell.radius_um,
-        &cell.layers,
-        cell.channel.as_ref(),
-        cell.radial_cells,
-    );
-    let c = cells(&grid, &cell.layers, cell.channel.is_some());
-    Discretization {
-        capacity_per_volume: c
-            .capacity
-            .iter()
-            .zip(&c.volume)
-            .map(|(cap, v)| cap / v)
-            .collect(),
-        loss_per_s: c
-            .sink_rate
-            .iter()
-            .zip(&c.volume)
-            .map(|(k, v)| k / v)
-            .collect(),
-        dk_tissue_um2_per_s: c.dk_tissue,
-        channel_fraction: c.fraction,
-        r_faces_um: grid.r_faces,
-        z_faces_um: grid.z_faces,
-    }
-}
-
 /// What stays fixed over one solve: the grid, the cells, the dose and unit conversions.
 struct Setup<'a> {
     cell: &'a UnitCell,
@@ -262,6 +217,39 @@ impl<'a> Setup<'a> {
 
     fn donor_capacity(&self) -> f64 {
         self.film.map_or(0.0, |f| f.capacity)
+    }
+
+    /// After a step, what is left of the solid: the initial solid less what the donor ledger
+    /// drew from it. When it ran out within the step the film gave the rest; returns `true` then,
+    /// because the history no longer follows one recursion (the next step is backward Euler).
+    fn settle_solid(
+        &self,
+        u: &mut [f64],
+        solid: &mut f64,
+        solid_initial: f64,
+        out: &mut Outputs,
+    ) -> bool {
+        let Some(film) = self.film else {
+            return false;
+        };
+        *solid = solid_initial - out.donor_in;
+        if *solid >= 0.0 {
+            return false;
+        }
+        u[0] = (u[0] + *solid / film.capacity).max(0.0);
+        out.donor_in = solid_initial;
+        *solid = 0.0;
+        true
+    }
+
+    /// Washes the surface: empties the film and returns what it held. The solid never entered
+    /// the stored mass (the donor ledger counts it as it is drawn), so the caller reports it apart.
+    fn wash(&self, u: &mut [f64]) -> f64 {
+        if self.offset == 1 {
+            self.donor_capacity() * std::mem::take(&mut u[0])
+        } else {
+            0.0
+        }
     }
 
     /// Initial potentials and solid reservoir: channel fluid at the donor's dissolved
@@ -452,16 +440,8 @@ pub fn solve(
         let fluxes = system.fluxes(&u_new);
         ledger.record(dt, used, &fluxes);
         u_prev = Some(std::mem::replace(&mut u, u_new));
-        if let Some(film) = setup.film.filter(|_| !washed) {
-            solid = solid_initial - ledger.now.donor_in;
-            if solid < 0.0 {
-                // The solid ran out within the step: the film gave the rest. The history no
-                // longer follows one recursion, so the next step is backward Euler.
-                u[0] = (u[0] + solid / film.capacity).max(0.0);
-                ledger.now.donor_in = solid_initial;
-                solid = 0.0;
-                u_prev = None;
-            }
+        if !washed && setup.settle_solid(&mut u, &mut solid, solid_initial, &mut ledger.now) {
+            u_prev = None;
         }
         dt_prev = Some(dt);
         step_sizes_s.push(dt);
@@ -480,16 +460,8 @@ pub fn solve(
         if at_stop(t, stop) {
             t = stop;
             if !washed && cell.wash_at_s.is_some_and(|w| at_stop(w, stop)) {
-                // Washing removes what is on the surface and closes it; the jump breaks the BDF2
-                // history, so the next step is backward Euler.
-                // The film leaves the stored mass; the solid never entered it (it is an input the
-                // donor ledger counts as it is drawn), so it is reported apart.
-                let film = if setup.offset == 1 {
-                    setup.donor_capacity() * std::mem::take(&mut u[0])
-                } else {
-                    0.0
-                };
-                ledger.now.washed += film;
+                // The jump breaks the BDF2 history: the next step is backward Euler.
+                ledger.now.washed += setup.wash(&mut u);
                 washed_solid = std::mem::take(&mut solid);
                 washed = true;
                 u_prev = None;
