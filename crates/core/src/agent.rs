@@ -150,21 +150,12 @@ impl Agent {
             let (value, kind) = pka.parts();
             solute = solute.with_group(value, kind)?;
         }
-        if let Some(s) = self.water_solubility_mg_per_ml {
-            solute = solute.with_solubility(s)?;
-        }
-        let volatility = match (self.vapour_pressure_pa, self.boiling_point_c) {
-            (Some(pa), _) => Some(Volatility::VapourPressure { pa }),
-            (None, Some(boiling_point_c)) => Some(Volatility::BoilingPoint {
-                boiling_point_c,
-                melting_point_c: self.melting_point_c,
-            }),
-            (None, None) => None,
-        };
-        match volatility {
-            Some(v) => solute.with_volatility(v),
-            None => Ok(solute),
-        }
+        let volatility = Volatility::from_parts(
+            self.vapour_pressure_pa,
+            self.boiling_point_c,
+            self.melting_point_c,
+        );
+        solute.with_known(self.water_solubility_mg_per_ml, volatility)
     }
 }
 

@@ -82,21 +82,12 @@ fn custom_solute(args: &AgentArgs, mw: f64, log_kow: f64) -> Result<Solute, Inpu
         };
         solute = solute.with_group(pka, kind)?;
     }
-    if let Some(s) = args.agent_solubility_mg_per_ml {
-        solute = solute.with_solubility(s)?;
-    }
-    let volatility = match (args.agent_vapour_pressure_pa, args.agent_boiling_point_c) {
-        (Some(pa), _) => Some(Volatility::VapourPressure { pa }),
-        (None, Some(boiling_point_c)) => Some(Volatility::BoilingPoint {
-            boiling_point_c,
-            melting_point_c: args.agent_melting_point_c,
-        }),
-        (None, None) => None,
-    };
-    match volatility {
-        Some(v) => solute.with_volatility(v),
-        None => Ok(solute),
-    }
+    let volatility = Volatility::from_parts(
+        args.agent_vapour_pressure_pa,
+        args.agent_boiling_point_c,
+        args.agent_melting_point_c,
+    );
+    solute.with_known(args.agent_solubility_mg_per_ml, volatility)
 }
 
 /// The request builder: through a device's channels, or intact skin only; layers of the

@@ -61,6 +61,25 @@ pub enum Volatility {
     },
 }
 
+impl Volatility {
+    /// A measured vapour pressure when given, else the boiling point (with the melting point of
+    /// a solid); `None` when neither is known (the agent is taken as non-volatile).
+    pub fn from_parts(
+        vapour_pressure_pa: Option<f64>,
+        boiling_point_c: Option<f64>,
+        melting_point_c: Option<f64>,
+    ) -> Option<Self> {
+        match (vapour_pressure_pa, boiling_point_c) {
+            (Some(pa), _) => Some(Self::VapourPressure { pa }),
+            (None, Some(boiling_point_c)) => Some(Self::BoilingPoint {
+                boiling_point_c,
+                melting_point_c,
+            }),
+            (None, None) => None,
+        }
+    }
+}
+
 /// The shape of a large molecule, which sets its size for its weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -174,6 +193,23 @@ impl Solute {
         )?;
         self.molar_volume_cm3_per_mol = Some(v);
         Ok(self)
+    }
+
+    /// Sets whichever of the solubility and the volatility is known, each checked as by its own
+    /// setter.
+    pub fn with_known(
+        self,
+        solubility_mg_per_ml: Option<f64>,
+        volatility: Option<Volatility>,
+    ) -> Result<Self, InputError> {
+        let solute = match solubility_mg_per_ml {
+            Some(s) => self.with_solubility(s)?,
+            None => self,
+        };
+        match volatility {
+            Some(v) => solute.with_volatility(v),
+            None => Ok(solute),
+        }
     }
 
     /// Sets the shape of a large molecule.

@@ -7,11 +7,10 @@ use serde::Deserialize;
 
 use super::{CaseKind, ValidationCase};
 use crate::KnowledgeBase;
-use crate::setting::{Setting, SettingQuery, person_skin};
+use crate::setting::{DeliveryQuery, Setting, SettingQuery, delivery_builder};
 use crate::skin::{LayerThicknesses, Sex};
 use crate::transport::{
-    Delivery, DeliveryRequest, Dose, GroupKind, Preparation, Solute, Volatility, closure_95_h,
-    simulate,
+    Delivery, Dose, GroupKind, Hydration, Preparation, Solute, Volatility, closure_95_h, simulate,
 };
 
 /// The data file, embedded.
@@ -80,26 +79,22 @@ impl AgentSpec {
                 .with_group(pka, self.pka_kind.unwrap_or(GroupKind::Acid))
                 .ok()?;
         }
-        if let Some(sol) = self.solubility_mg_per_ml {
-            s = s.with_solubility(sol).ok()?;
-        }
-        if let Some(pa) = self.vapour_pressure_pa {
-            s = s.with_volatility(Volatility::VapourPressure { pa }).ok()?;
-        }
-        Some(s)
+        let volatility = Volatility::from_parts(self.vapour_pressure_pa, None, None);
+        s.with_known(self.solubility_mg_per_ml, volatility).ok()
     }
 }
 
 impl Spec {
-    fn layers(&self, kb: &KnowledgeBase) -> LayerThicknesses {
+    /// The case's own layers; in vitro the dermis is the setting's default (dermatomed skin).
+    fn layers(&self) -> LayerThicknesses {
         LayerThicknesses {
             stratum_corneum_um: self.sc_um,
             viable_epidermis_um: self.epidermis_um,
-            dermis_um: (self.setting == Preparation::InVitro)
-                .then_some(kb.transport.in_vitro.dermis_um.value),
+            dermis_um: None,
         }
     }
 
+    /// The device setting, for the penetration cases.
     fn setting<'a>(&self, kb: &'a KnowledgeBase) -> Option<Setting<'a>> {
         let query = SettingQuery {
             device: self.device.as_deref()?,
@@ -111,25 +106,26 @@ impl Spec {
         };
         Setting::resolve(kb, &query)
             .ok()?
-            .with_layers(&self.layers(kb))
+            .with_layers(&self.layers())
             .ok()
     }
 
     fn delivery(&self, kb: &KnowledgeBase) -> Option<Delivery> {
         let solute = self.agent.as_ref()?.solute()?;
-        let builder = match self.device {
-            Some(_) => self.setting(kb)?.delivery(kb, &self.id, solute),
-            None => {
-                let skin = person_skin(kb, &self.site, Sex::Female, None)
-                    .ok()?
-                    .with_layers(&self.layers(kb))
-                    .ok()?;
-                DeliveryRequest::intact_builder(&self.id, solute, skin)
-            }
+        let query = DeliveryQuery {
+            device: self.device.as_deref(),
+            length_mm: self.length_mm,
+            site: &self.site,
+            sex: Sex::Female,
+            age_years: None,
+            passes: None,
+            preparation: self.setting,
+            hydration: Hydration::Partial,
+            layers: self.layers(),
         };
+        let builder = delivery_builder(kb, &query, &self.id, solute).ok()?;
         let dose = Dose::parse("dose", self.dose.as_deref()?).ok()?;
         let mut builder = builder
-            .preparation(self.setting)
             .occluded(self.occluded)
             .dose(dose)
             .hours(self.hours?);
