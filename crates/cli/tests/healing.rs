@@ -66,24 +66,78 @@ fn simulate_healing_gives_a_weekly_series_and_its_csv() {
 fn simulate_healing_gives_an_outcome_band_by_month() {
     let r = wrinkles_series(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let outcome = &r.json()["outcome"];
-    assert!(
-        outcome["scale"]
-            .as_str()
-            .is_some_and(|s| s.contains("Wrinkle"))
-    );
-    let months: Vec<u64> = outcome["at_months"]
-        .as_array()
-        .expect("months")
+    let json = r.json();
+    assert_eq!(json["outcome_basis"]["scale"], "lemperle-wrinkle");
+    let outcome = json["outcome"].as_array().expect("outcome[]");
+    let months: Vec<u64> = outcome
         .iter()
         .map(|p| p["month"].as_u64().expect("month"))
         .collect();
     assert_eq!(months, vec![1, 3, 6, 12]);
-    for p in outcome["at_months"].as_array().expect("months") {
+    for p in outcome {
+        assert_eq!(p["scale"], "lemperle-wrinkle");
         for key in ["median", "p10", "p90"] {
             assert!(p[key].is_f64(), "{key}");
+            assert!(p["score"][key].is_f64(), "score {key}");
         }
     }
+}
+
+#[test]
+fn scale_and_baseline_choose_what_the_outcome_is_read_on() {
+    let acne = |extra: &[&str]| {
+        run_after(
+            &[
+                "simulate",
+                "healing",
+                "--device",
+                "dermaroller-192",
+                "--site",
+                "cheek",
+                "--sessions",
+                "3",
+                "--interval-weeks",
+                "4",
+                "--indication",
+                "acne-scars",
+                "--json",
+            ],
+            extra,
+        )
+    };
+    let quantitative = |baseline: &str| {
+        let r = acne(&[
+            "--scale",
+            "goodman-baron-quantitative",
+            "--baseline",
+            baseline,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json()["outcome"][2].clone()
+    };
+    let (mild, severe) = (quantitative("10"), quantitative("40"));
+    // The same improvement fraction: four times the distance from clear skin, four times the
+    // points, and the score is the baseline less the improvement.
+    let ratio =
+        severe["median"].as_f64().expect("median") / mild["median"].as_f64().expect("median");
+    assert!((ratio - 4.0).abs() < 1e-9, "{ratio}");
+    let score = severe["score"]["median"].as_f64().expect("score");
+    assert!((score - (40.0 - severe["median"].as_f64().expect("median"))).abs() < 1e-9);
+    // A scale of another indication, or a baseline off the scale, is refused by name.
+    let wrong = acne(&["--scale", "mmasi"]);
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong.stderr.contains("scale") && wrong.stderr.contains("goodman-baron-quantitative"),
+        "{}",
+        wrong.stderr
+    );
+    let off = acne(&["--scale", "goodman-baron-qualitative", "--baseline", "7"]);
+    assert_eq!(off.code, 2);
+    assert!(
+        off.stderr.contains("baseline") && off.stderr.contains("1 to 4"),
+        "{}",
+        off.stderr
+    );
 }
 
 #[test]
@@ -113,7 +167,7 @@ fn an_indication_without_outcome_data_says_so() {
         "--indication",
         "rosacea",
     ]);
-    assert!(none.stdout.contains("No outcome data"));
+    assert!(none.stdout.contains("not modelled yet"), "{}", none.stdout);
 }
 
 #[test]

@@ -98,11 +98,11 @@ fn plan_shows_the_expected_course_of_its_series() {
             .len(),
         4
     );
-    assert!(
-        expected["outcome"]["scale"]
-            .as_str()
-            .is_some_and(|s| s.contains("Goodman"))
+    assert_eq!(
+        expected["outcome_basis"]["scale"], "goodman-baron-qualitative",
+        "acne scars' default scale"
     );
+    assert_eq!(expected["outcome"][3]["month"], 12);
 }
 
 /// The acne-scar example is Fitzpatrick IV: its plan starts with a test spot, in the JSON and in

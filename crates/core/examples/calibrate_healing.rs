@@ -1,9 +1,12 @@
-//! Fits the healing model's injury gain and each indication's scale coefficient to the declared
-//! calibration points of data/healing.toml, and prints the values to enter there.
+//! Fits the healing model's injury gain and the hair map to the declared calibration points of
+//! data/healing.toml, then the collagen outcome coefficient jointly across the trials of
+//! data/trials.toml, and prints the values to enter there.
 //! Run: `cargo run --release -p microneedling-core --example calibrate_healing`
 
 use microneedling_core::KnowledgeBase;
 use microneedling_core::calibration::{self, CALIBRATION_SAMPLES, CALIBRATION_SEED};
+use microneedling_core::evidence::{Evidence, TRIALS_TOML};
+use microneedling_core::fit;
 use microneedling_core::healing::{Rates, sample_scale};
 
 type Failure = Box<dyn std::error::Error>;
@@ -13,6 +16,32 @@ fn main() -> Result<(), Failure> {
     fit_gain(&mut kb)?;
     for k in 0..kb.healing.outcomes.len() {
         kb.healing.outcomes[k].per_unit = fit_outcome(&kb, k)?;
+    }
+    let evidence = Evidence::from_toml(TRIALS_TOML, &kb)?;
+    let (observations, skipped) = fit::observations(&kb, &evidence);
+    let pooled = fit::joint_fit(&observations, &kb.healing.outcome_fit).ok_or("nothing to fit")?;
+    println!(
+        "[outcome_fit] collagen = {{ ln_k = {:.4}, se = {:.4}, tau = {:.4}, studies = {} }}",
+        pooled.ln_k, pooled.se, pooled.tau, pooled.studies
+    );
+    for o in &observations {
+        println!(
+            "  {:<34} month {:>4.1} f {:>5.3} signal {:>7.2} ln k {:>6.2} var {:.3}{}",
+            o.arm,
+            o.month,
+            o.fraction,
+            o.signal,
+            o.ln_k(),
+            o.variance,
+            if o.last {
+                ""
+            } else {
+                " (not the last follow-up: not fitted)"
+            }
+        );
+    }
+    for s in &skipped {
+        println!("  skipped {}: {}", s.arm, s.reason);
     }
     for row in calibration::table(&kb) {
         println!(

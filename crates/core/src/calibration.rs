@@ -4,9 +4,7 @@
 use serde::Serialize;
 
 use crate::healing::params::CalibrationPoint;
-use crate::healing::{
-    Course, HealingRequest, Rates, STEP_DAYS, State, integrate, sample_scale, scale_value,
-};
+use crate::healing::{Course, Rates, STEP_DAYS, State, integrate, sample_scale, scale_value};
 use crate::knowledge::KnowledgeBase;
 use crate::skin::{Sex, SkinProfile};
 
@@ -40,10 +38,10 @@ pub fn course(kb: &KnowledgeBase, point: &CalibrationPoint) -> Option<Course> {
     let device = kb.device(&point.device).ok()?;
     let skin =
         SkinProfile::new(kb.site(&point.site).ok()?, Sex::Female, 35.0, &kb.age_model).ok()?;
-    let penetration =
-        kb.penetration
-            .simulate(device, point.length_mm, &skin, device.default_passes);
-    let request = HealingRequest::builder(device, &penetration).build().ok()?;
+    let request =
+        crate::setting::healing_builder(kb, device, point.length_mm, &skin, device.default_passes)
+            .build()
+            .ok()?;
     let (_, injury) = request.injury(&kb.healing);
     Some(Course {
         injury_per_session: injury,

@@ -37,6 +37,18 @@ pub enum Mechanism {
     Vascular,
 }
 
+impl Mechanism {
+    /// The name used in the data files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Collagen => "collagen",
+            Self::Hair => "hair",
+            Self::Pigment => "pigment",
+            Self::Vascular => "vascular",
+        }
+    }
+}
+
 /// Passes per session, per device kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

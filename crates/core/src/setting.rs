@@ -148,8 +148,25 @@ impl<'a> Setting<'a> {
 
     /// A healing request for a series of sessions at this setting.
     pub fn healing(&self, kb: &KnowledgeBase) -> HealingRequestBuilder {
-        HealingRequest::builder(&self.device, &self.penetration(kb))
+        healing_builder(kb, &self.device, self.length_mm, &self.skin, self.passes)
     }
+}
+
+/// A healing request for sessions of `device` at `length_mm` on `skin`: the penetration of this
+/// skin, and the injury of people thinner- and thicker-skinned than it (the band's skin
+/// variation, `kb.thickness_variation`). Every door builds its healing requests here.
+pub fn healing_builder(
+    kb: &KnowledgeBase,
+    device: &Device,
+    length_mm: f64,
+    skin: &SkinProfile,
+    passes: u32,
+) -> HealingRequestBuilder {
+    let penetration = kb.penetration.simulate(device, length_mm, skin, passes);
+    let spread =
+        kb.penetration
+            .injury_spread(device, length_mm, skin, passes, &kb.thickness_variation);
+    HealingRequest::builder(device, &penetration).injury_spread(spread)
 }
 
 /// One person's skin at a site, without a device (intact-skin questions); errors name `site`

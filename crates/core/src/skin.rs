@@ -192,6 +192,39 @@ pub struct AgeModel {
     pub papillary_fraction: PapillaryFraction,
 }
 
+/// How much layer thicknesses vary between people at one site: coefficients of variation of
+/// lognormal multipliers. The layers are drawn together (one draw thickens or thins them all),
+/// which gives the widest spread of injured dermis a draw can make.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ThicknessVariation {
+    /// Stratum corneum, CV between people.
+    pub stratum_corneum_cv: Cited,
+    /// Viable epidermis, CV between people.
+    pub viable_epidermis_cv: Cited,
+    /// Dermis, CV between people.
+    pub dermis_cv: Cited,
+}
+
+impl ThicknessVariation {
+    /// `skin` with each layer times `exp(σ z)`, `σ` from the layer's CV: the person `z`
+    /// standard deviations from the site's typical skin.
+    pub fn at(&self, skin: &SkinProfile, z: f64) -> SkinProfile {
+        let multiplier = |cv: &Cited| {
+            let sigma = (1.0 + cv.value * cv.value).ln().sqrt();
+            (sigma * z).exp()
+        };
+        let mut out = skin.clone();
+        out.thickness_um[0] *= multiplier(&self.stratum_corneum_cv);
+        out.thickness_um[1] *= multiplier(&self.viable_epidermis_cv);
+        let dermis = multiplier(&self.dermis_cv);
+        out.thickness_um[2] *= dermis;
+        out.thickness_um[3] *= dermis;
+        out
+    }
+}
+
 impl AgeModel {
     fn retained_fraction(&self, loss_per_decade: f64, age_years: f64) -> f64 {
         let decades = ((age_years - self.reference_age_years) / 10.0).max(0.0);

@@ -44,9 +44,24 @@ fn calibration_points_sit_in_their_own_file_and_every_calibration_case_is_listed
         .filter_map(|p| p.get("case").and_then(|c| c.as_str()))
         .collect();
     let independent_ids: Vec<String> = independent_cases(kb()).into_iter().map(|c| c.id).collect();
-    for case in microneedling_core::validation::all_cases(kb()) {
+    let validation = microneedling_core::validation::validate(kb()).expect("validation");
+    for case in validation.cases {
         // A fitted figure is never also a prediction.
         assert!(!(listed.contains(&case.id.as_str()) && independent_ids.contains(&case.id)));
+        // The outcome fit's points are the trial arms of data/trials.toml, named in the id.
+        if let Some(rest) = case.id.strip_prefix("outcome-fit-") {
+            assert_eq!(case.kind, CaseKind::Calibration, "{}", case.id);
+            let arm = rest.split("-month-").next().unwrap_or_default();
+            assert!(
+                microneedling_core::evidence::embedded()
+                    .expect("evidence")
+                    .arms
+                    .iter()
+                    .any(|a| a.id == arm),
+                "{arm} is not a trials.toml arm"
+            );
+            continue;
+        }
         if case.kind == CaseKind::Calibration && !case.id.starts_with("healing-") {
             assert!(
                 listed.contains(&case.id.as_str()),

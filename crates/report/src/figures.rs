@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use microneedling_core::healing::{Healing, Outcome};
+use microneedling_core::healing::{Healing, OutcomeBasis, OutcomePoint};
 use microneedling_core::penetration::Penetration;
 use microneedling_core::transport::Delivery;
 
@@ -279,24 +279,22 @@ pub fn cells(h: &Healing) -> String {
     .render()
 }
 
-/// The expected outcome band at 1, 3, 6 and 12 months.
-pub fn outcome(o: &Outcome) -> String {
+/// The expected improvement band at 1, 3, 6 and 12 months, on the basis's scale.
+pub fn outcome(points: &[OutcomePoint], basis: &OutcomeBasis) -> String {
     LineChart {
         id: "fig-outcome".into(),
-        title: format!("Expected outcome: {}", o.indication),
+        title: format!("Expected outcome: {}", basis.indication),
         x_label: "time after the first session (months)".into(),
-        y_label: format!("{} (scale units)", o.scale),
+        y_label: format!("improvement ({})", basis.unit),
         series: vec![Series {
             name: "median".into(),
-            points: o
-                .at_months
+            points: points
                 .iter()
                 .map(|p| (f64::from(p.month), p.median))
                 .collect(),
             dashed: true,
         }],
-        intervals: o
-            .at_months
+        intervals: points
             .iter()
             .map(|p| Interval {
                 x: f64::from(p.month),

@@ -171,12 +171,12 @@ impl Report {
             figures::cells(h),
             "The injury response that drives it.",
         ));
-        match (&h.outcome, &h.outcome_note) {
-            (Some(o), _) => html.push_str(&figure(
-                figures::outcome(o),
+        match (&h.outcome_basis, &h.outcome_note) {
+            (Some(b), _) => html.push_str(&figure(
+                figures::outcome(&h.outcome, b),
                 &format!(
-                    "Median and p10-p90 of {} prior samples (seed {}); calibrated on: {}",
-                    o.samples, o.seed, o.source
+                    "{}: median and p10-p90 of {} virtual patients (seed {}); fitted on: {}",
+                    b.scale_name, b.samples, b.seed, b.source
                 ),
             )),
             (None, Some(note)) => {

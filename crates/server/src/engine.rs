@@ -8,7 +8,9 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use microneedling_core::compare::Comparison;
 use microneedling_core::device::InsertionMode;
-use microneedling_core::healing::{DEFAULT_MONTHS, DEFAULT_SAMPLES, DEFAULT_SEED, HealingRequest};
+use microneedling_core::healing::{
+    DEFAULT_MONTHS, DEFAULT_SAMPLES, DEFAULT_SEED, HealingRequest, ScaleChoice,
+};
 use microneedling_core::patient::Patient;
 use microneedling_core::penetration::Penetration;
 use microneedling_core::plan::{PlanOutcome, assess};
@@ -18,7 +20,7 @@ use microneedling_core::setting::{
 };
 use microneedling_core::skin::{LayerThicknesses, Sex};
 use microneedling_core::transport::{DeliveryRequest, Dose, Hydration, Preparation};
-use microneedling_core::validation::ValidationCase;
+use microneedling_core::validation::Validation;
 use microneedling_core::{InputError, KnowledgeBase};
 use serde_json::Value;
 
@@ -239,7 +241,14 @@ pub fn healing_request(kb: &KnowledgeBase, b: &HealingBody) -> ApiResult<Healing
     if samples > MAX_HEALING_SAMPLES {
         return Err(InputError::new("samples", samples, "1 to 20000 samples over HTTP").into());
     }
+    let scale = ScaleChoice::for_request(
+        &kb.healing.scales,
+        indication,
+        b.scale.as_deref(),
+        b.baseline,
+    )?;
     Ok(s.healing(kb)
+        .scale(scale)
         .sessions(b.sessions)
         .interval_weeks(b.interval_weeks)
         .months(b.months.unwrap_or(DEFAULT_MONTHS))
@@ -261,6 +270,6 @@ pub fn compare(kb: &KnowledgeBase, b: &CompareBody) -> ApiResult<Comparison> {
 }
 
 /// Every validation case: penetration, transport, healing. CPU-heavy.
-pub fn validation_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
-    microneedling_core::validation::all_cases(kb)
+pub fn validation(kb: &KnowledgeBase) -> ApiResult<Validation> {
+    Ok(microneedling_core::validation::validate(kb)?)
 }

@@ -128,6 +128,14 @@ pub enum Model {
         /// Indication whose clinical scale to report (and whose minimum interval to check).
         #[arg(long)]
         indication: Option<String>,
+        /// The indication's scale to report on (`catalog scales` lists them); its first by
+        /// default, e.g. goodman-baron-qualitative, goodman-baron-quantitative, mmasi, masi.
+        #[arg(long, value_name = "NAME")]
+        scale: Option<String>,
+        /// The patient's starting score on the scale (severity scales); the typical trial
+        /// baseline when absent.
+        #[arg(long, value_name = "X")]
+        baseline: Option<f64>,
         /// Seed of the prior sampling (same seed, same band).
         #[arg(long, value_name = "S", default_value_t = microneedling_core::healing::DEFAULT_SEED)]
         seed: u64,
@@ -351,6 +359,8 @@ pub enum CatalogKind {
     AdverseEffects,
     /// Published trial arms of the evidence base (data/trials.toml).
     Trials,
+    /// The clinical scales of each indication (`simulate healing --scale`).
+    Scales,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ use microneedling_core::KnowledgeBase;
 use microneedling_core::agent::Agent;
 use microneedling_core::device::Device;
 use microneedling_core::evidence::{self, Arm, Followup, FollowupKind};
+use microneedling_core::healing::Scale;
 use microneedling_core::indication::Indication;
 use microneedling_core::provenance::Provenance;
 use microneedling_core::screening::Rule;
@@ -37,8 +38,38 @@ pub fn run(kb: &KnowledgeBase, what: CatalogKind, out: Output) -> Result<ExitCod
             out.emit(&kb.adverse_effects, |effects| adverse_effects_text(effects))?
         }
         CatalogKind::Trials => out.emit(&evidence::embedded()?.arms, |arms| trials_text(arms))?,
+        CatalogKind::Scales => out.emit(&kb.healing.scales, |scales| scales_text(scales))?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn scales_text(scales: &[Scale]) -> String {
+    let mut text = String::from(
+        "Clinical scales by indication (the first of each indication is its default)\n",
+    );
+    for s in scales {
+        let range = s.range.map_or(String::from("open-ended"), |[lo, hi]| {
+            format!("{lo} to {hi}")
+        });
+        let baseline = s.typical_baseline.as_ref().map_or(String::new(), |b| {
+            format!(", typical baseline {} ({})", b.value, b.provenance.cite())
+        });
+        let _ = writeln!(
+            text,
+            "{:<14} {:<34} {:?}, {range} {}{}\n               {}{baseline}",
+            s.indication,
+            s.id,
+            s.kind,
+            s.unit,
+            if s.higher_is_worse {
+                ", higher is worse"
+            } else {
+                ""
+            },
+            s.name
+        );
+    }
+    text
 }
 
 fn sites_text(sites: &[Site]) -> String {

@@ -2,7 +2,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use microneedling_core::healing::{Healing, simulate};
+use microneedling_core::healing::{Healing, ScaleChoice, simulate};
 use microneedling_core::{InputError, KnowledgeBase};
 
 use super::Output;
@@ -18,6 +18,8 @@ pub struct HealingArgs<'a> {
     pub interval_weeks: u32,
     pub months: u32,
     pub indication: Option<&'a str>,
+    pub scale: Option<&'a str>,
+    pub baseline: Option<f64>,
     pub seed: u64,
     pub samples: usize,
     pub csv: Option<&'a Path>,
@@ -36,8 +38,11 @@ pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<Exi
         .indication
         .map(|id| kb.indication(id).map_err(rename("--indication")))
         .transpose()?;
+    let scale = ScaleChoice::for_request(&kb.healing.scales, indication, args.scale, args.baseline)
+        .map_err(super::as_option)?;
     let request = setting
         .healing(kb)
+        .scale(scale)
         .sessions(args.sessions)
         .interval_weeks(args.interval_weeks)
         .months(args.months)

@@ -2,7 +2,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use microneedling_core::KnowledgeBase;
-use microneedling_core::validation::{CaseKind, ValidationCase, all_cases, independent_summary};
+use microneedling_core::validation::{CaseKind, Validation, independent_summary, validate};
 
 use super::Output;
 use crate::failure::Failure;
@@ -17,7 +17,8 @@ pub fn run(
     report: Option<&std::path::Path>,
     out: Output,
 ) -> Result<ExitCode, Failure> {
-    let cases = all_cases(kb);
+    let validation = validate(kb)?;
+    let cases = &validation.cases;
     let failed = cases.iter().filter(|c| !c.passed).count();
     let broken = cases
         .iter()
@@ -28,10 +29,10 @@ pub fn run(
             "Validation: the models against analytic solutions and published data",
             kb.disclaimer.clone(),
         );
-        r.validation(&cases);
+        r.validation(cases);
         super::write_report(path, &r)?;
     }
-    out.emit(&cases, |cases| table(cases, failed))?;
+    out.emit(&validation, |v| table(v, failed))?;
     Ok(if broken == 0 {
         ExitCode::SUCCESS
     } else {
@@ -39,7 +40,8 @@ pub fn run(
     })
 }
 
-fn table(cases: &[ValidationCase], failed: usize) -> String {
+fn table(validation: &Validation, failed: usize) -> String {
+    let cases = &validation.cases;
     let mut text =
         String::from("Validation: every model against analytic solutions and published data\n\n");
     for c in cases {
@@ -71,6 +73,25 @@ fn table(cases: &[ValidationCase], failed: usize) -> String {
         text,
         "independent: {} of {} quantitative predictions within 2x, {} within 3x; {} of {} bounds and rankings hold",
         s.within_2x, s.quantitative, s.within_3x, s.other_passed, s.other
+    );
+    let _ = writeln!(
+        text,
+        "\nOutcome model, leave one study out (predictions; % improvement of the baseline severity):"
+    );
+    for (indication, cv) in &validation.cross_validation {
+        let _ = writeln!(
+            text,
+            "  {indication:<14} {} studies, {} results: {:.0} % inside the 10-90 % band, mean absolute error {:.1} points",
+            cv.studies,
+            cv.results,
+            100.0 * cv.coverage_p10_p90,
+            cv.mean_absolute_error
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  {} trial arms not usable by the fit (see --json outcome_fit_skipped)",
+        validation.outcome_fit_skipped.len()
     );
     text
 }

@@ -223,30 +223,8 @@ pub fn healing(h: &Healing) -> String {
             p.week, p.new_collagen_pct, p.collagen_iii, p.collagen_i, p.fibroblasts
         );
     }
-    match (&h.outcome, &h.outcome_note) {
-        (Some(o), _) => {
-            let _ = writeln!(
-                text,
-                "\nExpected outcome: {} ({} prior samples, seed {})",
-                o.scale, o.samples, o.seed
-            );
-            for p in &o.at_months {
-                let responders = p
-                    .responders_pct
-                    .map_or(String::new(), |r| format!("   responders {r:.0} %"));
-                let _ = writeln!(
-                    text,
-                    "  month {:>2}: median {:.2}  (p10 {:.2}, p90 {:.2}){responders}",
-                    p.month, p.median, p.p10, p.p90
-                );
-            }
-            let _ = writeln!(text, "  calibrated on: {}", o.source);
-        }
-        (None, Some(note)) => {
-            let _ = writeln!(text, "\nExpected outcome: {note}");
-        }
-        (None, None) => {}
-    }
+    text.push('\n');
+    text.push_str(&outcome_lines(h, ""));
     for w in &h.warnings {
         let _ = writeln!(text, "  WARNING: {w}");
     }
@@ -276,4 +254,41 @@ fn route_lines(text: &mut String, name: &str, r: &microneedling_core::transport:
             "    of the dose: {a:.3} % absorbed, {sc:.3} % in the stratum corneum, {e:.3} % evaporated, {s:.3} % on the surface, {w:.3} % washed off"
         );
     }
+}
+
+/// The outcome of a healing run as text: the scale and baseline, then the predicted improvement
+/// (and score) by month with its 10–90 % band; or why there is none. Plans and `simulate healing`
+/// print it alike.
+pub fn outcome_lines(h: &Healing, indent: &str) -> String {
+    let mut text = String::new();
+    let Some(b) = &h.outcome_basis else {
+        if let Some(note) = &h.outcome_note {
+            let _ = writeln!(text, "{indent}Expected outcome: {note}");
+        }
+        return text;
+    };
+    let baseline = match (b.baseline, b.baseline_given) {
+        (Some(x), true) => format!(", from a baseline of {x}"),
+        (Some(x), false) => {
+            format!(", from the typical trial baseline {x} (set yours with --baseline)")
+        }
+        (None, _) => String::new(),
+    };
+    let _ = writeln!(
+        text,
+        "{indent}Expected outcome on {} ({}){baseline}; {} virtual patients, seed {}:",
+        b.scale_name, b.unit, b.samples, b.seed
+    );
+    for p in &h.outcome {
+        let score = p.score.map_or(String::new(), |s| {
+            format!("   score {:.1} ({:.1} to {:.1})", s.median, s.p10, s.p90)
+        });
+        let _ = writeln!(
+            text,
+            "{indent}  month {:>2}: improvement {:.2} (10-90 %: {:.2} to {:.2}){score}",
+            p.month, p.median, p.p10, p.p90
+        );
+    }
+    let _ = writeln!(text, "{indent}  fitted on: {}", b.source);
+    text
 }

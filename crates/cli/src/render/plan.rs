@@ -123,22 +123,7 @@ fn expected_course(text: &mut String, p: &Plan, e: &ExpectedCourse) {
             "  month {month:>2}: new collagen {pct:.0} % of baseline"
         );
     }
-    match (&e.healing.outcome, &e.healing.outcome_note) {
-        (Some(o), _) => {
-            let _ = writeln!(text, "  {}:", o.scale);
-            for m in &o.at_months {
-                let _ = writeln!(
-                    text,
-                    "    month {:>2}: median {:.2} (p10 {:.2}, p90 {:.2})",
-                    m.month, m.median, m.p10, m.p90
-                );
-            }
-        }
-        (None, Some(note)) => {
-            let _ = writeln!(text, "  {note}");
-        }
-        (None, None) => {}
-    }
+    text.push_str(&super::models::outcome_lines(&e.healing, "  "));
 }
 
 /// What the in-session topicals deliver through the plan's channels.

@@ -46,7 +46,8 @@ pub(super) fn check(evidence: &Evidence, kb: &KnowledgeBase) -> Result<(), Error
         }
     }
     studies(evidence)?;
-    scales(evidence)
+    scales(evidence)?;
+    known_scales(evidence, kb)
 }
 
 fn arm_checks(
@@ -206,6 +207,36 @@ fn scales(evidence: &Evidence) -> Result<(), Error> {
             }
         } else {
             seen.insert(arm.scale.as_str(), (arm, this.0, this.1));
+        }
+    }
+    Ok(())
+}
+
+/// Every arm's scale is one of `healing.toml`'s, for the arm's indication, in the same direction
+/// and, where both give one, over the same range: the model reads results on the scales it knows.
+fn known_scales(evidence: &Evidence, kb: &KnowledgeBase) -> Result<(), Error> {
+    for arm in &evidence.arms {
+        let Some(scale) = kb.healing.scale(&arm.scale) else {
+            return Err(fail(
+                &arm.id,
+                format!("scale {} is not among healing.toml's [[scales]]", arm.scale),
+            ));
+        };
+        let same_range = match (arm.scale_range, scale.range) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        if scale.indication != arm.indication
+            || scale.higher_is_worse != arm.higher_is_worse
+            || !same_range
+        {
+            return Err(fail(
+                &arm.id,
+                format!(
+                    "scale {} differs from healing.toml's in indication, direction or range",
+                    arm.scale
+                ),
+            ));
         }
     }
     Ok(())

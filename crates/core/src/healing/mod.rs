@@ -19,8 +19,11 @@
 //! collagen room term gives diminishing returns. The system is not stiff (fastest rate 2/day):
 //! classical RK4 with a quarter-day step is within 1e-4 of a step four times finer and within
 //! 1e-3 of the D–I chain's closed form (tested).
-//! Outcomes map the model's signal to each indication's clinical scale, calibrated on the trials of
-//! `data/healing.toml`, with a band from sampling lognormal priors on every rate (seeded).
+//! Outcomes: the collagen signal `s` (new collagen %) gives an improvement fraction
+//! `f = k·s / (1 + k·s)`, the share of the starting severity removed, read on the trial scale the
+//! caller picks ([`scale`]). `ln k` is fitted jointly across the trials of `data/trials.toml`
+//! with a between-study variance (crate `fit`). The band samples virtual patients: lognormal
+//! priors on every rate, the skin's thickness (which sets the injured dermis) and `ln k`.
 
 use serde::Serialize;
 
@@ -31,12 +34,14 @@ mod outcome;
 pub mod params;
 mod rates;
 mod request;
+pub mod scale;
 
 pub use ode::{Course, State, integrate};
-pub use outcome::{quantile, sample_scale, scale_value};
+pub use outcome::{band_of, quantile, sample_fractions, sample_scale, scale_value};
 pub use params::HealingParams;
 pub use rates::Rates;
 pub use request::{HealingRequest, HealingRequestBuilder};
+pub use scale::{Scale, ScaleChoice, ScaleKind, improvement_fraction};
 
 /// Integration step, days: four per day, so sessions and weeks fall on steps.
 pub const STEP_DAYS: f64 = 0.25;
@@ -65,6 +70,11 @@ pub fn month_day(month: u32) -> u32 {
     (f64::from(month) * DAYS_PER_MONTH).round() as u32
 }
 
+/// Months (fractional, as trials report them) → the model's day.
+pub fn month_day_f(month: f64) -> u32 {
+    (month.max(0.0) * DAYS_PER_MONTH).round() as u32
+}
+
 /// The central run at one week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -85,39 +95,60 @@ pub struct WeekPoint {
     pub new_collagen_pct: f64,
 }
 
-/// The expected outcome at one month, on the indication's clinical scale.
+/// A median with its 10–90 % band.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Band {
+    /// Median of the virtual patients.
+    pub median: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+/// The expected outcome at one month, on the chosen clinical scale.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomePoint {
     /// Months since the first session.
     pub month: u32,
-    /// Median of the sampled outcomes (scale units).
+    /// The scale's id (see `outcome_basis` for its name and unit).
+    pub scale: String,
+    /// Median predicted improvement, in the scale's units (positive = better).
     pub median: f64,
-    /// 10th percentile of the sampled outcomes (scale units).
+    /// 10th percentile of the predicted improvement.
     pub p10: f64,
-    /// 90th percentile of the sampled outcomes (scale units).
+    /// 90th percentile of the predicted improvement.
     pub p90: f64,
-    /// Share of sampled patients at or above the scale's responder threshold, %.
+    /// The predicted score from the baseline (severity and count scales).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub responders_pct: Option<f64>,
+    pub score: Option<Band>,
 }
 
-/// The expected outcome of a series on the indication's clinical scale, with its band.
+/// What an outcome was read on: the scale, the baseline, the fit behind it and the sampling.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Outcome {
+pub struct OutcomeBasis {
     /// Indication identifier.
     pub indication: String,
-    /// Name of the clinical scale, e.g. a scar grade or hair density.
+    /// Scale identifier.
     pub scale: String,
-    /// Citation of the calibration trials.
+    /// The scale's full name.
+    pub scale_name: String,
+    /// Unit of the scale's values.
+    pub unit: String,
+    /// The baseline score the improvement is read from (none on improvement scales).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<f64>,
+    /// Whether the caller gave the baseline (else the scale's typical trial baseline).
+    pub baseline_given: bool,
+    /// The fit or calibration behind the numbers.
     pub source: String,
-    /// Number of prior samples behind the band.
+    /// Virtual patients behind the band (rates, skin thickness, outcome coefficient vary).
     pub samples: usize,
-    /// Seed of the prior sampling.
+    /// Seed of the sampling.
     pub seed: u64,
-    /// Outcome at each of [`OUTCOME_MONTHS`] within the horizon.
-    pub at_months: Vec<OutcomePoint>,
 }
 
 /// Days of the phase peaks of the central run.
@@ -158,8 +189,11 @@ pub struct Healing {
     pub series: Vec<WeekPoint>,
     /// Days of the phase peaks.
     pub peaks: Peaks,
-    /// Outcome on the indication's scale, when it has a calibrated one.
-    pub outcome: Option<Outcome>,
+    /// Outcome on the chosen scale at 1, 3, 6 and 12 months (within the horizon); empty when
+    /// there is none (see `outcome_note`).
+    pub outcome: Vec<OutcomePoint>,
+    /// The scale, baseline and fit the outcome is read on.
+    pub outcome_basis: Option<OutcomeBasis>,
     /// Why there is no outcome, when there is none.
     pub outcome_note: Option<String>,
     /// Caveats about the inputs or the model's range.
@@ -177,12 +211,16 @@ pub fn simulate(params: &HealingParams, request: &HealingRequest) -> Healing {
         horizon_days: f64::from(request.months()) * DAYS_PER_MONTH,
     };
     let (series, peaks) = central_run(&Rates::central(params), &course);
-    let (outcome, outcome_note) = match request.indication() {
+    let (outcome, outcome_basis, outcome_note) = match request.indication() {
         None => (
+            Vec::new(),
             None,
             Some(String::from("No indication given: no clinical scale.")),
         ),
-        Some(indication) => outcome::band(params, indication, &course, request),
+        Some(indication) => match outcome::band(params, indication, &course, request) {
+            Ok((points, basis)) => (points, Some(basis), None),
+            Err(note) => (Vec::new(), None, Some(note)),
+        },
     };
     Healing {
         device: request.device_id().to_string(),
@@ -196,6 +234,7 @@ pub fn simulate(params: &HealingParams, request: &HealingRequest) -> Healing {
         series,
         peaks,
         outcome,
+        outcome_basis,
         outcome_note,
         warnings: warnings(injured, request.interval_weeks(), request.indication()),
     }

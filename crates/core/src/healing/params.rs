@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::scale::Scale;
 use crate::provenance::{Cited, Provenance};
 
 /// Central rates of the healing model (`data/healing.toml`), each with its source.
@@ -120,6 +121,45 @@ pub struct OutcomeMap {
     pub source: String,
 }
 
+/// The joint fit of one mechanism's outcome coefficient across trials: `ln k` of the improvement
+/// fraction `f = k·s / (1 + k·s)` (`s` the mechanism's signal), pooled over studies by a
+/// DerSimonian–Laird random-effects model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PooledCoefficient {
+    /// Pooled `ln k` (k per unit of signal).
+    pub ln_k: f64,
+    /// Standard error of the pooled `ln k`.
+    pub se: f64,
+    /// Between-study standard deviation of `ln k` (at least the declared minimum).
+    pub tau: f64,
+    /// Studies in the fit.
+    pub studies: u32,
+}
+
+impl PooledCoefficient {
+    /// Standard deviation of `ln k` for a new patient in a new study: `√(se² + τ²)`.
+    pub fn predictive_sd(&self) -> f64 {
+        self.se.hypot(self.tau)
+    }
+}
+
+/// The trial-fitted outcome coefficients (`[outcome_fit]`), with how they were fitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeFit {
+    /// The collagen mechanism (scars, wrinkles, laxity, texture, stretch marks, pores).
+    pub collagen: PooledCoefficient,
+    /// Smallest between-study SD of `ln k` the fit accepts (a few studies cannot estimate it).
+    pub minimum_tau: Cited,
+    /// Within-study variance of `logit f` for results reported without a spread.
+    pub default_variance: Cited,
+    /// How the values were fitted (command and data).
+    pub source: String,
+}
+
 /// Parameters of the healing model, from `data/healing.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -132,14 +172,30 @@ pub struct HealingParams {
     pub priors: Priors,
     /// New-collagen figures the model must reproduce.
     pub calibration: Vec<CollagenCalibration>,
-    /// Outcome maps, one per indication with a calibrated scale.
+    /// Outcome maps of the mechanisms not yet fitted jointly (hair).
     pub outcomes: Vec<OutcomeMap>,
+    /// The jointly fitted outcome coefficients.
+    pub outcome_fit: OutcomeFit,
+    /// The clinical scales of each indication, its default first.
+    pub scales: Vec<Scale>,
 }
 
 impl HealingParams {
     /// The outcome map of `indication`, if it has one.
     pub fn outcome(&self, indication: &str) -> Option<&OutcomeMap> {
         self.outcomes.iter().find(|o| o.indication == indication)
+    }
+
+    /// The scales of `indication`, its default first.
+    pub fn scales_of<'a>(&'a self, indication: &'a str) -> impl Iterator<Item = &'a Scale> + 'a {
+        self.scales
+            .iter()
+            .filter(move |s| s.indication == indication)
+    }
+
+    /// The scale `id`, if known.
+    pub fn scale(&self, id: &str) -> Option<&Scale> {
+        self.scales.iter().find(|s| s.id == id)
     }
 
     /// Source or assumption behind the injury gain.

@@ -8,10 +8,12 @@ use crate::indication::Indication;
 use crate::penetration::Penetration;
 
 use super::params::HealingParams;
+use super::scale::ScaleChoice;
 use super::{
     DEFAULT_MONTHS, DEFAULT_SAMPLES, DEFAULT_SEED, MAX_INTERVAL_WEEKS, MAX_MONTHS, MAX_SAMPLES,
     MAX_SESSIONS,
 };
+use crate::penetration::INJURY_SPREAD_Z;
 
 /// A validated healing request: build it with [`HealingRequest::builder`].
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +29,8 @@ pub struct HealingRequest {
     indication: Option<Indication>,
     seed: u64,
     samples: usize,
+    scale: Option<ScaleChoice>,
+    injury_spread: Vec<f64>,
 }
 
 impl HealingRequest {
@@ -47,6 +51,8 @@ impl HealingRequest {
                 indication: None,
                 seed: DEFAULT_SEED,
                 samples: DEFAULT_SAMPLES,
+                scale: None,
+                injury_spread: Vec::new(),
             },
         }
     }
@@ -88,18 +94,50 @@ impl HealingRequest {
         self.samples
     }
 
+    /// The same request with `samples` virtual patients (1 to [`MAX_SAMPLES`]; clamped).
+    pub fn with_samples(mut self, samples: usize) -> Self {
+        self.samples = samples.clamp(1, MAX_SAMPLES);
+        self
+    }
+
+    /// The scale and baseline the outcome is read on, when the caller chose them (else the
+    /// indication's default scale at its typical baseline).
+    pub fn scale(&self) -> Option<&ScaleChoice> {
+        self.scale.as_ref()
+    }
+
     /// The injured dermal fraction of one session, and the injury pulse it makes (RF adds
     /// coagulation: `1 + thermal_factor`).
     pub fn injury(&self, params: &HealingParams) -> (f64, f64) {
-        let factor = if self.thermal && self.injured_dermis_fraction > 0.0 {
-            1.0 + params.injury.thermal_factor.value
-        } else {
-            1.0
-        };
         (
             self.injured_dermis_fraction,
-            self.injured_dermis_fraction * factor,
+            self.pulse(params, self.injured_dermis_fraction),
         )
+    }
+
+    fn pulse(&self, params: &HealingParams, injured: f64) -> f64 {
+        if self.thermal && injured > 0.0 {
+            injured * (1.0 + params.injury.thermal_factor.value)
+        } else {
+            injured
+        }
+    }
+
+    /// The injury pulse of a person `z` standard deviations from the site's typical skin
+    /// thickness, interpolated in the request's spread table (the typical pulse without one).
+    pub fn injury_at(&self, params: &HealingParams, z: f64) -> f64 {
+        let table = &self.injury_spread;
+        if table.len() != INJURY_SPREAD_Z.len() {
+            return self.injury(params).1;
+        }
+        let (first, last) = (
+            INJURY_SPREAD_Z[0],
+            INJURY_SPREAD_Z[INJURY_SPREAD_Z.len() - 1],
+        );
+        let position = (z.clamp(first, last) - first) / (INJURY_SPREAD_Z[1] - first);
+        let low = (position.floor() as usize).min(table.len() - 2);
+        let t = position - low as f64;
+        self.pulse(params, table[low] + (table[low + 1] - table[low]) * t)
     }
 }
 
@@ -141,6 +179,18 @@ impl HealingRequestBuilder {
         self
     }
 
+    /// The scale and baseline to report the outcome on.
+    pub fn scale(mut self, choice: Option<ScaleChoice>) -> Self {
+        self.request.scale = choice;
+        self
+    }
+    /// The injured dermal fraction at each of [`INJURY_SPREAD_Z`] (from
+    /// `PenetrationParams::injury_spread`), so the band covers skin-thickness variation.
+    pub fn injury_spread(mut self, injured: Vec<f64>) -> Self {
+        self.request.injury_spread = injured;
+        self
+    }
+
     /// The request, or the first field out of range (named as in these setters).
     pub fn build(self) -> Result<HealingRequest, InputError> {
         let r = self.request;
@@ -157,6 +207,19 @@ impl HealingRequestBuilder {
                 "samples",
                 r.samples,
                 format!("1 to {MAX_SAMPLES} samples"),
+            ));
+        }
+        let spread_ok = r.injury_spread.is_empty()
+            || (r.injury_spread.len() == INJURY_SPREAD_Z.len()
+                && r.injury_spread.iter().all(|f| (0.0..=1.0).contains(f)));
+        if !spread_ok {
+            return Err(InputError::new(
+                "injury_spread",
+                format!("{:?}", r.injury_spread),
+                format!(
+                    "{} injured fractions between 0 and 1",
+                    INJURY_SPREAD_Z.len()
+                ),
             ));
         }
         Ok(r)

@@ -56,7 +56,56 @@ pub(super) fn check(kb: &KnowledgeBase) -> Result<(), Error> {
     check_sites(kb)?;
     check_devices_and_agents(kb)?;
     check_indications(kb)?;
+    check_scales(kb)?;
     check_rules_and_care(kb)
+}
+
+/// Scales: unique ids of known indications, ordered ranges, improvement scales with a maximum,
+/// typical baselines inside the range and away from the best score; thickness CVs in (0, 1).
+fn check_scales(kb: &KnowledgeBase) -> Result<(), Error> {
+    let fail = |id: &str, why: &str| Err(Error::Knowledge(format!("scale {id}: {why}")));
+    let mut ids = BTreeSet::new();
+    for scale in &kb.healing.scales {
+        let id = scale.id.as_str();
+        check_id("scale", id)?;
+        if !ids.insert(id) {
+            return fail(id, "duplicate id");
+        }
+        if kb.indication(&scale.indication).is_err() {
+            return fail(id, "unknown indication");
+        }
+        if let Some([lo, hi]) = scale.range
+            && !(lo.is_finite() && hi.is_finite() && lo < hi)
+        {
+            return fail(id, "range must be finite and ordered");
+        }
+        if let Some(baseline) = &scale.typical_baseline {
+            baseline
+                .provenance
+                .check(&format!("scale {id} typical_baseline"))?;
+            if scale.baseline(Some(baseline.value)).is_err() {
+                return fail(
+                    id,
+                    "typical baseline outside the range or at the best score",
+                );
+            }
+        }
+    }
+    let v = &kb.thickness_variation;
+    for (name, cv) in [
+        ("stratum_corneum_cv", &v.stratum_corneum_cv),
+        ("viable_epidermis_cv", &v.viable_epidermis_cv),
+        ("dermis_cv", &v.dermis_cv),
+    ] {
+        cv.provenance
+            .check(&format!("thickness_variation {name}"))?;
+        if !(cv.value > 0.0 && cv.value < 1.0) {
+            return Err(Error::Knowledge(format!(
+                "thickness_variation {name} must be between 0 and 1"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Cited, positive thicknesses and a depth guide that rises with intensity.

@@ -16,7 +16,7 @@ use crate::provenance::{Edition, Provenance, uncited_in};
 use crate::screening::adverse::AdverseEffect;
 use crate::screening::probability::AdverseRates;
 use crate::screening::{DarkPhototypePolicy, IsotretinoinPolicy, Rule};
-use crate::skin::{AgeModel, Site};
+use crate::skin::{AgeModel, Site, ThicknessVariation};
 use crate::transport::TransportParams;
 
 mod checks;
@@ -70,6 +70,8 @@ pub struct KnowledgeBase {
     pub disclaimer: String,
     /// How layer thicknesses change with age.
     pub age_model: AgeModel,
+    /// How layer thicknesses vary between people at one site.
+    pub thickness_variation: ThicknessVariation,
     /// Anatomical sites with their layer thicknesses.
     pub sites: Vec<Site>,
     /// Needling devices (rollers, stamps, pens, RF).
@@ -108,6 +110,7 @@ struct MetaFile {
 #[derive(Deserialize)]
 struct SitesFile {
     age_model: AgeModel,
+    thickness_variation: ThicknessVariation,
     sites: Vec<Site>,
 }
 #[derive(Deserialize)]
@@ -192,6 +195,7 @@ impl KnowledgeBase {
             version: meta.version,
             disclaimer: meta.disclaimer,
             age_model: sites.age_model,
+            thickness_variation: sites.thickness_variation,
             sites: sites.sites,
             devices: parse::<DevicesFile>(files, "devices.toml")?.devices,
             agents: parse::<AgentsFile>(files, "agents.toml")?.agents,

@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use crate::device::Device;
-use crate::skin::{Layer, SkinProfile};
+use crate::skin::{Layer, SkinProfile, ThicknessVariation};
 
 pub mod mechanics;
 mod params;
@@ -94,6 +94,12 @@ pub struct Penetration {
 /// of the cone-to-cylinder kink.
 const VOLUME_STEPS: usize = 64;
 
+/// Standard-normal offsets of skin thickness at which [`PenetrationParams::injury_spread`] is
+/// tabulated, −3 to 3 by 0.5 (the band interpolates between them).
+pub const INJURY_SPREAD_Z: [f64; 13] = [
+    -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0,
+];
+
 impl PenetrationParams {
     /// Skin deflection before puncture, µm.
     pub fn dimple_um(&self, device: &Device) -> f64 {
@@ -104,6 +110,26 @@ impl PenetrationParams {
     /// Effective depth of a needle of `length_um`, µm.
     pub fn effective_depth_um(&self, device: &Device, length_um: f64) -> f64 {
         self.insert(device, length_um).depth_um
+    }
+
+    /// The injured dermal fraction of one session for people [`INJURY_SPREAD_Z`] standard
+    /// deviations from the site's typical skin (`variation`): the table the healing band draws
+    /// each virtual patient's injury from.
+    pub fn injury_spread(
+        &self,
+        device: &Device,
+        length_mm: f64,
+        skin: &SkinProfile,
+        passes: u32,
+        variation: &ThicknessVariation,
+    ) -> Vec<f64> {
+        INJURY_SPREAD_Z
+            .iter()
+            .map(|z| {
+                self.simulate(device, length_mm, &variation.at(skin, *z), passes)
+                    .injured_dermis_fraction
+            })
+            .collect()
     }
 
     /// Runs the model. `length_mm` must already be a valid setting of `device`.

@@ -5,10 +5,11 @@
 use crate::agent::Agent;
 use crate::device::Device;
 use crate::error::InputError;
-use crate::healing::{self, HealingRequest, OUTCOME_MONTHS, month_day};
+use crate::healing::{self, OUTCOME_MONTHS, month_day};
 use crate::indication::Indication;
 use crate::knowledge::KnowledgeBase;
 use crate::patient::Patient;
+use crate::setting;
 use crate::skin::SkinProfile;
 use crate::transport::{self, DeliveryPoint, DeliveryRequest, Dose};
 
@@ -52,18 +53,26 @@ pub fn delivery_summary(
 }
 
 /// The series of `indication` with `device` on `zone`, over [`healing::DEFAULT_MONTHS`], with
-/// the default sampling.
+/// the default sampling, on the indication's default scale at its typical baseline.
 pub fn expected_course(
     kb: &KnowledgeBase,
+    patient: &Patient,
     indication: &Indication,
     device: &Device,
     zone: &ZonePlan,
 ) -> Result<ExpectedCourse, InputError> {
-    let request = HealingRequest::builder(device, &zone.penetration)
-        .sessions(indication.sessions)
-        .interval_weeks(indication.interval_weeks)
-        .indication(Some(indication))
-        .build()?;
+    let p = &zone.penetration;
+    let request = setting::healing_builder(
+        kb,
+        device,
+        p.nominal_length_um / 1000.0,
+        &skin(kb, patient, zone)?,
+        p.passes,
+    )
+    .sessions(indication.sessions)
+    .interval_weeks(indication.interval_weeks)
+    .indication(Some(indication))
+    .build()?;
     let healing = healing::simulate(&kb.healing, &request);
     let new_collagen_pct_at_months = OUTCOME_MONTHS
         .iter()

@@ -402,7 +402,7 @@ pub fn plan(
     let delivery = delivery_of(kb, patient, &topicals.in_session, &zones)?;
     let expected = zones
         .first()
-        .map(|zone| course::expected_course(kb, indication, device, zone))
+        .map(|zone| course::expected_course(kb, patient, indication, device, zone))
         .transpose()?;
     let date = patient.treatment.date;
     let test_spot = test_spot(kb, patient, &zones);

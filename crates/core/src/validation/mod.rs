@@ -2,9 +2,13 @@
 //! source, the expected and computed values, the tolerance and the verdict. The tests assert every
 //! case passes; `microneedling validate` (issue 5) will list them.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::KnowledgeBase;
+use crate::evidence::{Evidence, TRIALS_TOML};
+use crate::fit::{self, IndicationCrossValidation, Skipped};
 
 mod healing;
 mod independent;
@@ -162,4 +166,50 @@ pub fn all_cases(kb: &KnowledgeBase) -> Vec<ValidationCase> {
     cases.extend(healing_cases(kb));
     cases.extend(independent_cases(kb));
     cases
+}
+
+/// The whole validation: every case, and the outcome model's leave-one-study-out test.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Validation {
+    /// Analytic, calibration and independent cases. The outcome fit's in-sample results are
+    /// calibration cases (`outcome-fit-…`).
+    pub cases: Vec<ValidationCase>,
+    /// Per indication: studies held out, share of their results inside the 10–90 % band
+    /// (`coverage_p10_p90`, 0–1), mean absolute error (percentage points of improvement), and
+    /// each held-out result.
+    pub cross_validation: BTreeMap<String, IndicationCrossValidation>,
+    /// How the cross-validation was made.
+    pub cross_validation_method: String,
+    /// Trial arms the outcome fit cannot use, and why.
+    pub outcome_fit_skipped: Vec<Skipped>,
+}
+
+/// Every case with `kb`, and the outcome model's cross-validation on the trials of
+/// `data/trials.toml` (checked against `kb`; a trials file that does not check is an error).
+pub fn validate(kb: &KnowledgeBase) -> Result<Validation, crate::Error> {
+    let evidence = Evidence::from_toml(TRIALS_TOML, kb)?;
+    let cv = fit::cross_validate(kb, &evidence);
+    let mut cases = all_cases(kb);
+    cases.extend(cv.in_sample.iter().map(|r| ValidationCase {
+        id: format!("outcome-fit-{}-month-{}", r.arm, r.month),
+        kind: CaseKind::Calibration,
+        model: "outcome",
+        description: format!(
+            "{}: % improvement against the 10-90 % band of the joint fit that includes it ({} studies)",
+            r.scale, r.fitted_on_studies
+        ),
+        source: format!("data/trials.toml arm {} (study {})", r.arm, r.study),
+        expected: r.observed_pct,
+        computed: r.median_pct,
+        tolerance: format!("inside the band {} to {} %", short(r.p10_pct), short(r.p90_pct)),
+        passed: r.inside,
+        factor: None,
+    }));
+    Ok(Validation {
+        cases,
+        cross_validation: cv.by_indication,
+        cross_validation_method: cv.method,
+        outcome_fit_skipped: cv.skipped,
+    })
 }

@@ -123,6 +123,10 @@ pub struct HealingBody {
     pub months: Option<u32>,
     /// Indication id (catalog `indications`) for the outcome band.
     pub indication: Option<String>,
+    /// The indication's scale to report on; its default when absent.
+    pub scale: Option<String>,
+    /// The patient's starting score on the scale; the typical trial baseline when absent.
+    pub baseline: Option<f64>,
     /// Random seed; 1 when absent.
     pub seed: Option<u64>,
     /// Monte Carlo samples, at most 20000; 1000 when absent.

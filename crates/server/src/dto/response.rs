@@ -13,7 +13,7 @@ use microneedling_core::screening::adverse::AdverseEffect;
 use microneedling_core::screening::{Rule, Screening};
 use microneedling_core::skin::Site;
 use microneedling_core::transport::Delivery;
-use microneedling_core::validation::ValidationCase;
+use microneedling_core::validation::Validation;
 use microneedling_store::{History, PatientRecord, SessionRecord};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -120,7 +120,7 @@ pub struct ComparisonResponse(pub Comparison);
 /// `GET /api/validate`: every validation case with its computed and expected value.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-pub struct ValidationResponse(pub Vec<ValidationCase>);
+pub struct ValidationResponse(pub Validation);
 
 /// `POST /api/records/patients` (201): the patient as recorded.
 #[derive(Debug, Clone, Serialize, ToSchema)]

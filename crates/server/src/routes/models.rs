@@ -128,14 +128,13 @@ pub async fn compare_devices(
     Ok(Json(ComparisonResponse(engine::compare(state.kb, &body)?)))
 }
 
-/// Runs every validation case against its published figure.
+/// Runs every validation case against its published figure, and the outcome model's
+/// leave-one-study-out cross-validation.
 #[utoipa::path(get, path = "/api/validate", tag = super::MODELS,
     responses((status = 200, description = "Every validation case", body = ValidationResponse),
         (status = 503, body = ErrorBody)))]
 pub async fn validate(State(state): State<AppState>) -> ApiResult<Json<ValidationResponse>> {
     let kb = state.kb;
-    let cases = state
-        .heavy(move || Ok(engine::validation_cases(kb)))
-        .await?;
-    Ok(Json(ValidationResponse(cases)))
+    let validation = state.heavy(move || engine::validation(kb)).await?;
+    Ok(Json(ValidationResponse(validation)))
 }
