@@ -220,3 +220,44 @@ fn bad_healing_input_exits_2() {
         "a too-short interval is flagged"
     );
 }
+
+/// A topical alone (`--device none --topical`) is a computed arm, not a stored constant, and an
+/// unknown topical is refused by name.
+#[test]
+fn a_topical_alone_is_computed_beside_needling() {
+    let alopecia = |device: &str, topical: &str| {
+        run(&[
+            "simulate",
+            "healing",
+            "--device",
+            device,
+            "--site",
+            "scalp",
+            "--sessions",
+            "12",
+            "--interval-weeks",
+            "1",
+            "--indication",
+            "alopecia",
+            "--topical",
+            topical,
+            "--json",
+        ])
+    };
+    let alone = alopecia("none", "minoxidil");
+    assert_eq!(alone.code, 0, "{}", alone.stderr);
+    let alone = alone.json();
+    let both = alopecia("dermaroller-192", "minoxidil").json();
+    let at3 = |j: &serde_json::Value| j["outcome"][1]["median"].as_f64().expect("median");
+    assert!(
+        at3(&alone) > 0.0 && at3(&both) > 2.0 * at3(&alone),
+        "{} vs {}",
+        at3(&alone),
+        at3(&both)
+    );
+    assert!(alone["warnings"].to_string().contains("No needling"));
+    assert_eq!(alone["device"], "none");
+    let unknown = alopecia("none", "snake-oil");
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("--topical"), "{}", unknown.stderr);
+}

@@ -43,6 +43,38 @@ fn main() -> Result<(), Failure> {
     for s in &skipped {
         println!("  skipped {}: {}", s.arm, s.reason);
     }
+    let (pigment, pigment_skipped) = fit::pigment::pigment_observations(&kb, &evidence);
+    let posterior = fit::pigment::pigment_fit(&kb, &pigment).ok_or("no pigment fit")?;
+    let fitted = fit::pigment::with_fit(&kb, &posterior);
+    println!("[pigment] components (u, sd):");
+    for (i, c) in fitted.components.iter().enumerate() {
+        println!(
+            "  {{ id = \"{}\", u = {:.4} }}  sd {:.3}",
+            c.id,
+            c.u,
+            fitted.covariance[i][i].sqrt()
+        );
+    }
+    println!("covariance = [");
+    for row in &fitted.covariance {
+        let cells: Vec<String> = row.iter().map(|c| format!("{c:.5}")).collect();
+        println!("  [{}],", cells.join(", "));
+    }
+    println!("]");
+    for o in &pigment {
+        println!(
+            "  {:<38} month {:>4.1} f {:>5.3} z {:>6.3} var {:.4}{}",
+            o.arm,
+            o.month,
+            o.fraction,
+            o.z,
+            o.variance,
+            if o.last { "" } else { " (not fitted)" }
+        );
+    }
+    for s in &pigment_skipped {
+        println!("  skipped {}: {}", s.arm, s.reason);
+    }
     for row in calibration::table(&kb) {
         println!(
             "{:<28} expected {:>8.3} model {:>8.3} ± {:<6} {}",

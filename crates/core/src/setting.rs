@@ -13,6 +13,9 @@ use crate::transport::{DeliveryRequest, DeliveryRequestBuilder, Hydration, Prepa
 
 /// Most passes accepted over one area in one session.
 pub const MAX_PASSES: u32 = 100;
+/// Hours of a day's delivery summary (plans, a topical's intact-skin share): one day of the
+/// default dose, not occluded.
+pub const SUMMARY_HOURS: f64 = 24.0;
 /// Age used when the caller gives none, years: the trials' typical patient.
 pub const DEFAULT_AGE_YEARS: f64 = 35.0;
 
@@ -250,4 +253,100 @@ pub fn delivery_builder(
     Ok(builder
         .preparation(query.preparation)
         .hydration(query.hydration))
+}
+
+/// What a healing question asks, by catalog ids: the setting or no needling
+/// ([`crate::healing::NO_DEVICE`]), a topical, and the indication and scale to read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HealingQuery<'q> {
+    /// The device setting; its `device` may be `none` (a topical alone, or no treatment).
+    pub setting: SettingQuery<'q>,
+    /// Agent id of the topical used with the series.
+    pub topical: Option<&'q str>,
+    /// Indication whose scale to read.
+    pub indication: Option<&'q str>,
+    /// Scale of the indication (else its default).
+    pub scale: Option<&'q str>,
+    /// The patient's starting score (else the scale's typical baseline).
+    pub baseline: Option<f64>,
+}
+
+/// The healing request builder `query` asks for, with its indication, scale and topical set
+/// (the caller adds the series). Without needling, the topical acts with the share of its
+/// channel delivery that intact skin lets through (the transport model, one day, the
+/// indication's preferred device). Errors name `device`, `site`, `topical`, `indication`,
+/// `scale`, `baseline` and the setting's fields.
+pub fn healing_query(
+    kb: &KnowledgeBase,
+    query: &HealingQuery<'_>,
+) -> Result<HealingRequestBuilder, InputError> {
+    let indication = query.indication.map(|id| kb.indication(id)).transpose()?;
+    let agent = query
+        .topical
+        .map(|id| {
+            kb.agent(id).map_err(|e| InputError {
+                field: String::from("topical"),
+                ..e
+            })
+        })
+        .transpose()?;
+    let scale = crate::healing::ScaleChoice::for_request(
+        &kb.healing.scales,
+        indication,
+        query.scale,
+        query.baseline,
+    )?;
+    let s = &query.setting;
+    let builder = if s.device == crate::healing::NO_DEVICE {
+        kb.site(s.site)?;
+        let weight = match (agent, indication) {
+            (Some(agent), Some(indication)) => {
+                intact_share(kb, agent, s, &indication.preferred_device)?
+            }
+            _ => 1.0,
+        };
+        HealingRequest::without_device(s.site).topical(agent.map(|a| a.id.as_str()), weight)
+    } else {
+        Setting::resolve(kb, s)?
+            .healing(kb)
+            .topical(agent.map(|a| a.id.as_str()), 1.0)
+    };
+    Ok(builder.indication(indication).scale(scale))
+}
+
+/// The share of `agent`'s one-day delivery through `device`'s channels that intact skin lets
+/// through at the query's site (infinite dose, living skin), 0 to 1.
+pub fn intact_share(
+    kb: &KnowledgeBase,
+    agent: &crate::agent::Agent,
+    setting: &SettingQuery<'_>,
+    device: &str,
+) -> Result<f64, InputError> {
+    let query = DeliveryQuery {
+        device: Some(device),
+        length_mm: None,
+        site: setting.site,
+        sex: setting.sex,
+        age_years: setting.age_years,
+        passes: None,
+        preparation: Preparation::InVivo,
+        hydration: Hydration::default(),
+        layers: LayerThicknesses::default(),
+    };
+    let request = delivery_builder(kb, &query, &agent.id, agent.solute()?)?
+        .hours(SUMMARY_HOURS)
+        .dose(crate::transport::Dose::Infinite {
+            mg_per_ml: kb.transport.dose.default_infinite_mg_per_ml.value,
+        })
+        .build()?;
+    let delivery = crate::transport::simulate(&kb.transport, &request);
+    let end =
+        |points: &[crate::transport::DeliveryPoint]| points.last().map_or(0.0, |p| p.absorbed);
+    let channels = end(&delivery.delivered_ug_per_cm2);
+    let intact = end(&delivery.intact_ug_per_cm2);
+    Ok(if channels > 0.0 {
+        (intact / channels).clamp(0.0, 1.0)
+    } else {
+        1.0
+    })
 }

@@ -174,13 +174,13 @@ fn outcomes_have_a_band_or_say_there_is_no_data() {
         outcome[2].median > outcome[0].median,
         "better at 6 months than at 1"
     );
-    let melasma = simulate(
+    let rosacea = simulate(
         &kb().healing,
-        &request("skinpen", 0.5, 3, 4, Some("pigmentation")),
+        &request("skinpen", 0.5, 3, 4, Some("rosacea")),
     );
-    assert!(melasma.outcome.is_empty());
+    assert!(rosacea.outcome.is_empty());
     assert!(
-        melasma
+        rosacea
             .outcome_note
             .expect("a note")
             .contains("not modelled yet")

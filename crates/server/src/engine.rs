@@ -8,15 +8,14 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use microneedling_core::compare::Comparison;
 use microneedling_core::device::InsertionMode;
-use microneedling_core::healing::{
-    DEFAULT_MONTHS, DEFAULT_SAMPLES, DEFAULT_SEED, HealingRequest, ScaleChoice,
-};
+use microneedling_core::healing::{DEFAULT_MONTHS, DEFAULT_SAMPLES, DEFAULT_SEED, HealingRequest};
 use microneedling_core::patient::Patient;
 use microneedling_core::penetration::Penetration;
 use microneedling_core::plan::{PlanOutcome, assess};
 use microneedling_core::screening::Screening;
 use microneedling_core::setting::{
-    DEFAULT_AGE_YEARS, DeliveryQuery, InsertionQuery, Setting, SettingQuery, delivery_builder,
+    DEFAULT_AGE_YEARS, DeliveryQuery, HealingQuery, InsertionQuery, Setting, SettingQuery,
+    delivery_builder, healing_query,
 };
 use microneedling_core::skin::{LayerThicknesses, Sex};
 use microneedling_core::transport::{DeliveryRequest, Dose, Hydration, Preparation};
@@ -91,15 +90,18 @@ macro_rules! setting_of {
 /// Resolves `request` with the core's one resolver (the CLI uses the same): errors name the
 /// body's fields.
 pub fn setting<'a>(kb: &'a KnowledgeBase, request: SettingRequest<'_>) -> ApiResult<Setting<'a>> {
-    let query = SettingQuery {
+    Ok(Setting::resolve(kb, &setting_query(request)?)?)
+}
+
+fn setting_query(request: SettingRequest<'_>) -> ApiResult<SettingQuery<'_>> {
+    Ok(SettingQuery {
         device: request.device,
         length_mm: request.length_mm,
         site: request.site,
         sex: sex_of(request.sex)?,
         age_years: request.age,
         passes: request.passes,
-    };
-    Ok(Setting::resolve(kb, &query)?)
+    })
 }
 
 /// Screens the patient file `patient` (read as of `date`), for `device` when given.
@@ -231,28 +233,21 @@ pub fn delivery_request(kb: &KnowledgeBase, b: &DeliveryBody) -> ApiResult<Deliv
 
 /// The checked healing simulation the body asks for; run it with `healing::simulate`.
 pub fn healing_request(kb: &KnowledgeBase, b: &HealingBody) -> ApiResult<HealingRequest> {
-    let s = setting(kb, setting_of!(b))?;
-    let indication = b
-        .indication
-        .as_deref()
-        .map(|id| kb.indication(id))
-        .transpose()?;
     let samples = b.samples.unwrap_or(DEFAULT_SAMPLES);
     if samples > MAX_HEALING_SAMPLES {
         return Err(InputError::new("samples", samples, "1 to 20000 samples over HTTP").into());
     }
-    let scale = ScaleChoice::for_request(
-        &kb.healing.scales,
-        indication,
-        b.scale.as_deref(),
-        b.baseline,
-    )?;
-    Ok(s.healing(kb)
-        .scale(scale)
+    let query = HealingQuery {
+        setting: setting_query(setting_of!(b))?,
+        topical: b.topical.as_deref(),
+        indication: b.indication.as_deref(),
+        scale: b.scale.as_deref(),
+        baseline: b.baseline,
+    };
+    Ok(healing_query(kb, &query)?
         .sessions(b.sessions)
         .interval_weeks(b.interval_weeks)
         .months(b.months.unwrap_or(DEFAULT_MONTHS))
-        .indication(indication)
         .seed(b.seed.unwrap_or(DEFAULT_SEED))
         .samples(samples)
         .build()?)

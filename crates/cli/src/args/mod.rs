@@ -128,6 +128,10 @@ pub enum Model {
         /// Indication whose clinical scale to report (and whose minimum interval to check).
         #[arg(long)]
         indication: Option<String>,
+        /// Topical used with the series (agent id): through the channels with a device, on
+        /// intact skin with `--device none` (a topical-alone arm).
+        #[arg(long, value_name = "AGENT")]
+        topical: Option<String>,
         /// The indication's scale to report on (`catalog scales` lists them); its first by
         /// default, e.g. goodman-baron-qualitative, goodman-baron-quantitative, mmasi, masi.
         #[arg(long, value_name = "NAME")]

@@ -2,7 +2,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use microneedling_core::healing::{Healing, ScaleChoice, simulate};
+use microneedling_core::healing::{Healing, simulate};
+use microneedling_core::setting::{HealingQuery, SettingQuery, healing_query};
 use microneedling_core::{InputError, KnowledgeBase};
 
 use super::Output;
@@ -18,6 +19,7 @@ pub struct HealingArgs<'a> {
     pub interval_weeks: u32,
     pub months: u32,
     pub indication: Option<&'a str>,
+    pub topical: Option<&'a str>,
     pub scale: Option<&'a str>,
     pub baseline: Option<f64>,
     pub seed: u64,
@@ -27,26 +29,32 @@ pub struct HealingArgs<'a> {
 }
 
 pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<ExitCode, Failure> {
-    let rename = |field: &'static str| {
-        move |e: InputError| InputError {
-            field: field.into(),
-            ..e
-        }
+    let device = args.setting.device.as_deref().ok_or_else(|| {
+        InputError::new(
+            "--device",
+            "missing",
+            "a device id (catalog or --device-file), or none for a topical alone",
+        )
+    })?;
+    let query = HealingQuery {
+        setting: SettingQuery {
+            device,
+            length_mm: args.setting.length_mm,
+            site: &args.setting.site,
+            sex: super::sex(args.setting.person.sex),
+            age_years: Some(args.setting.person.age),
+            passes: args.setting.passes,
+        },
+        topical: args.topical,
+        indication: args.indication,
+        scale: args.scale,
+        baseline: args.baseline,
     };
-    let setting = super::setting(kb, args.setting)?;
-    let indication = args
-        .indication
-        .map(|id| kb.indication(id).map_err(rename("--indication")))
-        .transpose()?;
-    let scale = ScaleChoice::for_request(&kb.healing.scales, indication, args.scale, args.baseline)
-        .map_err(super::as_option)?;
-    let request = setting
-        .healing(kb)
-        .scale(scale)
+    let request = healing_query(kb, &query)
+        .map_err(super::as_option)?
         .sessions(args.sessions)
         .interval_weeks(args.interval_weeks)
         .months(args.months)
-        .indication(indication)
         .seed(args.seed)
         .samples(args.samples)
         .build()

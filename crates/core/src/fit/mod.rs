@@ -21,7 +21,9 @@ use crate::healing::params::{OutcomeFit, PooledCoefficient};
 use crate::healing::{Course, HealingRequest, band_of, sample_fractions};
 use crate::knowledge::KnowledgeBase;
 
+pub mod linear;
 mod observations;
+pub mod pigment;
 pub mod random_effects;
 
 pub use observations::{Observation, Skipped, arm_request, central_signal, observations};
@@ -99,6 +101,24 @@ pub struct IndicationCrossValidation {
     pub held_out: Vec<ResultBand>,
 }
 
+impl IndicationCrossValidation {
+    /// The summary of `held_out` results from `studies` studies.
+    pub fn of(studies: u32, held_out: Vec<ResultBand>) -> Self {
+        let n = held_out.len().max(1) as f64;
+        Self {
+            studies,
+            results: held_out.len() as u32,
+            coverage_p10_p90: held_out.iter().filter(|r| r.inside).count() as f64 / n,
+            mean_absolute_error: held_out
+                .iter()
+                .map(|r| (r.median_pct - r.observed_pct).abs())
+                .sum::<f64>()
+                / n,
+            held_out,
+        }
+    }
+}
+
 /// The joint fit and its leave-one-study-out test.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -137,19 +157,39 @@ pub fn result_band(
         &course,
         &[observation.day],
     );
-    let band = band_of(values.into_iter().next().unwrap_or_default());
-    let observed = 100.0 * observation.fraction;
-    ResultBand {
-        study: observation.study.clone(),
-        arm: observation.arm.clone(),
-        scale: observation.scale.clone(),
-        month: observation.month,
-        observed_pct: observed,
-        median_pct: 100.0 * band.median,
-        p10_pct: 100.0 * band.p10,
-        p90_pct: 100.0 * band.p90,
-        inside: (100.0 * band.p10..=100.0 * band.p90).contains(&observed),
-        fitted_on_studies: coefficient.studies,
+    ResultBand::of(
+        [&observation.study, &observation.arm, &observation.scale],
+        observation.month,
+        observation.fraction,
+        values,
+        coefficient.studies,
+    )
+}
+
+impl ResultBand {
+    /// The row of one result (`[study, arm, scale]`), observed `fraction`, from the model's
+    /// sampled fractions on that day (`values[0]`).
+    pub fn of(
+        [study, arm, scale]: [&str; 3],
+        month: f64,
+        fraction: f64,
+        values: Vec<Vec<f64>>,
+        fitted_on_studies: u32,
+    ) -> Self {
+        let band = band_of(values.into_iter().next().unwrap_or_default());
+        let observed = 100.0 * fraction;
+        Self {
+            study: study.to_string(),
+            arm: arm.to_string(),
+            scale: scale.to_string(),
+            month,
+            observed_pct: observed,
+            median_pct: 100.0 * band.median,
+            p10_pct: 100.0 * band.p10,
+            p90_pct: 100.0 * band.p90,
+            inside: (100.0 * band.p10..=100.0 * band.p90).contains(&observed),
+            fitted_on_studies,
+        }
     }
 }
 
@@ -158,7 +198,7 @@ pub fn cross_validate(kb: &KnowledgeBase, evidence: &Evidence) -> CrossValidatio
     let fit = &kb.healing.outcome_fit;
     let (all, skipped) = observations(kb, evidence);
     let fitted = joint_fit(&all, fit);
-    let in_sample = fitted
+    let in_sample: Vec<ResultBand> = fitted
         .as_ref()
         .map(|c| {
             all.iter()
@@ -184,24 +224,22 @@ pub fn cross_validate(kb: &KnowledgeBase, evidence: &Evidence) -> CrossValidatio
                 .insert(study);
         }
     }
-    let by_indication = held
+    let mut by_indication: BTreeMap<String, IndicationCrossValidation> = held
         .into_iter()
         .map(|(indication, held_out)| {
-            let n = held_out.len() as f64;
-            let summary = IndicationCrossValidation {
-                studies: held_studies.get(&indication).map_or(0, |s| s.len() as u32),
-                results: held_out.len() as u32,
-                coverage_p10_p90: held_out.iter().filter(|r| r.inside).count() as f64 / n,
-                mean_absolute_error: held_out
-                    .iter()
-                    .map(|r| (r.median_pct - r.observed_pct).abs())
-                    .sum::<f64>()
-                    / n,
-                held_out,
-            };
-            (indication, summary)
+            let studies = held_studies.get(&indication).map_or(0, |s| s.len() as u32);
+            (indication, IndicationCrossValidation::of(studies, held_out))
         })
         .collect();
+    let (pigment_in_sample, pigment_cv, pigment_skipped) =
+        pigment::pigment_cross_validation(kb, evidence);
+    let mut in_sample = in_sample;
+    in_sample.extend(pigment_in_sample);
+    let mut skipped = skipped;
+    skipped.extend(pigment_skipped);
+    if let Some(cv) = pigment_cv {
+        by_indication.insert(String::from("pigmentation"), cv);
+    }
     CrossValidation {
         method: String::from(
             "Leave one study out: refit ln k (DerSimonian-Laird, tau floored) on the other studies, predict every result of the left-out study with the plan's band; percent improvement of the baseline severity (or of an improvement scale's maximum)",

@@ -27,11 +27,10 @@
 
 use serde::Serialize;
 
-use crate::indication::Indication;
-
 mod ode;
 mod outcome;
 pub mod params;
+pub mod pigment;
 mod rates;
 mod request;
 pub mod scale;
@@ -40,7 +39,7 @@ pub use ode::{Course, State, integrate};
 pub use outcome::{band_of, quantile, sample_fractions, sample_scale, scale_value};
 pub use params::HealingParams;
 pub use rates::Rates;
-pub use request::{HealingRequest, HealingRequestBuilder};
+pub use request::{HealingRequest, HealingRequestBuilder, NO_DEVICE};
 pub use scale::{Scale, ScaleChoice, ScaleKind, improvement_fraction};
 
 /// Integration step, days: four per day, so sessions and weeks fall on steps.
@@ -236,7 +235,7 @@ pub fn simulate(params: &HealingParams, request: &HealingRequest) -> Healing {
         outcome,
         outcome_basis,
         outcome_note,
-        warnings: warnings(injured, request.interval_weeks(), request.indication()),
+        warnings: warnings(request, injured),
     }
 }
 
@@ -274,9 +273,14 @@ fn central_run(rates: &Rates, course: &Course) -> (Vec<WeekPoint>, Peaks) {
     (series, peaks)
 }
 
-fn warnings(injured: f64, interval_weeks: u32, indication: Option<&Indication>) -> Vec<String> {
+fn warnings(request: &HealingRequest, injured: f64) -> Vec<String> {
+    let (interval_weeks, indication) = (request.interval_weeks(), request.indication());
     let mut warnings = Vec::new();
-    if injured <= 0.0 {
+    if request.device_id() == NO_DEVICE {
+        warnings.push(String::from(
+            "No needling: the series is the topical alone (or no treatment), through intact skin.",
+        ));
+    } else if injured <= 0.0 {
         warnings.push(String::from("The needles do not reach the dermis at this setting: no dermal injury, next to no new collagen (home devices: reduced results)."));
     }
     if let Some(ind) = indication

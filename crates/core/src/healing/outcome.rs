@@ -25,9 +25,21 @@ fn signal(mechanism: Mechanism, state: &State) -> f64 {
 /// zero, half the maximum at `x = max`), so a large injury gives diminishing returns and no band
 /// is pinned at the top of a scale.
 pub fn scale_value(map: &params::OutcomeMap, mechanism: Mechanism, state: &State, day: f64) -> f64 {
+    scale_value_with(map, mechanism, state, day, 1.0)
+}
+
+/// [`scale_value`] with the topical's own gain scaled by `topical_response` (a patient's
+/// lognormal draw; 1 for the central patient).
+fn scale_value_with(
+    map: &params::OutcomeMap,
+    mechanism: Mechanism,
+    state: &State,
+    day: f64,
+    topical_response: f64,
+) -> f64 {
     let base = map
         .baseline_minoxidil_at_12_weeks
-        .map_or(0.0, |at12| at12 * (day / 84.0).min(1.0));
+        .map_or(0.0, |at12| topical_response * at12 * (day / 84.0).min(1.0));
     let x = (base + map.per_unit * signal(mechanism, state)).max(0.0);
     map.maximum * x / (x + map.maximum)
 }
@@ -56,10 +68,15 @@ pub fn sample_scale(
         .into_par_iter()
         .map(|index| {
             let rates = Rates::sampled(params, seed, index);
+            // The topical's own response varies between patients as the rates do.
+            let cv = params.priors.coefficient_of_variation.value;
+            let [_, _, z] = patient_normals(seed, index);
+            let topical_response = ((1.0 + cv * cv).ln().sqrt() * z).exp();
             let mut values = vec![0.0; days.len()];
             integrate(&rates, course, STEP_DAYS, |day, state| {
                 if let Some(k) = days.iter().position(|d| *d == day) {
-                    values[k] = scale_value(map, mechanism, state, f64::from(day));
+                    values[k] =
+                        scale_value_with(map, mechanism, state, f64::from(day), topical_response);
                 }
             });
             values
@@ -85,7 +102,7 @@ pub fn sample_fractions(
         .into_par_iter()
         .map(|index| {
             let rates = Rates::sampled(params, request.seed(), index);
-            let [thickness_z, coefficient_z] = patient_normals(request.seed(), index);
+            let [thickness_z, coefficient_z, _] = patient_normals(request.seed(), index);
             let course = Course {
                 injury_per_session: request.injury_at(params, thickness_z),
                 ..*course
@@ -103,6 +120,112 @@ pub fn sample_fractions(
     (0..days.len())
         .map(|k| per_sample.iter().map(|v| v[k]).collect())
         .collect()
+}
+
+/// Alopecia: hair count change of each virtual patient on `days`. Minoxidil's own gain counts
+/// only when the series uses it; needling's follows the inflammatory signal. Once the series and
+/// its maintenance end, the gain is shed at the map's relapse rate (Price 1999: back to
+/// untreated counts within 24 weeks of stopping minoxidil).
+fn hair_counts(
+    params: &HealingParams,
+    map: &params::OutcomeMap,
+    request: &HealingRequest,
+    course: &Course,
+    days: &[u32],
+) -> Vec<Vec<f64>> {
+    let mut map = map.clone();
+    if request.topical() != Some("minoxidil") {
+        map.baseline_minoxidil_at_12_weeks = None;
+    }
+    let maintenance = map.maintenance_weeks.as_ref().map_or(0.0, |c| c.value);
+    let end = (7.0 * (f64::from(request.sessions() * request.interval_weeks()) + maintenance))
+        .round() as u32;
+    let relapse = map.relapse_per_day.as_ref().map_or(0.0, |c| c.value);
+    let last = days.iter().copied().max().unwrap_or(0);
+    let mut read: Vec<u32> = days.to_vec();
+    if end < last {
+        read.push(end);
+    }
+    let values = sample_scale(
+        params,
+        &map,
+        Mechanism::Hair,
+        course,
+        &read,
+        request.seed(),
+        request.samples(),
+    );
+    let at_end = values.get(days.len());
+    days.iter()
+        .zip(&values)
+        .map(|(day, v)| match at_end {
+            Some(kept) if *day > end => {
+                let fade = (-relapse * f64::from(day - end)).exp();
+                kept.iter().map(|x| x * fade).collect()
+            }
+            _ => v.clone(),
+        })
+        .collect()
+}
+
+/// Melasma: the components the series uses (needling when it injures the dermis; its topical,
+/// weighted by its route), acting over the series and its maintenance, on the chosen scale.
+fn pigment_improvements(
+    params: &HealingParams,
+    request: &HealingRequest,
+    choice: &ScaleChoice,
+    days: &[u32],
+) -> (Vec<Vec<f64>>, String) {
+    let p = &params.pigment;
+    let mut design = vec![0.0; p.components.len()];
+    let mut used = Vec::new();
+    if request.needled()
+        && let Some(i) = p.needling()
+    {
+        design[i] = 1.0;
+        used.push(String::from("needling"));
+    }
+    if let Some(topical) = request.topical()
+        && let Some(i) = p.component_of(topical)
+    {
+        design[i] = request.topical_weight();
+        used.push(format!(
+            "{} (weight {:.3})",
+            p.components[i].id,
+            request.topical_weight()
+        ));
+    }
+    let end_day = 7.0
+        * (f64::from(request.sessions() * request.interval_weeks()) + p.maintenance_weeks.value);
+    let fractions = super::pigment::sample_response(
+        p,
+        &design,
+        params.outcome_fit.minimum_tau.value,
+        end_day,
+        days,
+        request.seed(),
+        request.samples(),
+    );
+    let improvements = fractions
+        .into_iter()
+        .map(|f| {
+            f.into_iter()
+                .filter_map(|f| choice.scale().improvement(f, choice.baseline()))
+                .collect()
+        })
+        .collect();
+    let components = if used.is_empty() {
+        String::from("no needling and no pigment topical: no improvement")
+    } else {
+        used.join(" + ")
+    };
+    (
+        improvements,
+        format!(
+            "{}; components: {components}; treatment acts until day {end_day:.0}, then relapses",
+            p.source
+        ),
+    )
 }
 
 /// Median and 10–90 % band of unsorted values.
@@ -159,20 +282,15 @@ pub(super) fn band(
             );
             (improvements, source)
         }
+        Mechanism::Pigment => pigment_improvements(params, request, &choice, &days),
         Mechanism::Hair => {
             let map = params
                 .outcome(&indication.id)
                 .ok_or_else(|| format!("No outcome data for {} in the sources.", indication.id))?;
-            let values = sample_scale(
-                params,
-                map,
-                indication.mechanism,
-                course,
-                &days,
-                request.seed(),
-                request.samples(),
-            );
-            (values, map.source.clone())
+            (
+                hair_counts(params, map, request, course, &days),
+                map.source.clone(),
+            )
         }
         _ => {
             return Err(format!(

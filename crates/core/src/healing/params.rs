@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::pigment::PigmentParams;
 use super::scale::Scale;
 use crate::provenance::{Cited, Provenance};
 
@@ -115,6 +116,12 @@ pub struct OutcomeMap {
     /// Hair: the minoxidil-alone baseline at 12 weeks that needling adds to (scale units).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_minoxidil_at_12_weeks: Option<f64>,
+    /// Loss of the gain once treatment stops, per day (hair: shed within months).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relapse_per_day: Option<Cited>,
+    /// Weeks after the last session the daily topical goes on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_weeks: Option<Cited>,
     /// The trial figure the map is calibrated on.
     pub calibration: CalibrationPoint,
     /// Citation of the calibration trial.
@@ -178,6 +185,8 @@ pub struct HealingParams {
     pub outcome_fit: OutcomeFit,
     /// The clinical scales of each indication, its default first.
     pub scales: Vec<Scale>,
+    /// Melasma: pigment kinetics and the fitted treatment components.
+    pub pigment: PigmentParams,
 }
 
 impl HealingParams {

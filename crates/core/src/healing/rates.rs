@@ -62,11 +62,15 @@ impl SplitMix64 {
     }
 }
 
-/// Two standard-normal draws of virtual patient `index`, from a stream apart from its rates':
-/// its skin-thickness offset and its outcome coefficient's offset.
-pub(crate) fn patient_normals(seed: u64, index: u64) -> [f64; 2] {
+/// Three standard-normal draws of virtual patient `index`, from a stream apart from its rates':
+/// its skin-thickness (or pigment turnover) offset, its outcome coefficient's offset, a spare.
+pub(crate) fn patient_normals(seed: u64, index: u64) -> [f64; 3] {
     let mut rng = SplitMix64(seed ^ index.wrapping_mul(0xA24B_AED4_963E_E407) ^ 0x005E_ED0F_FACE);
-    [rng.standard_normal(), rng.standard_normal()]
+    [
+        rng.standard_normal(),
+        rng.standard_normal(),
+        rng.standard_normal(),
+    ]
 }
 
 impl Rates {

@@ -31,7 +31,12 @@ pub struct HealingRequest {
     samples: usize,
     scale: Option<ScaleChoice>,
     injury_spread: Vec<f64>,
+    topical: Option<String>,
+    topical_weight: f64,
 }
+
+/// The device id of a series without needling (a topical alone, or nothing).
+pub const NO_DEVICE: &str = "none";
 
 impl HealingRequest {
     /// Starts a request for sessions of `device` that leave the channels of `penetration`.
@@ -40,21 +45,55 @@ impl HealingRequest {
     pub fn builder(device: &Device, penetration: &Penetration) -> HealingRequestBuilder {
         HealingRequestBuilder {
             request: HealingRequest {
-                device_id: device.id.clone(),
-                site_id: penetration.site.clone(),
                 length_mm: penetration.nominal_length_um / 1000.0,
                 injured_dermis_fraction: penetration.injured_dermis_fraction,
                 thermal: device.is_energy(),
-                sessions: 3,
-                interval_weeks: 4,
-                months: DEFAULT_MONTHS,
-                indication: None,
-                seed: DEFAULT_SEED,
-                samples: DEFAULT_SAMPLES,
-                scale: None,
-                injury_spread: Vec::new(),
+                ..Self::blank(&device.id, &penetration.site)
             },
         }
+    }
+
+    /// Starts a request for a series without needling at `site_id` ([`NO_DEVICE`]): a topical
+    /// alone (with [`HealingRequestBuilder::topical`]) or no treatment. No dermis is injured.
+    pub fn without_device(site_id: &str) -> HealingRequestBuilder {
+        HealingRequestBuilder {
+            request: Self::blank(NO_DEVICE, site_id),
+        }
+    }
+
+    /// The defaults of every request: no injury, 3 sessions 4 weeks apart, no indication.
+    fn blank(device_id: &str, site_id: &str) -> Self {
+        HealingRequest {
+            device_id: device_id.to_string(),
+            site_id: site_id.to_string(),
+            length_mm: 0.0,
+            injured_dermis_fraction: 0.0,
+            thermal: false,
+            sessions: 3,
+            interval_weeks: 4,
+            months: DEFAULT_MONTHS,
+            indication: None,
+            seed: DEFAULT_SEED,
+            samples: DEFAULT_SAMPLES,
+            scale: None,
+            injury_spread: Vec::new(),
+            topical: None,
+            topical_weight: 1.0,
+        }
+    }
+
+    /// Whether the series needles the skin (a device that reaches the dermis).
+    pub fn needled(&self) -> bool {
+        self.device_id != NO_DEVICE && self.injured_dermis_fraction > 0.0
+    }
+    /// The topical used with the series (agent id), if any.
+    pub fn topical(&self) -> Option<&str> {
+        self.topical.as_deref()
+    }
+    /// The share of the topical's effect it has by its route: 1 through channels or by
+    /// injection, less on intact skin (what the transport model lets through).
+    pub fn topical_weight(&self) -> f64 {
+        self.topical_weight
     }
 
     /// The device's id.
@@ -179,6 +218,14 @@ impl HealingRequestBuilder {
         self
     }
 
+    /// The topical of the series (agent id) and the share of its effect its route gives
+    /// (0 to 1: 1 through channels, the intact-to-channel delivery ratio on intact skin).
+    pub fn topical(mut self, agent_id: Option<&str>, weight: f64) -> Self {
+        self.request.topical = agent_id.map(str::to_string);
+        self.request.topical_weight = weight;
+        self
+    }
+
     /// The scale and baseline to report the outcome on.
     pub fn scale(mut self, choice: Option<ScaleChoice>) -> Self {
         self.request.scale = choice;
@@ -207,6 +254,13 @@ impl HealingRequestBuilder {
                 "samples",
                 r.samples,
                 format!("1 to {MAX_SAMPLES} samples"),
+            ));
+        }
+        if !(0.0..=1.0).contains(&r.topical_weight) {
+            return Err(InputError::new(
+                "topical_weight",
+                r.topical_weight,
+                "a share between 0 and 1",
             ));
         }
         let spread_ok = r.injury_spread.is_empty()

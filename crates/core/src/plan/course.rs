@@ -15,8 +15,7 @@ use crate::transport::{self, DeliveryPoint, DeliveryRequest, Dose};
 
 use super::{DeliverySummary, ExpectedCourse, ZonePlan};
 
-/// Hours of the plan's delivery summaries: one day of the default dose, not occluded.
-pub const SUMMARY_HOURS: f64 = 24.0;
+pub use crate::setting::SUMMARY_HOURS;
 
 fn skin(kb: &KnowledgeBase, patient: &Patient, zone: &ZonePlan) -> Result<SkinProfile, InputError> {
     let site = kb.site(&zone.penetration.site)?;
@@ -53,13 +52,15 @@ pub fn delivery_summary(
 }
 
 /// The series of `indication` with `device` on `zone`, over [`healing::DEFAULT_MONTHS`], with
-/// the default sampling, on the indication's default scale at its typical baseline.
+/// the default sampling, on the indication's default scale at its typical baseline, with the
+/// plan's topical (through the channels).
 pub fn expected_course(
     kb: &KnowledgeBase,
     patient: &Patient,
     indication: &Indication,
     device: &Device,
     zone: &ZonePlan,
+    topical: Option<&str>,
 ) -> Result<ExpectedCourse, InputError> {
     let p = &zone.penetration;
     let request = setting::healing_builder(
@@ -69,6 +70,7 @@ pub fn expected_course(
         &skin(kb, patient, zone)?,
         p.passes,
     )
+    .topical(topical, 1.0)
     .sessions(indication.sessions)
     .interval_weeks(indication.interval_weeks)
     .indication(Some(indication))

@@ -400,9 +400,15 @@ pub fn plan(
     let zones = assessment.zones;
     let topicals = topicals(kb, assessment.topical, indication)?;
     let delivery = delivery_of(kb, patient, &topicals.in_session, &zones)?;
+    // The series' topical for its outcome: the in-session one, else the home one (minoxidil).
+    let series_topical = topicals
+        .in_session
+        .first()
+        .or(topicals.home.first())
+        .map(|t| t.id.as_str());
     let expected = zones
         .first()
-        .map(|zone| course::expected_course(kb, patient, indication, device, zone))
+        .map(|zone| course::expected_course(kb, patient, indication, device, zone, series_topical))
         .transpose()?;
     let date = patient.treatment.date;
     let test_spot = test_spot(kb, patient, &zones);

@@ -103,7 +103,7 @@ pub struct DeliveryBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealingBody {
-    /// Device id (catalog `devices`).
+    /// Device id (catalog `devices`), or `none` for a topical alone or no treatment.
     pub device: String,
     /// Needle length, mm; the device's default when absent.
     pub length_mm: Option<f64>,
@@ -123,6 +123,8 @@ pub struct HealingBody {
     pub months: Option<u32>,
     /// Indication id (catalog `indications`) for the outcome band.
     pub indication: Option<String>,
+    /// Topical used with the series (agent id); with device `none`, on intact skin alone.
+    pub topical: Option<String>,
     /// The indication's scale to report on; its default when absent.
     pub scale: Option<String>,
     /// The patient's starting score on the scale; the typical trial baseline when absent.
