@@ -8,6 +8,7 @@ use microneedling_core::calibration::{self, CALIBRATION_SAMPLES, CALIBRATION_SEE
 use microneedling_core::evidence::{Evidence, TRIALS_TOML};
 use microneedling_core::fit;
 use microneedling_core::healing::{Rates, sample_scale};
+use microneedling_core::indication::Mechanism;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -43,37 +44,8 @@ fn main() -> Result<(), Failure> {
     for s in &skipped {
         println!("  skipped {}: {}", s.arm, s.reason);
     }
-    let (pigment, pigment_skipped) = fit::pigment::pigment_observations(&kb, &evidence);
-    let posterior = fit::pigment::pigment_fit(&kb, &pigment).ok_or("no pigment fit")?;
-    let fitted = fit::pigment::with_fit(&kb, &posterior);
-    println!("[pigment] components (u, sd):");
-    for (i, c) in fitted.components.iter().enumerate() {
-        println!(
-            "  {{ id = \"{}\", u = {:.4} }}  sd {:.3}",
-            c.id,
-            c.u,
-            fitted.covariance[i][i].sqrt()
-        );
-    }
-    println!("covariance = [");
-    for row in &fitted.covariance {
-        let cells: Vec<String> = row.iter().map(|c| format!("{c:.5}")).collect();
-        println!("  [{}],", cells.join(", "));
-    }
-    println!("]");
-    for o in &pigment {
-        println!(
-            "  {:<38} month {:>4.1} f {:>5.3} z {:>6.3} var {:.4}{}",
-            o.arm,
-            o.month,
-            o.fraction,
-            o.z,
-            o.variance,
-            if o.last { "" } else { " (not fitted)" }
-        );
-    }
-    for s in &pigment_skipped {
-        println!("  skipped {}: {}", s.arm, s.reason);
+    for mechanism in [Mechanism::Pigment, Mechanism::Vascular] {
+        print_components(&kb, &evidence, mechanism)?;
     }
     for row in calibration::table(&kb) {
         println!(
@@ -173,4 +145,48 @@ fn fit_outcome(kb: &KnowledgeBase, k: usize) -> Result<f64, Failure> {
         map.indication, per_unit, signal
     );
     Ok(per_unit)
+}
+
+/// Fits the component model of `mechanism` and prints its `components` and `covariance` for
+/// data/healing.toml, with each result it used.
+fn print_components(
+    kb: &KnowledgeBase,
+    evidence: &Evidence,
+    mechanism: Mechanism,
+) -> Result<(), Failure> {
+    use fit::components::{component_fit, component_observations, with_fit};
+    let (used, skipped) = component_observations(kb, evidence, mechanism);
+    let fitted = component_fit(kb, mechanism, &used)
+        .and_then(|p| with_fit(kb, mechanism, &p))
+        .ok_or("no component fit")?;
+    println!("[{}] components (u, sd):", mechanism.as_str());
+    for (i, c) in fitted.components.iter().enumerate() {
+        println!(
+            "  {{ id = \"{}\", u = {:.4} }}  sd {:.3}",
+            c.id,
+            c.u,
+            fitted.covariance[i][i].sqrt()
+        );
+    }
+    println!("covariance = [");
+    for row in &fitted.covariance {
+        let cells: Vec<String> = row.iter().map(|c| format!("{c:.5}")).collect();
+        println!("  [{}],", cells.join(", "));
+    }
+    println!("]");
+    for o in &used {
+        println!(
+            "  {:<38} month {:>4.1} f {:>5.3} z {:>6.3} var {:.4}{}",
+            o.arm,
+            o.month,
+            o.fraction,
+            o.z,
+            o.variance,
+            if o.last { "" } else { " (not fitted)" }
+        );
+    }
+    for s in &skipped {
+        println!("  skipped {}: {}", s.arm, s.reason);
+    }
+    Ok(())
 }

@@ -174,17 +174,33 @@ fn outcomes_have_a_band_or_say_there_is_no_data() {
         outcome[2].median > outcome[0].median,
         "better at 6 months than at 1"
     );
-    let rosacea = simulate(
-        &kb().healing,
-        &request("skinpen", 0.5, 3, 4, Some("rosacea")),
-    );
-    assert!(rosacea.outcome.is_empty());
-    assert!(
-        rosacea
-            .outcome_note
-            .expect("a note")
-            .contains("not modelled yet")
-    );
+    // Every indication of the knowledge base gives a number on one of its trial scales.
+    for indication in &kb().indications {
+        let h = simulate(
+            &kb().healing,
+            &request("skinpen", 1.0, 3, 4, Some(&indication.id)),
+        );
+        assert_eq!(
+            h.outcome.len(),
+            4,
+            "{}: {:?}",
+            indication.id,
+            h.outcome_note
+        );
+        let basis = h.outcome_basis.as_ref().expect("basis");
+        assert!(
+            kb().healing
+                .scales_of(&indication.id)
+                .any(|s| s.id == basis.scale),
+            "{}",
+            indication.id
+        );
+        assert!(
+            h.outcome
+                .iter()
+                .all(|p| p.median.is_finite() && p.p10 <= p.p90)
+        );
+    }
 }
 
 #[test]

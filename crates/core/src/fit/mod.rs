@@ -19,11 +19,12 @@ use serde::Serialize;
 use crate::evidence::Evidence;
 use crate::healing::params::{OutcomeFit, PooledCoefficient};
 use crate::healing::{Course, HealingRequest, band_of, sample_fractions};
+use crate::indication::Mechanism;
 use crate::knowledge::KnowledgeBase;
 
+pub mod components;
 pub mod linear;
 mod observations;
-pub mod pigment;
 pub mod random_effects;
 
 pub use observations::{Observation, Skipped, arm_request, central_signal, observations};
@@ -231,14 +232,16 @@ pub fn cross_validate(kb: &KnowledgeBase, evidence: &Evidence) -> CrossValidatio
             (indication, IndicationCrossValidation::of(studies, held_out))
         })
         .collect();
-    let (pigment_in_sample, pigment_cv, pigment_skipped) =
-        pigment::pigment_cross_validation(kb, evidence);
-    let mut in_sample = in_sample;
-    in_sample.extend(pigment_in_sample);
-    let mut skipped = skipped;
-    skipped.extend(pigment_skipped);
-    if let Some(cv) = pigment_cv {
-        by_indication.insert(String::from("pigmentation"), cv);
+    let (mut in_sample, mut skipped) = (in_sample, skipped);
+    for mechanism in [Mechanism::Pigment, Mechanism::Vascular] {
+        let (fitted, cv, left_out) =
+            components::component_cross_validation(kb, evidence, mechanism);
+        in_sample.extend(fitted);
+        skipped.extend(left_out);
+        let indication = kb.indications.iter().find(|i| i.mechanism == mechanism);
+        if let (Some(cv), Some(indication)) = (cv, indication) {
+            by_indication.insert(indication.id.clone(), cv);
+        }
     }
     CrossValidation {
         method: String::from(

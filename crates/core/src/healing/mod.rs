@@ -27,10 +27,10 @@
 
 use serde::Serialize;
 
+pub mod components;
 mod ode;
 mod outcome;
 pub mod params;
-pub mod pigment;
 mod rates;
 mod request;
 pub mod scale;

@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use super::components::ComponentModel;
 use super::ode::{Course, State, integrate};
 use super::params::PooledCoefficient;
 use super::params::{self, HealingParams};
@@ -168,23 +169,26 @@ fn hair_counts(
         .collect()
 }
 
-/// Melasma: the components the series uses (needling when it injures the dermis; its topical,
-/// weighted by its route), acting over the series and its maintenance, on the chosen scale.
-fn pigment_improvements(
+/// Melasma and rosacea: the components the series uses (needling when it injures the dermis,
+/// RF heating with an energy device, its topical weighted by its route), acting over the series
+/// and its maintenance, on the chosen scale.
+fn component_improvements(
     params: &HealingParams,
+    p: &ComponentModel,
     request: &HealingRequest,
     choice: &ScaleChoice,
     days: &[u32],
 ) -> (Vec<Vec<f64>>, String) {
-    let p = &params.pigment;
     let mut design = vec![0.0; p.components.len()];
     let mut used = Vec::new();
-    if request.needled()
-        && let Some(i) = p.needling()
-    {
-        design[i] = 1.0;
-        used.push(String::from("needling"));
-    }
+    let mut set = |id: &str, on: bool| {
+        if on && let Some(i) = p.index(id) {
+            design[i] = 1.0;
+            used.push(id.to_string());
+        }
+    };
+    set("needling", request.needled());
+    set("rf", request.needled() && request.thermal());
     if let Some(topical) = request.topical()
         && let Some(i) = p.component_of(topical)
     {
@@ -197,7 +201,7 @@ fn pigment_improvements(
     }
     let end_day = 7.0
         * (f64::from(request.sessions() * request.interval_weeks()) + p.maintenance_weeks.value);
-    let fractions = super::pigment::sample_response(
+    let fractions = super::components::sample_response(
         p,
         &design,
         params.outcome_fit.minimum_tau.value,
@@ -282,7 +286,12 @@ pub(super) fn band(
             );
             (improvements, source)
         }
-        Mechanism::Pigment => pigment_improvements(params, request, &choice, &days),
+        Mechanism::Pigment | Mechanism::Vascular => {
+            let model = params
+                .component_model(indication.mechanism)
+                .ok_or_else(|| format!("No component model for {}.", indication.id))?;
+            component_improvements(params, model, request, &choice, &days)
+        }
         Mechanism::Hair => {
             let map = params
                 .outcome(&indication.id)
@@ -291,13 +300,6 @@ pub(super) fn band(
                 hair_counts(params, map, request, course, &days),
                 map.source.clone(),
             )
-        }
-        _ => {
-            return Err(format!(
-                "The {} mechanism of {} is not modelled yet: no number is given.",
-                indication.mechanism.as_str(),
-                indication.id
-            ));
         }
     };
     if improvements.iter().any(Vec::is_empty) {

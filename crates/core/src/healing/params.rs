@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::pigment::PigmentParams;
+use super::components::ComponentModel;
 use super::scale::Scale;
+use crate::indication::Mechanism;
 use crate::provenance::{Cited, Provenance};
 
 /// Central rates of the healing model (`data/healing.toml`), each with its source.
@@ -186,13 +187,24 @@ pub struct HealingParams {
     /// The clinical scales of each indication, its default first.
     pub scales: Vec<Scale>,
     /// Melasma: pigment kinetics and the fitted treatment components.
-    pub pigment: PigmentParams,
+    pub pigment: ComponentModel,
+    /// Rosacea: erythema kinetics and the fitted treatment components.
+    pub vascular: ComponentModel,
 }
 
 impl HealingParams {
     /// The outcome map of `indication`, if it has one.
     pub fn outcome(&self, indication: &str) -> Option<&OutcomeMap> {
         self.outcomes.iter().find(|o| o.indication == indication)
+    }
+
+    /// The component model of `mechanism` (pigment, vascular), if it has one.
+    pub fn component_model(&self, mechanism: Mechanism) -> Option<&ComponentModel> {
+        match mechanism {
+            Mechanism::Pigment => Some(&self.pigment),
+            Mechanism::Vascular => Some(&self.vascular),
+            _ => None,
+        }
     }
 
     /// The scales of `indication`, its default first.

@@ -86,6 +86,10 @@ impl HealingRequest {
     pub fn needled(&self) -> bool {
         self.device_id != NO_DEVICE && self.injured_dermis_fraction > 0.0
     }
+    /// Whether the device heats the tissue (RF microneedling).
+    pub fn thermal(&self) -> bool {
+        self.thermal
+    }
     /// The topical used with the series (agent id), if any.
     pub fn topical(&self) -> Option<&str> {
         self.topical.as_deref()

@@ -1,6 +1,7 @@
-//! The melasma arms of data/trials.toml as a linear model of the pigment components: each result
+//! The arms of a component mechanism (melasma, rosacea) in data/trials.toml as a linear model of
+//! its treatment components: each result
 //! `f` at day `t` of an arm gives its steady improvement `E = f / c(t)` (`c` the kinetics'
-//! approach and relapse, `healing::pigment`), and `−ln(1 − E) = Σ_j x_j u_j` over the arm's
+//! approach and relapse, `healing::components`), and `−ln(1 − E) = Σ_j x_j u_j` over the arm's
 //! components (needling, its topical). The `u_j` are the posterior of a Bayesian linear
 //! regression ([`super::linear`]) with the between-study variance `τ²` added to each result's.
 
@@ -9,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::linear::{Posterior, posterior};
 use super::{CROSS_VALIDATION_SAMPLES, IndicationCrossValidation, ResultBand, Skipped};
 use crate::evidence::{Arm, Evidence};
-use crate::healing::pigment::{PigmentParams, response, sample_response};
+use crate::healing::components::{ComponentModel, response, sample_response};
 use crate::healing::{DEFAULT_SEED, month_day_f};
 use crate::indication::Mechanism;
 use crate::knowledge::KnowledgeBase;
@@ -19,9 +20,9 @@ const STEADY_MARGIN: f64 = 0.02;
 /// Largest steady improvement a result may imply.
 const STEADY_MAX: f64 = 0.95;
 
-/// One melasma result with its arm's components.
+/// One result with its arm's components.
 #[derive(Debug, Clone)]
-pub struct PigmentObservation {
+pub struct ComponentObservation {
     /// Arm id.
     pub arm: String,
     /// Study id.
@@ -34,7 +35,7 @@ pub struct PigmentObservation {
     pub day: u32,
     /// Improvement fraction the result shows.
     pub fraction: f64,
-    /// Components acting (1) or not (0), in `[pigment] components` order.
+    /// Components acting (1) or not (0), in the model's `components` order.
     pub design: Vec<f64>,
     /// Day the treatment stops acting.
     pub end_day: f64,
@@ -48,7 +49,7 @@ pub struct PigmentObservation {
 
 /// Day the arm's treatment stops acting: its series plus the maintenance weeks; a daily topical
 /// without needling acts through the trial.
-fn end_day(params: &PigmentParams, arm: &Arm) -> Option<f64> {
+fn end_day(params: &ComponentModel, arm: &Arm) -> Option<f64> {
     if !arm.needled() && arm.sessions.unwrap_or(0) <= 1 {
         return Some(f64::INFINITY);
     }
@@ -57,19 +58,22 @@ fn end_day(params: &PigmentParams, arm: &Arm) -> Option<f64> {
     Some(7.0 * (sessions * interval + params.maintenance_weeks.value))
 }
 
-/// The melasma results the pigment fit can use, and the arms it cannot.
-pub fn pigment_observations(
+/// The results of `mechanism`'s arms its component fit can use, and the arms it cannot.
+pub fn component_observations(
     kb: &KnowledgeBase,
     evidence: &Evidence,
-) -> (Vec<PigmentObservation>, Vec<Skipped>) {
-    let params = &kb.healing.pigment;
+    mechanism: Mechanism,
+) -> (Vec<ComponentObservation>, Vec<Skipped>) {
+    let Some(params) = kb.healing.component_model(mechanism) else {
+        return (Vec::new(), Vec::new());
+    };
     let default_variance = kb.healing.outcome_fit.default_variance.value;
     let (mut used, mut skipped) = (Vec::new(), Vec::new());
     for arm in &evidence.arms {
-        let pigment = kb
+        let ours = kb
             .indication(&arm.indication)
-            .is_ok_and(|i| i.mechanism == Mechanism::Pigment);
-        if !pigment {
+            .is_ok_and(|i| i.mechanism == mechanism);
+        if !ours {
             continue;
         }
         let skip = |reason: &str| Skipped {
@@ -78,16 +82,21 @@ pub fn pigment_observations(
         };
         let mut design = vec![0.0; params.components.len()];
         if arm.needled() {
-            match params.needling() {
+            match params.index("needling") {
                 Some(i) => design[i] = 1.0,
                 None => continue,
+            }
+            if arm.device == crate::evidence::DeviceKind::Rf
+                && let Some(i) = params.index("rf")
+            {
+                design[i] = 1.0;
             }
         }
         if let Some(topical) = &arm.topical {
             match params.component_of(topical) {
                 Some(i) => design[i] = 1.0,
                 None => {
-                    skipped.push(skip("its topical is not a pigment component"));
+                    skipped.push(skip("its topical is not one of the model's components"));
                     continue;
                 }
             }
@@ -123,7 +132,7 @@ pub fn pigment_observations(
                 }
                 _ => default_variance,
             };
-            used.push(PigmentObservation {
+            used.push(ComponentObservation {
                 arm: arm.id.clone(),
                 study: arm.study.clone(),
                 scale: arm.scale.clone(),
@@ -144,17 +153,32 @@ pub fn pigment_observations(
     (used, skipped)
 }
 
-/// The posterior of the components from the arms' last results.
-pub fn pigment_fit(kb: &KnowledgeBase, observations: &[PigmentObservation]) -> Option<Posterior> {
-    let p = &kb.healing.pigment;
+/// The posterior of `mechanism`'s components from the arms' last results (the prior alone when
+/// there are none).
+pub fn component_fit(
+    kb: &KnowledgeBase,
+    mechanism: Mechanism,
+    observations: &[ComponentObservation],
+) -> Option<Posterior> {
+    let p = kb.healing.component_model(mechanism)?;
     let tau = kb.healing.outcome_fit.minimum_tau.value;
-    let rows: Vec<&PigmentObservation> = observations.iter().filter(|o| o.last).collect();
+    // Arms of one study with the same components measure the same patients (two redness
+    // indices, say): their mean counts once, with one arm's variance.
+    let mut groups: BTreeMap<(&str, Vec<u64>), Vec<&ComponentObservation>> = BTreeMap::new();
+    for o in observations.iter().filter(|o| o.last) {
+        let key = o.design.iter().map(|x| x.to_bits()).collect();
+        groups.entry((o.study.as_str(), key)).or_default().push(o);
+    }
+    let mean = |rows: &[&ComponentObservation], f: fn(&ComponentObservation) -> f64| {
+        rows.iter().map(|o| f(o)).sum::<f64>() / rows.len() as f64
+    };
+    let rows: Vec<&Vec<&ComponentObservation>> = groups.values().collect();
     posterior(
-        &rows.iter().map(|o| o.design.clone()).collect::<Vec<_>>(),
-        &rows.iter().map(|o| o.z).collect::<Vec<_>>(),
+        &rows.iter().map(|g| g[0].design.clone()).collect::<Vec<_>>(),
+        &rows.iter().map(|g| mean(g, |o| o.z)).collect::<Vec<_>>(),
         &rows
             .iter()
-            .map(|o| o.variance + tau * tau)
+            .map(|g| mean(g, |o| o.variance) + tau * tau)
             .collect::<Vec<_>>(),
         p.components.len(),
         p.prior_mean.value,
@@ -162,9 +186,13 @@ pub fn pigment_fit(kb: &KnowledgeBase, observations: &[PigmentObservation]) -> O
     )
 }
 
-/// `kb`'s pigment parameters with the components of `fit`.
-pub fn with_fit(kb: &KnowledgeBase, fit: &Posterior) -> PigmentParams {
-    let mut params = kb.healing.pigment.clone();
+/// `kb`'s model of `mechanism` with the components of `fit`.
+pub fn with_fit(
+    kb: &KnowledgeBase,
+    mechanism: Mechanism,
+    fit: &Posterior,
+) -> Option<ComponentModel> {
+    let mut params = kb.healing.component_model(mechanism)?.clone();
     let n = fit.mean.len();
     for (c, u) in params.components.iter_mut().zip(&fit.mean) {
         c.u = *u;
@@ -172,13 +200,13 @@ pub fn with_fit(kb: &KnowledgeBase, fit: &Posterior) -> PigmentParams {
     params.covariance = (0..n)
         .map(|i| fit.covariance[i * n..(i + 1) * n].to_vec())
         .collect();
-    params
+    Some(params)
 }
 
 fn result_band(
     kb: &KnowledgeBase,
-    params: &PigmentParams,
-    o: &PigmentObservation,
+    params: &ComponentModel,
+    o: &ComponentObservation,
     studies: u32,
 ) -> ResultBand {
     let values = sample_response(
@@ -200,20 +228,21 @@ fn result_band(
 }
 
 /// In-sample bands, and each study predicted by a fit without it.
-pub fn pigment_cross_validation(
+pub fn component_cross_validation(
     kb: &KnowledgeBase,
     evidence: &Evidence,
+    mechanism: Mechanism,
 ) -> (
     Vec<ResultBand>,
     Option<IndicationCrossValidation>,
     Vec<Skipped>,
 ) {
-    let (all, skipped) = pigment_observations(kb, evidence);
+    let (all, skipped) = component_observations(kb, evidence, mechanism);
     let studies: BTreeSet<&str> = all.iter().map(|o| o.study.as_str()).collect();
     let n_studies = studies.len() as u32;
-    let in_sample = pigment_fit(kb, &all)
-        .map(|fit| {
-            let params = with_fit(kb, &fit);
+    let in_sample = component_fit(kb, mechanism, &all)
+        .and_then(|fit| with_fit(kb, mechanism, &fit))
+        .map(|params| {
             all.iter()
                 .map(|o| result_band(kb, &params, o, n_studies))
                 .collect()
@@ -222,12 +251,13 @@ pub fn pigment_cross_validation(
     let mut held = Vec::new();
     let mut held_studies = BTreeMap::new();
     for study in &studies {
-        let training: Vec<PigmentObservation> =
+        let training: Vec<ComponentObservation> =
             all.iter().filter(|o| o.study != *study).cloned().collect();
-        let Some(fit) = pigment_fit(kb, &training) else {
+        let Some(params) =
+            component_fit(kb, mechanism, &training).and_then(|fit| with_fit(kb, mechanism, &fit))
+        else {
             continue;
         };
-        let params = with_fit(kb, &fit);
         for o in all.iter().filter(|o| o.study == *study) {
             held.push(result_band(kb, &params, o, n_studies - 1));
             held_studies.insert(*study, ());

@@ -1,19 +1,20 @@
-//! Melasma: pigment kinetics under treatment, and relapse after it.
+//! Mechanisms driven by treatment components rather than collagen: melasma (pigment) and
+//! rosacea (vascular). Kinetics under treatment, and relapse after it.
 //!
-//! Each treatment component `j` (needling itself, tranexamic acid, a hydroquinone cream, …)
-//! lowers melanin production while it acts; together they set the steady improvement
-//! `E = 1 − exp(−Σ u_j)` (independent actions multiply what is left). Pigment already made
-//! leaves with the epidermis, so the improvement approaches `E` at the epidermal turnover rate
-//! `k` (Maeda 2017: 36.2 days), and after treatment (the series plus its maintenance) it is lost
-//! at the relapse rate `r` (Del Rosario 2018: most of oral TXA's effect gone 3 months off it):
+//! Each treatment component `j` (needling itself, RF heating, tranexamic acid, a hydroquinone
+//! cream, …) lowers what drives the sign (melanin production, vessel dilation) while it acts;
+//! together they set the steady improvement `E = 1 − exp(−Σ u_j)` (independent actions multiply
+//! what is left). What is already there clears at the tissue's turnover rate `k` (melanin leaves
+//! with the epidermis: Maeda 2017, 36.2 days), and after treatment (the series plus its
+//! maintenance) the improvement is lost at the relapse rate `r` (melasma: Del Rosario 2018):
 //!
 //! ```text
 //! f(t) = E (1 − e^{−k t})                                  t ≤ t_end
 //! f(t) = E (1 − e^{−k t_end}) e^{−r (t − t_end)}           t > t_end
 //! ```
 //!
-//! The `u_j` are fitted together on the melasma arms of data/trials.toml (crate `fit`), with a
-//! prior for components few trials inform.
+//! The `u_j` of each mechanism are fitted together on its arms of data/trials.toml (crate `fit`),
+//! with a prior for components few trials inform.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +24,7 @@ use crate::provenance::Cited;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-pub struct PigmentComponent {
+pub struct Component {
     /// Identifier: `needling`, or the agent or class (`tranexamic-acid`, `hydroquinone`, …).
     pub id: String,
     /// Lower-case fragments that identify the component in a trial arm's `topical`.
@@ -32,12 +33,12 @@ pub struct PigmentComponent {
     pub u: f64,
 }
 
-/// The pigment model's parameters (`[pigment]` of `data/healing.toml`).
+/// A component model's parameters (`[pigment]`, `[vascular]` of `data/healing.toml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-pub struct PigmentParams {
-    /// Epidermal turnover `k`, per day.
+pub struct ComponentModel {
+    /// Turnover `k` of what is already there (melanin, dilated vessels), per day.
     pub turnover_per_day: Cited,
     /// Between-person CV of the turnover time.
     pub turnover_cv: Cited,
@@ -50,14 +51,14 @@ pub struct PigmentParams {
     /// Prior SD of each component's `u`.
     pub prior_sd: Cited,
     /// Components, in the order of `covariance`.
-    pub components: Vec<PigmentComponent>,
+    pub components: Vec<Component>,
     /// Posterior covariance of the components' `u` (row per component).
     pub covariance: Vec<Vec<f64>>,
     /// How the components were fitted.
     pub source: String,
 }
 
-impl PigmentParams {
+impl ComponentModel {
     /// The index of the component `topical` (a trial arm's text or an agent id) belongs to.
     pub fn component_of(&self, topical: &str) -> Option<usize> {
         let text = topical.to_lowercase();
@@ -66,9 +67,9 @@ impl PigmentParams {
             .position(|c| c.matches.iter().any(|m| text.contains(m.as_str())))
     }
 
-    /// The index of the needling component.
-    pub fn needling(&self) -> Option<usize> {
-        self.components.iter().position(|c| c.id == "needling")
+    /// The index of the component `id` (`needling`, `rf`).
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.components.iter().position(|c| c.id == id)
     }
 
     /// Mean and variance of `Σ x_j u_j` for a design row `x` (weights per component).
@@ -99,7 +100,7 @@ pub fn response(u_sum: f64, k: f64, r: f64, end_day: f64, day: f64) -> f64 {
 /// `N(mean, variance + tau²)` and its turnover time from a lognormal of the declared CV
 /// (`[day][patient]`).
 pub fn sample_response(
-    params: &PigmentParams,
+    params: &ComponentModel,
     design: &[f64],
     tau: f64,
     end_day: f64,
