@@ -65,6 +65,11 @@ pub enum Command {
     },
     /// Treatment records: patients, screenings, consent, plans, sessions, adverse events, outcomes.
     Records(RecordsArgs),
+    /// Virtual cohorts: a population under a grid of protocols, written as Parquet shards.
+    Cohort {
+        #[command(subcommand)]
+        command: CohortCommand,
+    },
     /// Serve the HTTP API (OpenAPI at /api/openapi.json) and the web page.
     Serve {
         /// Address to listen on.
@@ -365,6 +370,33 @@ pub enum CatalogKind {
     Trials,
     /// The clinical scales of each indication (`simulate healing --scale`).
     Scales,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CohortCommand {
+    /// Run a cohort spec (or one shard of it) into DIR/part-I-of-N.parquet.
+    Run {
+        /// The cohort spec (examples/cohorts/acne-scars.toml).
+        spec: PathBuf,
+        /// Output directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Shard I of N (0-based); else from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or
+        /// JOB_COMPLETION_INDEX/MICRONEEDLING_SHARD_COUNT; else the whole cohort.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Worker threads (default: every core).
+        #[arg(long, value_name = "T")]
+        threads: Option<usize>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Check that DIR holds every shard of one spec once, and write DIR/manifest.json.
+    Merge {
+        /// The directory of the shards.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,6 +19,7 @@ use crate::args::{Cli, Command, PolicyArgs, SettingArgs, SexArg};
 use crate::failure::Failure;
 
 mod catalog;
+mod cohort;
 mod compare;
 mod delivery;
 mod healing;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         ),
         Command::Validate { report } => validate::run(kb, report.as_deref(), out),
         Command::Records(args) => records::run(kb, args, out),
+        Command::Cohort { command } => cohort::run(kb, command, out),
         Command::Serve { addr, db } => server::serve(&addr, db),
         Command::Users { command } => server::users(command, out),
         Command::CompareDevices {

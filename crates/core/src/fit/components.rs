@@ -58,6 +58,26 @@ fn end_day(params: &ComponentModel, arm: &Arm) -> Option<f64> {
     Some(7.0 * (sessions * interval + params.maintenance_weeks.value))
 }
 
+/// The components an arm uses (needling, RF heating, its topical), or why it informs none.
+fn arm_design(params: &ComponentModel, arm: &Arm) -> Result<Vec<f64>, &'static str> {
+    let mut design = vec![0.0; params.components.len()];
+    let mut set = |i: Option<usize>| i.map(|i| design[i] = 1.0);
+    if arm.needled() {
+        set(params.index("needling")).ok_or("the model has no needling component")?;
+        if arm.device == crate::evidence::DeviceKind::Rf {
+            set(params.index("rf"));
+        }
+    }
+    if let Some(topical) = &arm.topical {
+        set(params.component_of(topical))
+            .ok_or("its topical is not one of the model's components")?;
+    }
+    if design.iter().all(|x| *x == 0.0) {
+        return Err("no treatment component (an untreated control informs no effect)");
+    }
+    Ok(design)
+}
+
 /// The results of `mechanism`'s arms its component fit can use, and the arms it cannot.
 pub fn component_observations(
     kb: &KnowledgeBase,
@@ -80,27 +100,13 @@ pub fn component_observations(
             arm: arm.id.clone(),
             reason: reason.to_string(),
         };
-        let mut design = vec![0.0; params.components.len()];
-        if arm.needled() {
-            match params.index("needling") {
-                Some(i) => design[i] = 1.0,
-                None => continue,
+        let design = match arm_design(params, arm) {
+            Ok(design) => design,
+            Err(reason) => {
+                skipped.push(skip(reason));
+                continue;
             }
-            if arm.device == crate::evidence::DeviceKind::Rf
-                && let Some(i) = params.index("rf")
-            {
-                design[i] = 1.0;
-            }
-        }
-        if let Some(topical) = &arm.topical {
-            match params.component_of(topical) {
-                Some(i) => design[i] = 1.0,
-                None => {
-                    skipped.push(skip("its topical is not one of the model's components"));
-                    continue;
-                }
-            }
-        }
+        };
         let (Some(scale), Some(end)) = (kb.healing.scale(&arm.scale), end_day(params, arm)) else {
             skipped.push(skip("scale unknown or sessions not reported"));
             continue;

@@ -36,9 +36,11 @@ mod request;
 pub mod scale;
 
 pub use ode::{Course, State, integrate};
-pub use outcome::{band_of, quantile, sample_fractions, sample_scale, scale_value};
+pub use outcome::{
+    PatientCourse, band_of, quantile, sample_fractions, sample_scale, scale_value, virtual_patient,
+};
 pub use params::HealingParams;
-pub use rates::Rates;
+pub use rates::{PatientRng, Rates};
 pub use request::{HealingRequest, HealingRequestBuilder, NO_DEVICE};
 pub use scale::{Scale, ScaleChoice, ScaleKind, improvement_fraction};
 

@@ -98,24 +98,10 @@ pub fn sample_fractions(
     course: &Course,
     days: &[u32],
 ) -> Vec<Vec<f64>> {
-    let sd = coefficient.predictive_sd();
     let per_sample: Vec<Vec<f64>> = (0..request.samples() as u64)
         .into_par_iter()
         .map(|index| {
-            let rates = Rates::sampled(params, request.seed(), index);
-            let [thickness_z, coefficient_z, _] = patient_normals(request.seed(), index);
-            let course = Course {
-                injury_per_session: request.injury_at(params, thickness_z),
-                ..*course
-            };
-            let ln_k = coefficient.ln_k + sd * coefficient_z;
-            let mut values = vec![0.0; days.len()];
-            integrate(&rates, &course, STEP_DAYS, |day, state| {
-                if let Some(k) = days.iter().position(|d| *d == day) {
-                    values[k] = improvement_fraction(ln_k, state.new_collagen_pct());
-                }
-            });
-            values
+            virtual_patient(params, coefficient, request, course, days, index).improvement_fraction
         })
         .collect();
     (0..days.len())
@@ -232,6 +218,46 @@ fn component_improvements(
     )
 }
 
+/// One virtual patient's collagen course, on the days asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatientCourse {
+    /// New collagen, % of baseline, on each day.
+    pub new_collagen_pct: Vec<f64>,
+    /// Improvement fraction (0–1) on each day.
+    pub improvement_fraction: Vec<f64>,
+}
+
+/// Virtual patient `index` of the request's seed: its own rates, its skin-thickness offset
+/// (through the request's injury spread, when it has one) and its outcome coefficient. The
+/// draws depend on the seed and the index alone.
+pub fn virtual_patient(
+    params: &HealingParams,
+    coefficient: &PooledCoefficient,
+    request: &HealingRequest,
+    course: &Course,
+    days: &[u32],
+    index: u64,
+) -> PatientCourse {
+    let rates = Rates::sampled(params, request.seed(), index);
+    let [thickness_z, coefficient_z, _] = patient_normals(request.seed(), index);
+    let course = Course {
+        injury_per_session: request.injury_at(params, thickness_z),
+        ..*course
+    };
+    let ln_k = coefficient.ln_k + coefficient.predictive_sd() * coefficient_z;
+    let mut out = PatientCourse {
+        new_collagen_pct: vec![0.0; days.len()],
+        improvement_fraction: vec![0.0; days.len()],
+    };
+    integrate(&rates, &course, STEP_DAYS, |day, state| {
+        if let Some(k) = days.iter().position(|d| *d == day) {
+            out.new_collagen_pct[k] = state.new_collagen_pct();
+            out.improvement_fraction[k] = improvement_fraction(ln_k, state.new_collagen_pct());
+        }
+    });
+    out
+}
+
 /// Median and 10–90 % band of unsorted values.
 pub fn band_of(mut values: Vec<f64>) -> Band {
     values.sort_by(f64::total_cmp);
@@ -239,6 +265,55 @@ pub fn band_of(mut values: Vec<f64>) -> Band {
         median: quantile(&values, 0.5),
         p10: quantile(&values, 0.1),
         p90: quantile(&values, 0.9),
+    }
+}
+
+/// Collagen indications: each virtual patient's improvement fraction on the chosen scale.
+fn collagen_improvements(
+    params: &HealingParams,
+    request: &HealingRequest,
+    course: &Course,
+    choice: &ScaleChoice,
+    days: &[u32],
+) -> (Vec<Vec<f64>>, String) {
+    let coefficient = &params.outcome_fit.collagen;
+    let improvements = sample_fractions(params, coefficient, request, course, days)
+        .into_iter()
+        .map(|f| {
+            f.into_iter()
+                .filter_map(|f| choice.scale().improvement(f, choice.baseline()))
+                .collect()
+        })
+        .collect();
+    let source = format!(
+        "{} (ln k {:.2} +/- {:.2} between studies, {} studies)",
+        params.outcome_fit.source,
+        coefficient.ln_k,
+        coefficient.predictive_sd(),
+        coefficient.studies
+    );
+    (improvements, source)
+}
+
+/// The band of the virtual patients' improvements at `month`, and of their scores.
+fn point(month: u32, choice: &ScaleChoice, values: Vec<f64>) -> OutcomePoint {
+    let scale = choice.scale();
+    let score = choice.baseline().is_some().then(|| {
+        band_of(
+            values
+                .iter()
+                .filter_map(|v| scale.score(choice.baseline(), *v))
+                .collect(),
+        )
+    });
+    let change = band_of(values);
+    OutcomePoint {
+        month,
+        scale: scale.id.clone(),
+        median: change.median,
+        p10: change.p10,
+        p90: change.p90,
+        score: score.filter(|b| b.median.is_finite()),
     }
 }
 
@@ -266,26 +341,7 @@ pub(super) fn band(
     let days: Vec<u32> = months.iter().map(|m| month_day(*m)).collect();
     let scale = choice.scale();
     let (improvements, source) = match indication.mechanism {
-        Mechanism::Collagen => {
-            let coefficient = &params.outcome_fit.collagen;
-            let fractions = sample_fractions(params, coefficient, request, course, &days);
-            let improvements: Vec<Vec<f64>> = fractions
-                .into_iter()
-                .map(|f| {
-                    f.into_iter()
-                        .filter_map(|f| scale.improvement(f, choice.baseline()))
-                        .collect()
-                })
-                .collect();
-            let source = format!(
-                "{} (ln k {:.2} +/- {:.2} between studies, {} studies)",
-                params.outcome_fit.source,
-                coefficient.ln_k,
-                coefficient.predictive_sd(),
-                coefficient.studies
-            );
-            (improvements, source)
-        }
+        Mechanism::Collagen => collagen_improvements(params, request, course, &choice, &days),
         Mechanism::Pigment | Mechanism::Vascular => {
             let model = params
                 .component_model(indication.mechanism)
@@ -311,25 +367,7 @@ pub(super) fn band(
     let points = months
         .iter()
         .zip(improvements)
-        .map(|(month, values)| {
-            let score = choice.baseline().is_some().then(|| {
-                band_of(
-                    values
-                        .iter()
-                        .filter_map(|v| scale.score(choice.baseline(), *v))
-                        .collect(),
-                )
-            });
-            let change = band_of(values);
-            OutcomePoint {
-                month: *month,
-                scale: scale.id.clone(),
-                median: change.median,
-                p10: change.p10,
-                p90: change.p90,
-                score: score.filter(|b| b.median.is_finite()),
-            }
-        })
+        .map(|(month, values)| point(*month, &choice, values))
         .collect();
     let basis = OutcomeBasis {
         indication: indication.id.clone(),

@@ -42,6 +42,30 @@ pub struct Rates {
 #[derive(Debug, Clone)]
 struct SplitMix64(u64);
 
+/// The random stream of virtual patient `index` under `seed`, one per `stream` (so a cohort's
+/// population draws and the healing model's draws never share numbers): the same patient gets
+/// the same numbers whatever the thread count or sharding.
+#[derive(Debug, Clone)]
+pub struct PatientRng(SplitMix64);
+
+impl PatientRng {
+    /// The stream `stream` of patient `index` under `seed`.
+    pub fn new(seed: u64, index: u64, stream: u64) -> Self {
+        Self(SplitMix64(
+            seed ^ index.wrapping_mul(0x9FB2_1C65_1E98_DF25)
+                ^ stream.wrapping_mul(0xC2B2_AE3D_27D4_EB4F),
+        ))
+    }
+    /// Uniform in (0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        self.0.uniform()
+    }
+    /// Standard normal (Box–Muller).
+    pub fn standard_normal(&mut self) -> f64 {
+        self.0.standard_normal()
+    }
+}
+
 impl SplitMix64 {
     fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
