@@ -196,14 +196,7 @@ fn component_improvements(
         request.seed(),
         request.samples(),
     );
-    let improvements = fractions
-        .into_iter()
-        .map(|f| {
-            f.into_iter()
-                .filter_map(|f| choice.scale().improvement(f, choice.baseline()))
-                .collect()
-        })
-        .collect();
+    let improvements = on_scale(fractions, choice);
     let components = if used.is_empty() {
         String::from("no needling and no pigment topical: no improvement")
     } else {
@@ -268,6 +261,19 @@ pub fn band_of(mut values: Vec<f64>) -> Band {
     }
 }
 
+/// Improvement fractions (`[day][patient]`) in the chosen scale's units; a day is empty when the
+/// scale needs a baseline it lacks.
+fn on_scale(fractions: Vec<Vec<f64>>, choice: &ScaleChoice) -> Vec<Vec<f64>> {
+    fractions
+        .into_iter()
+        .map(|f| {
+            f.into_iter()
+                .filter_map(|f| choice.scale().improvement(f, choice.baseline()))
+                .collect()
+        })
+        .collect()
+}
+
 /// Collagen indications: each virtual patient's improvement fraction on the chosen scale.
 fn collagen_improvements(
     params: &HealingParams,
@@ -277,14 +283,10 @@ fn collagen_improvements(
     days: &[u32],
 ) -> (Vec<Vec<f64>>, String) {
     let coefficient = &params.outcome_fit.collagen;
-    let improvements = sample_fractions(params, coefficient, request, course, days)
-        .into_iter()
-        .map(|f| {
-            f.into_iter()
-                .filter_map(|f| choice.scale().improvement(f, choice.baseline()))
-                .collect()
-        })
-        .collect();
+    let improvements = on_scale(
+        sample_fractions(params, coefficient, request, course, days),
+        choice,
+    );
     let source = format!(
         "{} (ln k {:.2} +/- {:.2} between studies, {} studies)",
         params.outcome_fit.source,
