@@ -250,3 +250,61 @@ fn a_bad_spec_or_shard_is_refused_by_name() {
         &["shard", "3/3"],
     );
 }
+
+#[test]
+fn sensitivity_ranks_the_inputs_and_needs_its_section() {
+    let example = harness::example("cohorts/acne-scars.toml");
+    let out = out_dir("sensitivity").join("sobol.json");
+    std::fs::create_dir_all(out.parent().expect("dir")).expect("dir");
+    let r = run(&[
+        "cohort",
+        "sensitivity",
+        &example,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("json")).expect("json");
+    assert_eq!(report["method"], "sobol");
+    let inputs = report["inputs"].as_array().expect("inputs");
+    let total = |name: &str| {
+        inputs
+            .iter()
+            .find(|i| i["name"] == name)
+            .and_then(|i| i["sobol"]["total_order"].as_f64())
+            .expect(name)
+    };
+    for i in inputs {
+        let t = i["sobol"]["total_order"].as_f64().expect("total");
+        assert!((-0.05..=1.05).contains(&t), "{i}");
+    }
+    // Needle length drives the improvement more than age does.
+    assert!(total("length_mm") > total("age_years"));
+    let morris = run(&[
+        "cohort",
+        "sensitivity",
+        &example,
+        "--method",
+        "morris",
+        "--out",
+        "-",
+    ]);
+    assert_eq!(morris.code, 0, "{}", morris.stderr);
+    assert_eq!(morris.json()["method"], "morris");
+    let bare = temp_file("cohort-nosens.toml", SPEC);
+    assert_invalid(
+        &run(&["cohort", "sensitivity", &bare, "--out", "-"]),
+        &["sensitivity", "missing"],
+    );
+    let wrong = run(&[
+        "cohort",
+        "sensitivity",
+        &example,
+        "--method",
+        "fast",
+        "--out",
+        "-",
+    ]);
+    assert_invalid(&wrong, &["--method", "fast"]);
+}

@@ -30,6 +30,7 @@ mod output;
 pub mod population;
 pub mod rows;
 mod run;
+pub mod sensitivity;
 mod shard;
 pub mod spec;
 

@@ -75,6 +75,8 @@ struct SpecFile {
     indication: String,
     population: Population,
     protocols: Protocols,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sensitivity: Option<crate::sensitivity::Analysis>,
 }
 
 /// A checked cohort spec: build it with [`Spec::parse`].
@@ -149,6 +151,10 @@ impl Spec {
     pub fn grid(&self) -> &[Protocol] {
         &self.grid
     }
+    /// The `[sensitivity]` analysis, if the spec has one.
+    pub fn sensitivity(&self) -> Option<&crate::sensitivity::Analysis> {
+        self.file.sensitivity.as_ref()
+    }
     /// SHA-256 of the parsed spec, hex.
     pub fn hash(&self) -> &str {
         &self.hash
@@ -172,6 +178,9 @@ fn check(f: &SpecFile, kb: &KnowledgeBase) -> Result<(), Error> {
             &f.indication,
             "an indication of the collagen mechanism (cohorts of melasma, rosacea and alopecia come later)",
         ));
+    }
+    if let Some(analysis) = &f.sensitivity {
+        crate::sensitivity::check(analysis)?;
     }
     check_population(&f.population, kb)?;
     check_protocols(&f.protocols, kb)

@@ -392,6 +392,18 @@ pub enum CohortCommand {
         #[arg(long)]
         quiet: bool,
     },
+    /// Global sensitivity of the spec's [sensitivity] output to its inputs: Sobol' indices
+    /// (Saltelli sampling, bootstrap intervals) or Morris screening.
+    Sensitivity {
+        /// The cohort spec with a [sensitivity] section.
+        spec: PathBuf,
+        /// sobol (first- and total-order indices) or morris (elementary effects, cheaper).
+        #[arg(long, value_name = "METHOD", default_value = "sobol")]
+        method: String,
+        /// Write the indices as JSON to this file (- for standard output).
+        #[arg(long, value_name = "FILE.json")]
+        out: PathBuf,
+    },
     /// Check that DIR holds every shard of one spec once, and write DIR/manifest.json.
     Merge {
         /// The directory of the shards.

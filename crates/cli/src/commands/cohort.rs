@@ -1,10 +1,12 @@
-//! `cohort run` and `cohort merge`.
+//! `cohort run`, `cohort sensitivity` and `cohort merge`.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use microneedling_cohort::sensitivity::{Method, analyse};
 use microneedling_cohort::{Outcome, Shard, Spec, merge, run as run_shard};
 use microneedling_core::KnowledgeBase;
 
@@ -24,57 +26,12 @@ pub fn run(kb: &KnowledgeBase, command: CohortCommand, out: Output) -> Result<Ex
             shard,
             threads,
             quiet,
-        } => {
-            let text = super::read_input("SPEC", &spec)?;
-            let spec = Spec::parse(&text, kb).map_err(failure)?;
-            let shard = match shard {
-                Some(text) => Shard::parse(&text).map_err(failure)?,
-                None => Shard::from_env(|k| std::env::var(k).ok())
-                    .map_err(failure)?
-                    .unwrap_or(Shard::WHOLE),
-            };
-            let range = shard.range(spec.patients());
-            let rows = (range.end - range.start) * spec.grid().len() as u64;
-            let bar = if quiet || !std::io::stderr().is_terminal() {
-                ProgressBar::hidden()
-            } else {
-                ProgressBar::new(rows).with_style(
-                    ProgressStyle::with_template(
-                        "{bar:40} {pos}/{len} rows  {elapsed} (eta {eta})",
-                    )
-                    .map_err(|e| Failure::Input(e.to_string()))?,
-                )
-            };
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads.unwrap_or(0))
-                .build()
-                .map_err(|e| Failure::Input(format!("invalid --threads: {e}")))?;
-            let result =
-                pool.install(|| run_shard(kb, &spec, shard, &dir, &|done| bar.set_position(done)));
-            bar.finish_and_clear();
-            let outcome = result.map_err(failure)?;
-            out.emit(&outcome_json(&outcome, &spec, shard), |_| {
-                let mut text = String::new();
-                let _ = match &outcome {
-                    Outcome::Written { path, rows } => writeln!(
-                        text,
-                        "Wrote {rows} rows ({} patients x {} protocols) to {}",
-                        range.end - range.start,
-                        spec.grid().len(),
-                        path.display()
-                    ),
-                    Outcome::AlreadyComplete { path } => writeln!(
-                        text,
-                        "{} is already complete for this spec: skipped",
-                        path.display()
-                    ),
-                };
-                text.push_str(
-                    "Research output, not a prediction for a person: decision support only.\n",
-                );
-                text
-            })?;
-        }
+        } => run_cohort(kb, &spec, &dir, shard.as_deref(), threads, quiet, out)?,
+        CohortCommand::Sensitivity {
+            spec,
+            method,
+            out: file,
+        } => sensitivity(kb, &spec, &method, &file, out)?,
         CohortCommand::Merge { dir } => {
             let manifest = merge(&dir).map_err(failure)?;
             out.emit(&manifest, |m| {
@@ -90,6 +47,133 @@ pub fn run(kb: &KnowledgeBase, command: CohortCommand, out: Output) -> Result<Ex
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cohort run`: one shard (or the whole cohort) with a progress bar on a terminal.
+fn run_cohort(
+    kb: &KnowledgeBase,
+    spec: &Path,
+    dir: &Path,
+    shard: Option<&str>,
+    threads: Option<usize>,
+    quiet: bool,
+    out: Output,
+) -> Result<(), Failure> {
+    let text = super::read_input("SPEC", spec)?;
+    let spec = Spec::parse(&text, kb).map_err(failure)?;
+    let shard = match shard {
+        Some(text) => Shard::parse(text).map_err(failure)?,
+        None => Shard::from_env(|k| std::env::var(k).ok())
+            .map_err(failure)?
+            .unwrap_or(Shard::WHOLE),
+    };
+    let range = shard.range(spec.patients());
+    let rows = (range.end - range.start) * spec.grid().len() as u64;
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(rows).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} rows  {elapsed} (eta {eta})")
+                .map_err(|e| Failure::Input(e.to_string()))?,
+        )
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Input(format!("invalid --threads: {e}")))?;
+    let result = pool.install(|| run_shard(kb, &spec, shard, dir, &|done| bar.set_position(done)));
+    bar.finish_and_clear();
+    let outcome = result.map_err(failure)?;
+    out.emit(&outcome_json(&outcome, &spec, shard), |_| {
+        let mut text = String::new();
+        let _ = match &outcome {
+            Outcome::Written { path, rows } => writeln!(
+                text,
+                "Wrote {rows} rows ({} patients x {} protocols) to {}",
+                range.end - range.start,
+                spec.grid().len(),
+                path.display()
+            ),
+            Outcome::AlreadyComplete { path } => writeln!(
+                text,
+                "{} is already complete for this spec: skipped",
+                path.display()
+            ),
+        };
+        text.push_str("Research output, not a prediction for a person: decision support only.\n");
+        text
+    })
+}
+
+/// `cohort sensitivity`: the indices as JSON in `file` (or on standard output for `-`).
+fn sensitivity(
+    kb: &KnowledgeBase,
+    spec: &Path,
+    method: &str,
+    file: &Path,
+    out: Output,
+) -> Result<(), Failure> {
+    let text = super::read_input("SPEC", spec)?;
+    let spec = Spec::parse(&text, kb).map_err(failure)?;
+    let method = match method {
+        "sobol" => Method::Sobol,
+        "morris" => Method::Morris,
+        other => {
+            return Err(Failure::Input(format!(
+                "invalid --method: {other:?}; accepted: sobol or morris"
+            )));
+        }
+    };
+    let report = analyse(kb, &spec, method).map_err(failure)?;
+    let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Input(e.to_string()))?;
+    if file.as_os_str() == "-" {
+        println!("{json}");
+        return Ok(());
+    }
+    std::fs::write(file, json + "\n").map_err(|e| {
+        Failure::Input(format!(
+            "invalid --out: cannot write {}: {e}",
+            file.display()
+        ))
+    })?;
+    out.emit(&report, |r| sensitivity_text(r, file))
+}
+
+fn sensitivity_text(
+    r: &microneedling_cohort::sensitivity::Report,
+    file: &std::path::Path,
+) -> String {
+    let mut text = format!(
+        "{} of {} ({} model runs; base: {})\n",
+        r.method, r.output, r.evaluations, r.base
+    );
+    for i in &r.inputs {
+        let _ = match (&i.sobol, &i.morris) {
+            (Some(s), _) => writeln!(
+                text,
+                "  {:<30} first order {:.3} [{:.3}, {:.3}]  total {:.3} [{:.3}, {:.3}]",
+                i.input.name,
+                s.first_order,
+                s.first_order_ci[0],
+                s.first_order_ci[1],
+                s.total_order,
+                s.total_order_ci[0],
+                s.total_order_ci[1]
+            ),
+            (None, Some(m)) => writeln!(
+                text,
+                "  {:<30} mu* {:.4}  sigma {:.4}",
+                i.input.name, m.mu_star, m.sigma
+            ),
+            (None, None) => Ok(()),
+        };
+    }
+    let _ = writeln!(
+        text,
+        "Wrote {}. Research output: decision support only.",
+        file.display()
+    );
+    text
 }
 
 fn outcome_json(outcome: &Outcome, spec: &Spec, shard: Shard) -> serde_json::Value {
