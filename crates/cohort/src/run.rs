@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -19,7 +20,7 @@ use crate::{Error, metadata_of};
 pub const CHUNK_PATIENTS: u64 = 8192;
 
 /// What a run did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// The shard was computed and written.
     Written {
@@ -27,6 +28,10 @@ pub enum Outcome {
         path: PathBuf,
         /// Rows written.
         rows: u64,
+        /// Seconds spent computing rows.
+        compute_s: f64,
+        /// Seconds spent building Arrow batches and writing Parquet.
+        write_s: f64,
     },
     /// The shard's file was already there, from the same spec: nothing was redone.
     AlreadyComplete {
@@ -98,9 +103,11 @@ pub fn run(
     let mut out = writer(file, metadata(kb, spec, shard, &context))?;
     let range = shard.range(spec.patients());
     let mut rows_done = 0u64;
+    let (mut compute_s, mut write_s) = (0.0, 0.0);
     let mut start = range.start;
     while start < range.end {
         let end = (start + CHUNK_PATIENTS).min(range.end);
+        let clock = Instant::now();
         let rows: Vec<Row> = (start..end)
             .into_par_iter()
             .map(|index| context.rows(&draw(spec, index)))
@@ -108,16 +115,23 @@ pub fn run(
             .into_iter()
             .flatten()
             .collect();
+        compute_s += clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
         out.write(&batch(&rows)?)
             .map_err(|e| Error::Output(e.to_string()))?;
+        write_s += clock.elapsed().as_secs_f64();
         rows_done += rows.len() as u64;
         progress(rows_done);
         start = end;
     }
+    let clock = Instant::now();
     out.close().map_err(|e| Error::Output(e.to_string()))?;
+    write_s += clock.elapsed().as_secs_f64();
     std::fs::rename(&partial, &path).map_err(|e| Error::io(&path, e))?;
     Ok(Outcome::Written {
         path,
         rows: rows_done,
+        compute_s,
+        write_s,
     })
 }

@@ -87,12 +87,19 @@ fn run_cohort(
     out.emit(&outcome_json(&outcome, &spec, shard), |_| {
         let mut text = String::new();
         let _ = match &outcome {
-            Outcome::Written { path, rows } => writeln!(
+            Outcome::Written {
+                path,
+                rows,
+                compute_s,
+                write_s,
+            } => writeln!(
                 text,
-                "Wrote {rows} rows ({} patients x {} protocols) to {}",
+                "Wrote {rows} rows ({} patients x {} protocols) to {} in {:.1} s ({:.0} % of it writing Parquet)",
                 range.end - range.start,
                 spec.grid().len(),
-                path.display()
+                path.display(),
+                compute_s + write_s,
+                100.0 * write_s / (compute_s + write_s).max(f64::MIN_POSITIVE)
             ),
             Outcome::AlreadyComplete { path } => writeln!(
                 text,
@@ -177,14 +184,25 @@ fn sensitivity_text(
 }
 
 fn outcome_json(outcome: &Outcome, spec: &Spec, shard: Shard) -> serde_json::Value {
-    let (path, rows, skipped) = match outcome {
-        Outcome::Written { path, rows } => (path, Some(*rows), false),
-        Outcome::AlreadyComplete { path } => (path, None, true),
+    let (path, rows, skipped, timing) = match outcome {
+        Outcome::Written {
+            path,
+            rows,
+            compute_s,
+            write_s,
+        } => (
+            path,
+            Some(*rows),
+            false,
+            Some(serde_json::json!({ "compute_s": compute_s, "write_s": write_s })),
+        ),
+        Outcome::AlreadyComplete { path } => (path, None, true, None),
     };
     serde_json::json!({
         "file": path.display().to_string(),
         "rows": rows,
         "skipped_as_complete": skipped,
+        "timing": timing,
         "shard": format!("{}/{}", shard.index(), shard.count()),
         "spec_hash": spec.hash(),
     })
