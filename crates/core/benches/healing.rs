@@ -6,7 +6,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use microneedling_core::KnowledgeBase;
 use microneedling_core::healing::{
-    Course, DAYS_PER_MONTH, Rates, STEP_DAYS, integrate, sample_fractions,
+    Course, DAYS_PER_MONTH, Rates, STEP_DAYS, integrate, integrate_fast, sample_fractions,
 };
 
 fn benches(c: &mut Criterion) {
@@ -18,15 +18,30 @@ fn benches(c: &mut Criterion) {
         horizon_days: 12.0 * DAYS_PER_MONTH,
     };
     let rates = Rates::central(&kb.healing);
-    c.bench_function("healing, one patient, 12 months, 6 sessions", |b| {
-        b.iter(|| {
-            let mut last = 0.0;
-            integrate(&rates, black_box(&course), STEP_DAYS, |_, s| {
-                last = s.new_collagen_pct()
-            });
-            last
-        })
-    });
+    c.bench_function(
+        "healing, one patient, 12 months, 6 sessions (fast: exact chain)",
+        |b| {
+            b.iter(|| {
+                let mut last = 0.0;
+                integrate_fast(&rates, black_box(&course), |_, s| {
+                    last = s.new_collagen_pct()
+                });
+                last
+            })
+        },
+    );
+    c.bench_function(
+        "healing, one patient, 12 months, 6 sessions (RK4 reference)",
+        |b| {
+            b.iter(|| {
+                let mut last = 0.0;
+                integrate(&rates, black_box(&course), STEP_DAYS, |_, s| {
+                    last = s.new_collagen_pct()
+                });
+                last
+            })
+        },
+    );
     // The band of a 1.5 mm roller series on the cheek: 10,000 virtual patients, each with its
     // own rates, skin thickness and outcome coefficient (the path `simulate healing` takes).
     let device = kb.device("dermaroller-192").expect("device");

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::healing::params::CalibrationPoint;
-use crate::healing::{Course, Rates, STEP_DAYS, State, integrate, sample_scale, scale_value};
+use crate::healing::{Course, Rates, State, integrate_fast, sample_scale, scale_value};
 use crate::knowledge::KnowledgeBase;
 use crate::skin::{Sex, SkinProfile};
 
@@ -56,7 +56,7 @@ pub fn central_state(kb: &KnowledgeBase, rates: &Rates, point: &CalibrationPoint
     let course = course(kb, point)?;
     let day = point.evaluated_week * 7;
     let mut found = None;
-    integrate(rates, &course, STEP_DAYS, |d, s| {
+    integrate_fast(rates, &course, |d, s| {
         if d == day {
             found = Some(*s);
         }

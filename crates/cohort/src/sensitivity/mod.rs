@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use microneedling_core::KnowledgeBase;
 use microneedling_core::healing::{
-    Course, HealingRequest, Rates, STEP_DAYS, ScaleChoice, improvement_fraction, integrate,
-    month_day,
+    Course, HealingRequest, Rates, ScaleChoice, improvement_fraction, integrate_fast, month_day,
 };
 use microneedling_core::skin::{Sex, SkinProfile};
 
@@ -252,7 +251,7 @@ impl<'a> Model<'a> {
             horizon_days: f64::from(day) + 1.0,
         };
         let mut collagen = f64::NAN;
-        integrate(&rates, &course, STEP_DAYS, |d, s| {
+        integrate_fast(&rates, &course, |d, s| {
             if d == day {
                 collagen = s.new_collagen_pct();
             }

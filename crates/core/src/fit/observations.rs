@@ -4,7 +4,7 @@
 
 use crate::evidence::{Arm, DeviceKind, Evidence, FollowupKind};
 use crate::healing::{
-    Course, DEFAULT_SAMPLES, DEFAULT_SEED, HealingRequest, Rates, STEP_DAYS, integrate, month_day_f,
+    Course, DEFAULT_SAMPLES, DEFAULT_SEED, HealingRequest, Rates, integrate_fast, month_day_f,
 };
 use crate::indication::Mechanism;
 use crate::knowledge::KnowledgeBase;
@@ -118,7 +118,7 @@ pub fn central_signal(kb: &KnowledgeBase, request: &HealingRequest, day: u32) ->
         horizon_days: f64::from(day) + 1.0,
     };
     let mut signal = f64::NAN;
-    integrate(&Rates::central(&kb.healing), &course, STEP_DAYS, |d, s| {
+    integrate_fast(&Rates::central(&kb.healing), &course, |d, s| {
         if d == day {
             signal = s.new_collagen_pct();
         }

@@ -28,6 +28,7 @@
 use serde::Serialize;
 
 pub mod components;
+mod exact;
 mod ode;
 mod outcome;
 pub mod params;
@@ -35,6 +36,7 @@ mod rates;
 mod request;
 pub mod scale;
 
+pub use exact::integrate_fast;
 pub use ode::{Course, State, integrate};
 pub use outcome::{
     PatientCourse, band_of, quantile, sample_fractions, sample_scale, scale_value, virtual_patient,
@@ -245,7 +247,7 @@ pub fn simulate(params: &HealingParams, request: &HealingRequest) -> Healing {
 fn central_run(rates: &Rates, course: &Course) -> (Vec<WeekPoint>, Peaks) {
     let mut series = Vec::new();
     let mut peak = [(0u32, f64::MIN); 4];
-    integrate(rates, course, STEP_DAYS, |day, s| {
+    integrate_fast(rates, course, |day, s| {
         for (k, value) in [s.inflammation, s.fibroblasts, s.collagen_iii, s.collagen_i]
             .into_iter()
             .enumerate()

@@ -3,13 +3,14 @@
 use rayon::prelude::*;
 
 use super::components::ComponentModel;
-use super::ode::{Course, State, integrate};
+use super::exact::integrate_fast;
+use super::ode::{Course, State};
 use super::params::PooledCoefficient;
 use super::params::{self, HealingParams};
 use super::rates::{Rates, patient_normals};
 use super::request::HealingRequest;
 use super::scale::{ScaleChoice, improvement_fraction};
-use super::{Band, OUTCOME_MONTHS, OutcomeBasis, OutcomePoint, STEP_DAYS, month_day};
+use super::{Band, OUTCOME_MONTHS, OutcomeBasis, OutcomePoint, month_day};
 use crate::indication::Indication;
 use crate::indication::Mechanism;
 
@@ -74,7 +75,7 @@ pub fn sample_scale(
             let [_, _, z] = patient_normals(seed, index);
             let topical_response = ((1.0 + cv * cv).ln().sqrt() * z).exp();
             let mut values = vec![0.0; days.len()];
-            integrate(&rates, course, STEP_DAYS, |day, state| {
+            integrate_fast(&rates, course, |day, state| {
                 if let Some(k) = days.iter().position(|d| *d == day) {
                     values[k] =
                         scale_value_with(map, mechanism, state, f64::from(day), topical_response);
@@ -242,7 +243,7 @@ pub fn virtual_patient(
         new_collagen_pct: vec![0.0; days.len()],
         improvement_fraction: vec![0.0; days.len()],
     };
-    integrate(&rates, &course, STEP_DAYS, |day, state| {
+    integrate_fast(&rates, &course, |day, state| {
         if let Some(k) = days.iter().position(|d| *d == day) {
             out.new_collagen_pct[k] = state.new_collagen_pct();
             out.improvement_fraction[k] = improvement_fraction(ln_k, state.new_collagen_pct());
