@@ -93,3 +93,23 @@ fn catalog_trials_lists_the_arms_with_their_follow_ups() {
     assert!(text.stdout.contains("dhurat-2013-minoxidil") && text.stdout.contains("(control)"));
     assert!(text.stdout.contains("11.73 sd 3.12 -> m5 6.5 sd 2.71"));
 }
+
+/// A reader that goes away (`microneedling … | head`) ends the run quietly: exit 0, nothing on
+/// stderr, no "Broken pipe" panic.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_microneedling"))
+        .args(["catalog", "trials", "--json"])
+        .current_dir(harness::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // Close the read end before the binary writes its (large) output.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("the binary ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

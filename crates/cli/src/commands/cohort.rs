@@ -134,8 +134,7 @@ fn sensitivity(
     let report = analyse(kb, &spec, method).map_err(failure)?;
     let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Input(e.to_string()))?;
     if file.as_os_str() == "-" {
-        println!("{json}");
-        return Ok(());
+        return super::print_body(&json);
     }
     std::fs::write(file, json + "\n").map_err(|e| {
         Failure::Input(format!(

@@ -105,9 +105,19 @@ impl Output {
         } else {
             text(value)
         };
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{}", body.trim_end())
-            .map_err(|e| Failure::Internal(format!("cannot write output: {e}")))
+        print_body(&body)
+    }
+}
+
+/// Writes `body` and a newline to standard output. A reader that has gone away (`| head`) is
+/// not an error: the output is simply no longer wanted, so the run ends quietly.
+pub fn print_body(body: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{}", body.trim_end()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Internal(format!("cannot write output: {e}")))
+        }
+        _ => Ok(()),
     }
 }
 
