@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use microneedling_core::KnowledgeBase;
 use microneedling_core::healing::{
-    Course, DAYS_PER_MONTH, HealingRequest, Scale, ScaleChoice, month_day, virtual_patient,
+    DAYS_PER_MONTH, HealingRequest, Scale, ScaleChoice, month_day, virtual_patient,
 };
 use microneedling_core::indication::Indication;
 use microneedling_core::screening::adverse::Driver;
@@ -154,12 +154,7 @@ impl<'a> Context<'a> {
             .build()
             .map_err(|e| Error::Model(e.to_string()))?;
         let days = ROW_MONTHS.map(month_day);
-        let course = Course {
-            injury_per_session: request.injury(&kb.healing).1,
-            sessions: protocol.sessions,
-            interval_weeks: protocol.interval_weeks,
-            horizon_days: 12.0 * DAYS_PER_MONTH + 1.0,
-        };
+        let course = request.course(&kb.healing, 12.0 * DAYS_PER_MONTH + 1.0);
         let coefficient = &kb.healing.outcome_fit.collagen;
         let pc = virtual_patient(
             &kb.healing,

@@ -40,15 +40,11 @@ pub fn course(kb: &KnowledgeBase, point: &CalibrationPoint) -> Option<Course> {
         SkinProfile::new(kb.site(&point.site).ok()?, Sex::Female, 35.0, &kb.age_model).ok()?;
     let request =
         crate::setting::healing_builder(kb, device, point.length_mm, &skin, device.default_passes)
+            .sessions(point.sessions)
+            .interval_weeks(point.interval_weeks)
             .build()
             .ok()?;
-    let (_, injury) = request.injury(&kb.healing);
-    Some(Course {
-        injury_per_session: injury,
-        sessions: point.sessions,
-        interval_weeks: point.interval_weeks,
-        horizon_days: f64::from(point.evaluated_week * 7) + 1.0,
-    })
+    Some(request.course(&kb.healing, f64::from(point.evaluated_week * 7) + 1.0))
 }
 
 /// The central run's state on the evaluation day of `point`.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use microneedling_core::KnowledgeBase;
 use microneedling_core::healing::{
-    Course, HealingRequest, Rates, ScaleChoice, improvement_fraction, integrate_fast, month_day,
+    HealingRequest, Rates, ScaleChoice, improvement_fraction, integrate_fast, month_day,
 };
 use microneedling_core::skin::{Sex, SkinProfile};
 
@@ -244,12 +244,7 @@ impl<'a> Model<'a> {
             return f64::NAN;
         };
         let day = month_day(if output.ends_with("_12") { 12 } else { 6 });
-        let course = Course {
-            injury_per_session: request.injury(&kb.healing).1,
-            sessions,
-            interval_weeks: interval,
-            horizon_days: f64::from(day) + 1.0,
-        };
+        let course = request.course(&kb.healing, f64::from(day) + 1.0);
         let mut collagen = f64::NAN;
         integrate_fast(&rates, &course, |d, s| {
             if d == day {

@@ -127,17 +127,10 @@ pub fn component_observations(
                 f64::from(day),
             );
             let steady = (fraction / c).clamp(STEADY_MARGIN, STEADY_MAX);
-            let reference = match f.kind.as_str() {
-                "pct-improvement" => Some(100.0),
-                _ => arm.baseline,
-            };
-            let variance = match (f.sd, reference) {
-                (Some(sd), Some(r)) => {
-                    let se_f = sd / r / f64::from(arm.n.max(1)).sqrt();
+            let variance = super::observations::fraction_se(arm, f, scale, arm.baseline)
+                .map_or(default_variance, |se_f| {
                     (se_f / (c * (1.0 - steady))).powi(2)
-                }
-                _ => default_variance,
-            };
+                });
             used.push(ComponentObservation {
                 arm: arm.id.clone(),
                 study: arm.study.clone(),

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::evidence::Evidence;
 use crate::healing::params::{OutcomeFit, PooledCoefficient};
-use crate::healing::{Course, HealingRequest, band_of, sample_fractions};
+use crate::healing::{HealingRequest, band_of, sample_fractions};
 use crate::indication::Mechanism;
 use crate::knowledge::KnowledgeBase;
 
@@ -144,12 +144,7 @@ pub fn result_band(
     samples: usize,
 ) -> ResultBand {
     let request: &HealingRequest = &observation.request;
-    let course = Course {
-        injury_per_session: request.injury(&kb.healing).1,
-        sessions: request.sessions(),
-        interval_weeks: request.interval_weeks(),
-        horizon_days: f64::from(observation.day) + 1.0,
-    };
+    let course = request.course(&kb.healing, f64::from(observation.day) + 1.0);
     let request = request.clone().with_samples(samples);
     let values = sample_fractions(
         &kb.healing,

@@ -4,7 +4,7 @@
 
 use crate::evidence::{Arm, DeviceKind, Evidence, FollowupKind};
 use crate::healing::{
-    Course, DEFAULT_SAMPLES, DEFAULT_SEED, HealingRequest, Rates, integrate_fast, month_day_f,
+    DEFAULT_SAMPLES, DEFAULT_SEED, HealingRequest, Rates, integrate_fast, month_day_f,
 };
 use crate::indication::Mechanism;
 use crate::knowledge::KnowledgeBase;
@@ -111,12 +111,7 @@ pub fn arm_request(kb: &KnowledgeBase, arm: &Arm, months: u32) -> Result<Healing
 
 /// The central new collagen (%) of `request` on `day`.
 pub fn central_signal(kb: &KnowledgeBase, request: &HealingRequest, day: u32) -> f64 {
-    let course = Course {
-        injury_per_session: request.injury(&kb.healing).1,
-        sessions: request.sessions(),
-        interval_weeks: request.interval_weeks(),
-        horizon_days: f64::from(day) + 1.0,
-    };
+    let course = request.course(&kb.healing, f64::from(day) + 1.0);
     let mut signal = f64::NAN;
     integrate_fast(&Rates::central(&kb.healing), &course, |d, s| {
         if d == day {
@@ -211,6 +206,23 @@ fn arm_observations(kb: &KnowledgeBase, arm: &Arm) -> Result<Vec<Observation>, S
     Ok(found)
 }
 
+/// Standard error of a result's improvement fraction: its patients' SD in fraction units over
+/// √n. The unit is 100 for a percentage, the maximum of an improvement scale, else the distance
+/// of the baseline from the best score. None without a reported SD.
+pub(super) fn fraction_se(
+    arm: &Arm,
+    followup: &crate::evidence::Followup,
+    scale: &crate::healing::Scale,
+    baseline: Option<f64>,
+) -> Option<f64> {
+    let reference = match (followup.kind, scale.kind) {
+        (FollowupKind::PctImprovement, _) => Some(100.0),
+        (_, crate::healing::ScaleKind::Improvement) => scale.range.map(|r| r[1]),
+        _ => baseline.zip(scale.best()).map(|(b, best)| (b - best).abs()),
+    }?;
+    Some(followup.sd? / reference / f64::from(arm.n.max(1)).sqrt())
+}
+
 /// Within-study variance of `logit f` by the delta method, `se_f² / (f (1 − f))²`, with
 /// `se_f` the reported SD in fraction units over √n; the declared default without an SD.
 fn variance(
@@ -222,16 +234,10 @@ fn variance(
     scale: &crate::healing::Scale,
 ) -> f64 {
     let fallback = kb.healing.outcome_fit.default_variance.value;
-    let reference = match (followup.kind, scale.kind) {
-        (FollowupKind::PctImprovement, _) => Some(100.0),
-        (_, crate::healing::ScaleKind::Improvement) => scale.range.map(|r| r[1]),
-        _ => baseline.zip(scale.best()).map(|(b, best)| (b - best).abs()),
-    };
-    let (Some(sd), Some(reference)) = (followup.sd, reference) else {
+    let Some(se) = fraction_se(arm, followup, scale, baseline) else {
         return fallback;
     };
     let f = fraction.clamp(FRACTION_MARGIN, 1.0 - FRACTION_MARGIN);
-    let se = sd / reference / f64::from(arm.n.max(1)).sqrt();
     let v = (se / (f * (1.0 - f))).powi(2);
     if v.is_finite() && v > 0.0 {
         v

@@ -207,12 +207,7 @@ pub struct Healing {
 /// peaks, the outcome band.
 pub fn simulate(params: &HealingParams, request: &HealingRequest) -> Healing {
     let (injured, injury) = request.injury(params);
-    let course = Course {
-        injury_per_session: injury,
-        sessions: request.sessions(),
-        interval_weeks: request.interval_weeks(),
-        horizon_days: f64::from(request.months()) * DAYS_PER_MONTH,
-    };
+    let course = request.course(params, f64::from(request.months()) * DAYS_PER_MONTH);
     let (series, peaks) = central_run(&Rates::central(params), &course);
     let (outcome, outcome_basis, outcome_note) = match request.indication() {
         None => (

@@ -7,6 +7,7 @@ use crate::error::InputError;
 use crate::indication::Indication;
 use crate::penetration::Penetration;
 
+use super::ode::Course;
 use super::params::HealingParams;
 use super::scale::ScaleChoice;
 use super::{
@@ -156,6 +157,16 @@ impl HealingRequest {
             self.injured_dermis_fraction,
             self.pulse(params, self.injured_dermis_fraction),
         )
+    }
+
+    /// The series as the integrators run it, over `horizon_days` from the first session.
+    pub fn course(&self, params: &HealingParams, horizon_days: f64) -> Course {
+        Course {
+            injury_per_session: self.injury(params).1,
+            sessions: self.sessions,
+            interval_weeks: self.interval_weeks,
+            horizon_days,
+        }
     }
 
     fn pulse(&self, params: &HealingParams, injured: f64) -> f64 {
