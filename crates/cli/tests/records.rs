@@ -93,7 +93,15 @@ fn outcome(db: &str, score: &str, date: &str) -> Run {
 /// A database where P-1 has every kind of record: consent, two sessions, an adverse event, two
 /// outcomes a point apart and a photo. Every write must succeed.
 fn full_record(name: &str) -> String {
-    let db = db(name);
+    full_record_named(db(name), name)
+}
+
+/// [`full_record`] in the initialised database `db` (a file whatever the suite's backend).
+fn full_record_in(db: &str) -> String {
+    full_record_named(db.to_string(), "file-record")
+}
+
+fn full_record_named(db: String, name: &str) -> String {
     ready(&db, "P-1");
     // Files named after the database: tests run in parallel in one process, one temp folder.
     let consent = temp_file(
@@ -212,4 +220,40 @@ fn export_writes_every_patient_as_csv_or_json() {
     assert!(csv.stdout.starts_with("patient,kind,date,detail") && csv.stdout.contains("session"));
     let json = records(&db, &["export", "--format", "json"]).json();
     assert_eq!(json.as_array().expect("patients").len(), 1);
+}
+
+#[test]
+fn migrate_takes_only_a_postgres_url_as_its_target() {
+    let file = harness::records::uninitialised_db("migrate-bad-target");
+    let run = harness::run(&[
+        "records",
+        "migrate",
+        "--from",
+        &file,
+        "--to",
+        "/tmp/other.db",
+    ]);
+    harness::assert_exit(&run, 2, &["--to", "postgres://"]);
+}
+
+/// A whole record in a SQLite file moves to PostgreSQL with `records migrate`, and reads back
+/// the same from there.
+#[test]
+#[ignore = "needs a PostgreSQL server: set MICRONEEDLING_TEST_POSTGRES (CI does)"]
+fn migrate_moves_a_whole_record_to_postgres() {
+    let admin = std::env::var(harness::records::POSTGRES_ENV)
+        .expect("MICRONEEDLING_TEST_POSTGRES must name a PostgreSQL server for this test");
+    // The record is written to a file whatever the suite's backend.
+    let file = harness::records::uninitialised_db("migrate-source");
+    assert_eq!(records(&file, &["init"]).code, 0);
+    let file_db = full_record_in(&file);
+    let url = microneedling_store::db::scratch_database(&admin, "migrated").expect("database");
+    let moved = harness::run(&[
+        "records", "migrate", "--from", &file_db, "--to", &url, "--json",
+    ]);
+    assert_eq!(moved.code, 0, "{}", moved.stderr);
+    assert_eq!(moved.json()["rows"]["patient"], 1);
+    let from_file = records(&file_db, &["history", "P-1", "--json"]).json();
+    let from_server = records(&url, &["history", "P-1", "--json"]).json();
+    assert_eq!(from_server, from_file);
 }

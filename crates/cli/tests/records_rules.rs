@@ -41,17 +41,20 @@ fn a_contraindicated_patient_needs_an_override_plan_before_a_session() {
         "no plan without override"
     );
     // The refused attempt is in the audit log, naming the patient by row id, not by code.
-    let conn = rusqlite::Connection::open(&db).expect("db");
-    let refusals: Vec<String> = conn
-        .prepare("SELECT detail FROM audit_log WHERE action = 'refused' AND entity = 'plan'")
-        .expect("query")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
+    let store =
+        microneedling_store::Store::open_at(&microneedling_store::Location::parse(&db), "check")
+            .expect("db");
+    let refusals: Vec<String> = store
+        .db()
+        .query(
+            "SELECT detail FROM audit_log WHERE action = 'refused' AND entity = 'plan'",
+            &[],
+            |r| r.get(0),
+        )
         .expect("rows");
     assert_eq!(refusals.len(), 1, "{refusals:?}");
     assert!(refusals[0].starts_with("patient #") && !refusals[0].contains("P-2"));
-    drop(conn);
+    drop(store);
     let refused = session(&db, &today, "cheek:1:3");
     assert_eq!(refused.code, 4, "{}", refused.stderr);
     assert!(refused.stderr.contains("contraindicated"));

@@ -24,14 +24,16 @@ fn run_as(actor: Option<&str>, args: &[&str]) -> (i32, String, String) {
 }
 
 fn audit(db: &str) -> Vec<(String, String, String)> {
-    let store = microneedling_store::Store::open(std::path::Path::new(db), "check").expect("db");
+    let store =
+        microneedling_store::Store::open_at(&microneedling_store::Location::parse(db), "check")
+            .expect("db");
     store
-        .connection()
-        .prepare("SELECT actor, action, entity FROM audit_log ORDER BY id")
-        .expect("query")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("rows")
-        .collect::<Result<_, _>>()
+        .db()
+        .query(
+            "SELECT actor, action, entity FROM audit_log ORDER BY id",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .expect("audit")
 }
 

@@ -1,12 +1,11 @@
 //! What every handler shares: the knowledge base, the records database, the permits for heavy
 //! work and the connection that checks tokens.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 use microneedling_core::KnowledgeBase;
-use microneedling_store::Store;
+use microneedling_store::{Store, StoreOpener};
 use tokio::sync::Semaphore;
 
 use crate::HEAVY_QUEUE_WAIT;
@@ -19,8 +18,9 @@ use crate::guard::{AuthLimits, Guard};
 pub struct AppState {
     /// The knowledge base every model reads.
     pub kb: &'static KnowledgeBase,
-    /// The records database, opened per request.
-    pub db_path: PathBuf,
+    /// The records database, opened per request (a SQLite file opened, or a PostgreSQL
+    /// connection lent by the pool).
+    pub records: StoreOpener,
     /// Permits for CPU-heavy work; none left means 503.
     pub heavy: Arc<Semaphore>,
     /// The users' table reader behind every token check (see [`Users`]).
@@ -33,22 +33,24 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for the knowledge base `kb` and the records database at `db_path` (opened lazily).
-    pub fn new(kb: &'static KnowledgeBase, db_path: PathBuf) -> Self {
-        Self::with_auth_limits(kb, db_path, AuthLimits::default())
+    /// State for the knowledge base `kb` and the records `records` opens (a file's path is
+    /// opened lazily).
+    pub fn new(kb: &'static KnowledgeBase, records: impl Into<StoreOpener>) -> Self {
+        Self::with_auth_limits(kb, records, AuthLimits::default())
     }
 
     /// As [`AppState::new`], with the token checks' limits `limits` (tests lower or raise them).
     pub fn with_auth_limits(
         kb: &'static KnowledgeBase,
-        db_path: PathBuf,
+        records: impl Into<StoreOpener>,
         limits: AuthLimits,
     ) -> Self {
+        let records = records.into();
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             kb,
-            users: Arc::new(Users::new(db_path.clone())),
-            db_path,
+            users: Arc::new(Users::new(records.clone())),
+            records,
             heavy: Arc::new(Semaphore::new(cores * 8)),
             guard: Arc::new(Guard::new(limits)),
             consent_version: std::env::var("MICRONEEDLING_CONSENT_VERSION")
@@ -92,11 +94,11 @@ impl AppState {
         user: &User,
         work: impl FnOnce(&mut Store) -> ApiResult<T> + Send + 'static,
     ) -> ApiResult<T> {
-        let path = self.db_path.clone();
+        let records = self.records.clone();
         let actor = user.name.clone();
         let consent_version = self.consent_version.clone();
         blocking(move || {
-            let mut store = Store::open(&path, &actor)?;
+            let mut store = records.open(&actor)?;
             store.consent_version = consent_version;
             let result = work(&mut store);
             // A write a record rule refused is audited too (the write itself left nothing).
@@ -127,15 +129,15 @@ pub(crate) async fn blocking<T: Send + 'static>(
 /// is held only briefly; the argon2 check runs after it is released.
 #[derive(Debug)]
 pub struct Users {
-    db_path: PathBuf,
+    records: StoreOpener,
     reader: Mutex<Option<Store>>,
 }
 
 impl Users {
-    /// A reader for the database at `db_path`, opened on first use.
-    pub fn new(db_path: PathBuf) -> Self {
+    /// A reader of the records `records` opens, opened on first use.
+    pub fn new(records: StoreOpener) -> Self {
         Self {
-            db_path,
+            records,
             reader: Mutex::new(None),
         }
     }
@@ -149,7 +151,7 @@ impl Users {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let store = match reader.take() {
             Some(store) => store,
-            None => Store::open(&self.db_path, "auth")?,
+            None => self.records.open("auth")?,
         };
         let user = store.user(id)?;
         // Put back only after a successful read: a failed connection is reopened next time.

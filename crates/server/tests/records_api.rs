@@ -104,13 +104,12 @@ fn records_need_the_right_token_and_audit_every_read() {
     let (status, body) = get("/api/records/export", Some(&s.viewer));
     assert_eq!(status, 200);
     assert!(body.as_array().is_some_and(|a| !a.is_empty()));
-    let store = Store::open(&s.db, "check").expect("store");
+    let store = Store::open_at(&s.db, "check").expect("store");
     let reads: i64 = store
-        .connection()
-        .query_row(
+        .db()
+        .value(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND actor = 'nurse-b'",
-            [],
-            |r| r.get(0),
+            &[],
         )
         .expect("count");
     assert!(reads >= 2, "every read of patient data is audited");

@@ -46,10 +46,10 @@ fn ready_store(path: &std::path::Path, kb: &KnowledgeBase) -> Store {
         .expect("screening")
         .id;
     store
-        .connection()
+        .db()
         .execute(
             "UPDATE screening SET screened_at = ?1 WHERE id = ?2",
-            rusqlite::params![(today - Duration::days(3)).to_string(), id],
+            &[(today - Duration::days(3)).to_string().into(), id.into()],
         )
         .expect("backdated");
     store

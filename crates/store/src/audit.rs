@@ -2,14 +2,14 @@
 //! patient data.
 
 use chrono::Utc;
-use rusqlite::{TransactionBehavior, params};
 
+use crate::db::{Db, args};
 use crate::{Result, Store};
 
 /// Appends an audit row inside the caller's transaction, so it commits or rolls back with the
 /// write it describes.
 pub(crate) fn audit(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Db,
     actor: &str,
     action: &str,
     entity: &str,
@@ -18,7 +18,7 @@ pub(crate) fn audit(
 ) -> Result<()> {
     tx.execute(
         "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![Utc::now().to_rfc3339(), actor, action, entity, entity_id, detail],
+        args![Utc::now().to_rfc3339(), actor, action, entity, entity_id, detail],
     )?;
     Ok(())
 }
@@ -40,9 +40,7 @@ impl Store {
     /// instead, as every audit row does, so that erasing a patient leaves no code behind.
     fn audit_alone(&mut self, action: &str, entity: &str, detail: &str) -> Result<()> {
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.write()?;
         let detail = without_codes(&tx, detail)?;
         audit(&tx, &actor, action, entity, None, &detail)?;
         tx.commit()?;
@@ -56,22 +54,17 @@ impl Store {
 
     /// Rows in the audit log.
     pub fn audit_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))?)
+        self.db.value("SELECT COUNT(*) FROM audit_log", args![])
     }
 }
 
 /// `detail` with every patient code it quotes replaced by `patient #ID`.
-fn without_codes(tx: &rusqlite::Transaction<'_>, detail: &str) -> Result<String> {
-    let mut statement = tx.prepare(
+fn without_codes(tx: &Db, detail: &str) -> Result<String> {
+    let quoted: Vec<(i64, String)> = tx.query(
         "SELECT id, code FROM patient WHERE length(code) > 0 AND instr(?1, code) > 0 ORDER BY length(code) DESC",
+        args![detail],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let quoted = statement
-        .query_map(params![detail], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?;
     let mut detail = detail.to_string();
     for (id, code) in quoted {
         detail = detail.replace(&code, &format!("patient #{id}"));

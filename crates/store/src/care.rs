@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::Utc;
+use rusqlite::Connection;
 use rusqlite::backup::Backup;
-use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::audit::audit;
+use crate::db::{Db, args};
 use crate::input::{sha256_hex, text_field};
 use crate::open::{FileState, file_state, open_sqlite_file};
 use crate::patients::patient_row;
@@ -18,20 +19,22 @@ use crate::{
     Store, StoreError, schema,
 };
 
-/// Rows per table, every table but SQLite's own.
-pub(crate) fn table_counts(conn: &Connection) -> Result<BTreeMap<String, i64>> {
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+/// Rows per record table (the database's own tables and the schema version's left out).
+pub(crate) fn table_counts(db: &Db) -> Result<BTreeMap<String, i64>> {
     let mut counts = BTreeMap::new();
-    for table in tables {
-        let n: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM \"{table}\""), [], |r| {
-            r.get(0)
-        })?;
+    for table in db.tables()? {
+        if table == schema::postgres::VERSION_TABLE {
+            continue;
+        }
+        let n: i64 = db.value(&format!("SELECT COUNT(*) FROM \"{table}\""), args![])?;
         counts.insert(table, n);
     }
     Ok(counts)
+}
+
+/// A SQLite connection as a [`Db`] (for the checks of a backup or a restore source).
+fn sqlite_db(conn: Connection) -> Db {
+    Db::Sqlite(conn)
 }
 
 /// `PRAGMA integrity_check`, `foreign_key_check` and the schema version of `conn`. A check
@@ -64,14 +67,7 @@ fn check_connection(conn: &Connection) -> CheckReport {
         problems.extend(integrity.iter().map(|p| format!("integrity: {p}")));
     }
     problems.extend(foreign_keys.iter().map(|p| format!("foreign key: {p}")));
-    if schema_version == 0 {
-        problems.push("schema version 0: not an initialised records database".into());
-    } else if schema_version > schema::LATEST_VERSION {
-        problems.push(format!(
-            "schema version {schema_version} is newer than this program's {}",
-            schema::LATEST_VERSION
-        ));
-    }
+    problems.extend(schema_problem(schema_version));
     CheckReport {
         ok: problems.is_empty(),
         integrity: if integrity_ok {
@@ -82,6 +78,20 @@ fn check_connection(conn: &Connection) -> CheckReport {
         problems,
         schema_version,
         latest_schema_version: schema::LATEST_VERSION,
+    }
+}
+
+/// What is wrong with a database of `schema_version`, if anything.
+fn schema_problem(schema_version: u32) -> Option<String> {
+    if schema_version == 0 {
+        Some("schema version 0: not an initialised records database".into())
+    } else if schema_version > schema::LATEST_VERSION {
+        Some(format!(
+            "schema version {schema_version} is newer than this program's {}",
+            schema::LATEST_VERSION
+        ))
+    } else {
+        None
     }
 }
 
@@ -105,14 +115,33 @@ impl Store {
         Ok(check_connection(&open_sqlite_file(path)?))
     }
 
-    /// The same check on this store's connection (the server's `GET /api/records/check`).
+    /// The same check on this store's connection (the server's `GET /api/records/check`). On
+    /// PostgreSQL, the server keeps its pages and foreign keys sound: the check is that it
+    /// answers and holds the schema this program knows.
     pub fn check(&self) -> CheckReport {
-        check_connection(&self.conn)
+        match &self.db {
+            Db::Sqlite(c) => check_connection(c),
+            Db::Postgres(_) => {
+                let (integrity, mut problems) = match self.integrity_check() {
+                    Ok(ok) => (ok, Vec::new()),
+                    Err(e) => ("damaged".to_string(), vec![format!("integrity: {e}")]),
+                };
+                let schema_version = self.schema_version().unwrap_or(0);
+                problems.extend(schema_problem(schema_version));
+                CheckReport {
+                    ok: problems.is_empty(),
+                    integrity,
+                    problems,
+                    schema_version,
+                    latest_schema_version: schema::LATEST_VERSION,
+                }
+            }
+        }
     }
 
     /// Rows per table.
     pub fn table_counts(&self) -> Result<BTreeMap<String, i64>> {
-        table_counts(&self.conn)
+        table_counts(&self.db)
     }
 
     /// SQLite's online backup of this database to `dest` (which must not exist), verified: the
@@ -125,10 +154,13 @@ impl Store {
                 dest.display()
             )));
         }
+        let Db::Sqlite(conn) = &self.db else {
+            return Err(StoreError::Rule(
+                "a PostgreSQL database is backed up by its server's tools (pg_dump, or continuous archiving): see docs/postgres.md".into(),
+            ));
+        };
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.write()?;
         audit(
             &tx,
             &actor,
@@ -139,18 +171,18 @@ impl Store {
         )?;
         tx.commit()?;
         // One read transaction: the counts and the copy see the same snapshot.
-        self.conn.execute_batch("BEGIN DEFERRED")?;
+        conn.execute_batch("BEGIN DEFERRED")?;
         let copied = (|| {
-            let counts = table_counts(&self.conn)?;
+            let counts = table_counts(&self.db)?;
             let mut to = Connection::open(dest)?;
-            copy_database(&self.conn, &mut to)?;
+            copy_database(conn, &mut to)?;
             Ok::<_, StoreError>(counts)
         })();
-        self.conn.execute_batch("COMMIT")?;
+        conn.execute_batch("COMMIT")?;
         let verified = copied.and_then(|counts| {
             let copy = Connection::open(dest)?;
             let report = check_connection(&copy);
-            let copy_counts = table_counts(&copy)?;
+            let copy_counts = table_counts(&sqlite_db(copy))?;
             if !report.ok || copy_counts != counts {
                 return Err(StoreError::Damaged(format!(
                     "the backup at {} failed its verification ({}): it was removed",
@@ -186,7 +218,7 @@ impl Store {
                 report.problems.join("; ")
             )));
         }
-        let counts = table_counts(&source)?;
+        let counts = table_counts(&sqlite_db(Connection::open(from)?))?;
         if !["patient", "audit_log"]
             .iter()
             .all(|t| counts.contains_key(*t))
@@ -201,7 +233,7 @@ impl Store {
         target.busy_timeout(BUSY_TIMEOUT)?;
         copy_database(&source, &mut target)?;
         drop(target);
-        let mut store = Self::open_existing(path, actor)?;
+        let store = Self::open_existing(path, actor)?;
         let restored = store.table_counts()?;
         let same = counts.iter().all(|(t, n)| restored.get(t) == Some(n));
         if !same || !store.check().ok {
@@ -221,9 +253,7 @@ impl Store {
                 .as_deref()
                 .map_or("(none: there was no database)".into(), file_name)
         );
-        let tx = store
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = store.db.write()?;
         audit(&tx, actor, "restore", "database", None, &detail)?;
         tx.commit()?;
         let report = RestoreReport {
@@ -238,10 +268,10 @@ impl Store {
 
     /// Every audit row, oldest first.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
-        Ok(self
-            .conn
-            .prepare("SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log ORDER BY id")?
-            .query_map([], |r| {
+        self.db.query(
+            "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log ORDER BY id",
+            args![],
+            |r| {
                 Ok(AuditEntry {
                     id: r.get(0)?,
                     at: r.get(1)?,
@@ -251,8 +281,8 @@ impl Store {
                     entity_id: r.get(5)?,
                     detail: r.get(6)?,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?)
+            },
+        )
     }
 
     /// Erases a patient on request (docs/records.md, "Erasure"): the code becomes a random
@@ -272,20 +302,21 @@ impl Store {
         }
         let pseudonym = pseudonym(code);
         let actor = self.actor.clone();
-        self.conn.pragma_update(None, "secure_delete", "ON")?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Db::Sqlite(c) = &self.db {
+            c.pragma_update(None, "secure_delete", "ON")?;
+        }
+        let tx = self.db.write()?;
         let patient = patient_row(&tx, code)?;
         let decade = patient.birth_year - patient.birth_year.rem_euclid(10);
         tx.execute(
             "UPDATE patient SET code = ?1, birth_year = ?2 WHERE id = ?3",
-            params![pseudonym, decade, patient.id],
+            args![&pseudonym, decade, patient.id],
         )?;
-        let screenings: Vec<(i64, String)> = tx
-            .prepare("SELECT id, inputs FROM screening WHERE patient_id = ?1")?
-            .query_map([patient.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let screenings: Vec<(i64, String)> = tx.query(
+            "SELECT id, inputs FROM screening WHERE patient_id = ?1",
+            args![patient.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         for (id, inputs) in screenings {
             if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&inputs) {
                 if let Some(c) = value.pointer_mut("/patient/code") {
@@ -293,14 +324,14 @@ impl Store {
                 }
                 tx.execute(
                     "UPDATE screening SET inputs = ?1 WHERE id = ?2",
-                    params![value.to_string(), id],
+                    args![value.to_string(), id],
                 )?;
             }
         }
         for (table, column) in patient_text_columns(&tx)? {
             tx.execute(
                 &format!("UPDATE \"{table}\" SET \"{column}\" = replace(\"{column}\", ?1, ?2) WHERE patient_id = ?3 AND instr(\"{column}\", ?1) > 0"),
-                params![code, pseudonym, patient.id],
+                args![code, &pseudonym, patient.id],
             )?;
         }
         audit(
@@ -312,10 +343,12 @@ impl Store {
             &format!("patient #{} pseudonymised: {reason}", patient.id),
         )?;
         tx.commit()?;
-        // The old values must not survive in the WAL nor in free pages.
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        self.conn.pragma_update(None, "secure_delete", "OFF")?;
+        // The old values must not survive in the WAL nor in free pages. (PostgreSQL's old row
+        // versions go at its next vacuum of the tables: docs/postgres.md.)
+        if let Db::Sqlite(c) = &self.db {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            c.pragma_update(None, "secure_delete", "OFF")?;
+        }
         Ok(ErasedPatient {
             id: patient.id,
             pseudonym,
@@ -325,24 +358,14 @@ impl Store {
 }
 
 /// The text columns of every table with a `patient_id` column.
-fn patient_text_columns(conn: &Connection) -> Result<Vec<(String, String)>> {
-    let tables: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+fn patient_text_columns(db: &Db) -> Result<Vec<(String, String)>> {
     let mut columns = Vec::new();
-    for table in tables {
-        let cols: Vec<(String, String)> = conn
-            .prepare(&format!("PRAGMA table_info(\"{table}\")"))?
-            .query_map([], |r| Ok((r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        if cols.iter().any(|(name, _)| name == "patient_id") {
+    for table in db.tables()? {
+        if db.has_column(&table, "patient_id")? {
             columns.extend(
-                cols.into_iter()
-                    .filter(|(_, ty)| ty.eq_ignore_ascii_case("TEXT"))
-                    .map(|(name, _)| (table.clone(), name)),
+                db.text_columns(&table)?
+                    .into_iter()
+                    .map(|column| (table.clone(), column)),
             );
         }
     }

@@ -5,10 +5,10 @@
 
 use chrono::Utc;
 use microneedling_core::{InputError, KnowledgeBase};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
 use crate::audit::audit;
+use crate::db::{self, Db, args};
 use crate::input::text_field;
 use crate::patients::patient_row;
 use crate::{
@@ -38,32 +38,28 @@ pub fn record_kind(kind: &str) -> Result<&'static str> {
 /// Links the old record to its replacement (or marks it void), refusing a record of another
 /// patient, an unknown one, or one already amended or voided.
 pub(crate) fn supersede(
-    tx: &Transaction<'_>,
+    tx: &Db,
     actor: &str,
     patient: &PatientRecord,
     amends: &Amends,
     replaced_by: Option<i64>,
 ) -> Result<()> {
     let kind = amends.kind.as_str();
-    let owner: Option<i64> = tx
-        .query_row(
-            &format!("SELECT patient_id FROM {kind} WHERE id = ?1"),
-            [amends.old_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let owner: Option<i64> = tx.query_opt(
+        &format!("SELECT patient_id FROM {kind} WHERE id = ?1"),
+        args![amends.old_id],
+        |r| r.get(0),
+    )?;
     if owner != Some(patient.id) {
         return Err(
             InputError::new("id", amends.old_id, format!("the id of a recorded {kind}")).into(),
         );
     }
-    let earlier: Option<String> = tx
-        .query_row(
-            "SELECT action FROM record_change WHERE kind = ?1 AND record_id = ?2",
-            params![kind, amends.old_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let earlier: Option<String> = tx.query_opt(
+        "SELECT action FROM record_change WHERE kind = ?1 AND record_id = ?2",
+        args![kind, amends.old_id],
+        |r| r.get(0),
+    )?;
     if let Some(action) = earlier {
         return Err(StoreError::Rule(format!(
             "{kind} {} was already {}: change the current version instead",
@@ -82,7 +78,7 @@ pub(crate) fn supersede(
     };
     tx.execute(
         "INSERT INTO record_change (patient_id, kind, record_id, action, replaced_by, reason, at, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![patient.id, kind, amends.old_id, action, replaced_by, amends.reason, Utc::now().to_rfc3339(), actor],
+        args![patient.id, kind, amends.old_id, action, replaced_by, &amends.reason, Utc::now().to_rfc3339(), actor],
     )?;
     let detail = match replaced_by {
         Some(new) => format!(
@@ -94,28 +90,50 @@ pub(crate) fn supersede(
     audit(tx, actor, action, kind, Some(amends.old_id), &detail)
 }
 
-/// The old record as the fields of a new one (`New*` as JSON).
-fn as_new(conn: &Connection, kind: &str, id: i64) -> Result<Map<String, Value>> {
-    let sql = match kind {
-        "session" => {
-            "SELECT json_object('code', p.code, 'performed_at', r.performed_at, 'device', r.device, 'device_serial', r.device_serial, 'cartridge_lot', r.cartridge_lot, 'zones', json(r.zones), 'topicals', json(r.topicals), 'endpoint', r.endpoint, 'operator', r.operator) FROM session r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?1"
-        }
-        "adverse_event" => {
-            "SELECT json_object('code', p.code, 'session_id', r.session_id, 'effect', r.effect, 'severity', r.severity, 'onset', r.onset, 'resolved', r.resolved, 'action', r.action) FROM adverse_event r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?1"
-        }
-        _ => {
-            "SELECT json_object('code', p.code, 'assessed_at', r.assessed_at, 'scale', r.scale, 'score', r.score, 'assessor', r.assessor) FROM outcome r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?1"
-        }
+/// The old record as the fields of a new one (`New*` as JSON): the columns the add command
+/// takes, by name; the JSON columns (zones, topicals) as JSON.
+fn as_new(conn: &Db, kind: &str, id: i64) -> Result<Map<String, Value>> {
+    let fields: &[&str] = match kind {
+        "session" => &[
+            "performed_at",
+            "device",
+            "device_serial",
+            "cartridge_lot",
+            "zones",
+            "topicals",
+            "endpoint",
+            "operator",
+        ],
+        "adverse_event" => &[
+            "session_id",
+            "effect",
+            "severity",
+            "onset",
+            "resolved",
+            "action",
+        ],
+        _ => &["assessed_at", "scale", "score", "assessor"],
     };
-    let text: Option<String> = conn.query_row(sql, [id], |r| r.get(0)).optional()?;
-    let text =
-        text.ok_or_else(|| InputError::new("id", id, format!("the id of a recorded {kind}")))?;
-    match serde_json::from_str(&text)? {
-        Value::Object(map) => Ok(map),
-        _ => Err(StoreError::Database(format!(
-            "{kind} {id} does not read back"
-        ))),
+    let columns: Vec<String> = fields.iter().map(|f| format!("r.{f}")).collect();
+    let sql = format!(
+        "SELECT p.code, {} FROM {kind} r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?1",
+        columns.join(", ")
+    );
+    let row = conn
+        .query_opt(&sql, args![id], |r| Ok(r.clone()))?
+        .ok_or_else(|| InputError::new("id", id, format!("the id of a recorded {kind}")))?;
+    let mut map = Map::new();
+    for (name, value) in std::iter::once(&"code").chain(fields).zip(row.values()) {
+        let json = match value {
+            db::Value::Null => Value::Null,
+            db::Value::Integer(i) => Value::from(*i),
+            db::Value::Real(x) => Value::from(*x),
+            db::Value::Text(t) if ["zones", "topicals"].contains(name) => serde_json::from_str(t)?,
+            db::Value::Text(t) => Value::from(t.as_str()),
+        };
+        map.insert((*name).to_string(), json);
     }
+    Ok(map)
 }
 
 impl Store {
@@ -137,7 +155,7 @@ impl Store {
                 InputError::new("set", "nothing", "at least one FIELD=VALUE to change").into(),
             );
         }
-        let mut fields = as_new(&self.conn, kind, id)?;
+        let mut fields = as_new(&self.db, kind, id)?;
         for (field, value) in changes {
             if field == "code" || !fields.contains_key(field) {
                 let known: Vec<&str> = fields
@@ -182,16 +200,14 @@ impl Store {
         let kind = record_kind(kind)?;
         let reason = text_field("reason", reason, 1000)?;
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let code: Option<String> = tx
-            .query_row(
-                &format!("SELECT p.code FROM {kind} r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?1"),
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let tx = self.db.write()?;
+        let code: Option<String> = tx.query_opt(
+            &format!(
+                "SELECT p.code FROM {kind} r JOIN patient p ON p.id = r.patient_id WHERE r.id = ?1"
+            ),
+            args![id],
+            |r| r.get(0),
+        )?;
         let code =
             code.ok_or_else(|| InputError::new("id", id, format!("the id of a recorded {kind}")))?;
         let patient = patient_row(&tx, &code)?;
@@ -207,10 +223,10 @@ impl Store {
 
     /// The amendments and voids of one patient's records, oldest first.
     pub(crate) fn record_changes(&self, patient_id: i64) -> Result<Vec<RecordChange>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT kind, record_id, action, replaced_by, reason, at, actor FROM record_change WHERE patient_id = ?1 ORDER BY id")?
-            .query_map([patient_id], |r| {
+        self.db.query(
+            "SELECT kind, record_id, action, replaced_by, reason, at, actor FROM record_change WHERE patient_id = ?1 ORDER BY id",
+            args![patient_id],
+            |r| {
                 Ok(RecordChange {
                     kind: r.get(0)?,
                     record_id: r.get(1)?,
@@ -220,7 +236,7 @@ impl Store {
                     at: r.get(5)?,
                     actor: r.get(6)?,
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?)
+            },
+        )
     }
 }

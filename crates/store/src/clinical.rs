@@ -1,14 +1,8 @@
 //! The clinical records other than sessions: screenings, consent, plans, adverse events, outcomes
 //! and photo metadata. Each is checked, then written with its audit row in one transaction.
 
-use chrono::{NaiveDate, Utc};
-use microneedling_core::patient::Patient;
-use microneedling_core::plan::Plan;
-use microneedling_core::screening::Screening;
-use microneedling_core::{InputError, KnowledgeBase};
-use rusqlite::{TransactionBehavior, params};
-
 use crate::audit::audit;
+use crate::db::{Db, args};
 use crate::input::{check_date, sha256_hex, text_field};
 use crate::patients::patient_row;
 use crate::safety::{
@@ -19,6 +13,11 @@ use crate::{
     NewAdverseEvent, NewOutcome, NewPhoto, PatientRecord, PlanRecord, RecordedScreening, Result,
     SEVERITIES, Store,
 };
+use chrono::{NaiveDate, Utc};
+use microneedling_core::patient::Patient;
+use microneedling_core::plan::Plan;
+use microneedling_core::screening::Screening;
+use microneedling_core::{InputError, KnowledgeBase};
 
 /// The audit detail's note of a late entry.
 pub(crate) fn late_note(late: Option<&str>) -> String {
@@ -32,16 +31,13 @@ impl Store {
         &mut self,
         code: &str,
         entity: &str,
-        insert: impl FnOnce(&rusqlite::Transaction<'_>, &PatientRecord) -> Result<String>,
+        insert: impl FnOnce(&Db, &PatientRecord) -> Result<(i64, String)>,
     ) -> Result<i64> {
         let amends = self.amending.take();
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.write()?;
         let patient = patient_row(&tx, code)?;
-        let detail = insert(&tx, &patient)?;
-        let id = tx.last_insert_rowid();
+        let (id, detail) = insert(&tx, &patient)?;
         audit(
             &tx,
             &actor,
@@ -74,9 +70,9 @@ impl Store {
             check_patient_file(record, patient)?;
             check_date("screened_at", at, record)?;
             let kept = with_earlier_findings(tx, record.id, screening)?;
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO screening (patient_id, screened_at, inputs, verdict, findings, knowledge_base_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
+                args![
                     record.id,
                     at.to_string(),
                     inputs.to_string(),
@@ -87,7 +83,7 @@ impl Store {
             )?;
             let detail = kept.verdict.as_str().to_string();
             effective = Some(kept);
-            Ok(detail)
+            Ok((id, detail))
         })?;
         Ok(RecordedScreening {
             id,
@@ -108,11 +104,11 @@ impl Store {
         }
         self.insert_for_patient(code, "consent", |tx, patient| {
             check_date("signed_at", signed_at, patient)?;
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO consent (patient_id, version, text_sha256, signed_at) VALUES (?1, ?2, ?3, ?4)",
-                params![patient.id, version, sha256_hex(text.as_bytes()), signed_at.to_string()],
+                args![patient.id, version, sha256_hex(text.as_bytes()), signed_at.to_string()],
             )?;
-            Ok(format!("version {version}"))
+            Ok((id, format!("version {version}")))
         })
     }
 
@@ -150,9 +146,9 @@ impl Store {
                 Some((id, rules)) => (Some(*id), Some(serde_json::to_string(rules)?)),
                 None => (None, None),
             };
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO plan (patient_id, created_at, indication, device, sessions, interval_weeks, verdict, override_reason, body, overrides_screening_id, override_rules, override_clinician) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
+                args![
                     record.id,
                     created.to_string(),
                     plan.indication,
@@ -167,7 +163,7 @@ impl Store {
                     screening_id.map(|_| clinician.clone()),
                 ],
             )?;
-            Ok(match (&plan.override_, &binding) {
+            let detail = match (&plan.override_, &binding) {
                 (Some(o), Some((id, rules))) => format!(
                     "{} with override of screening {id} ({}) by {clinician}: {}",
                     plan.indication,
@@ -175,7 +171,8 @@ impl Store {
                     o.reason
                 ),
                 _ => plan.indication.clone(),
-            })
+            };
+            Ok((id, detail))
         })?;
         let (overrides_screening_id, override_rules) = match binding {
             Some((id, rules)) => (Some(id), rules),
@@ -216,20 +213,19 @@ impl Store {
                 }
             }
             if let Some(session) = e.session_id {
-                let ok: bool = tx.query_row(
+                let ok: bool = tx.value(
                     "SELECT EXISTS(SELECT 1 FROM session WHERE id = ?1 AND patient_id = ?2)",
-                    params![session, patient.id],
-                    |r| r.get(0),
+                    args![session, patient.id],
                 )?;
                 if !ok {
                     return Err(InputError::new("session_id", session, format!("a session of {}", e.code)).into());
                 }
             }
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO adverse_event (patient_id, session_id, effect, severity, onset, resolved, action, late_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![patient.id, e.session_id, e.effect, e.severity, e.onset.to_string(), e.resolved.map(|d| d.to_string()), action, late],
+                args![patient.id, e.session_id, e.effect, e.severity, e.onset.to_string(), e.resolved.map(|d| d.to_string()), action, late],
             )?;
-            Ok(format!("{} ({}){}", e.effect, e.severity, late_note(late.as_deref())))
+            Ok((id, format!("{} ({}){}", e.effect, e.severity, late_note(late.as_deref()))))
         })
     }
 
@@ -243,11 +239,11 @@ impl Store {
             check_date("assessed_at", o.assessed_at, patient)?;
             check_after_first_session(tx, patient, "assessed_at", o.assessed_at)?;
             let late = late_entry(tx, patient, "the outcome", o.assessed_at, o.late_entry.as_deref())?;
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO outcome (patient_id, assessed_at, scale, score, assessor, late_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![patient.id, o.assessed_at.to_string(), scale, o.score, assessor, late],
+                args![patient.id, o.assessed_at.to_string(), scale, o.score, assessor, late],
             )?;
-            Ok(format!("{scale} {}{}", o.score, late_note(late.as_deref())))
+            Ok((id, format!("{scale} {}{}", o.score, late_note(late.as_deref()))))
         })
     }
 
@@ -263,11 +259,11 @@ impl Store {
         }
         self.insert_for_patient(&p.code, "photo", |tx, patient| {
             check_date("taken_at", p.taken_at, patient)?;
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO photo (patient_id, taken_at, view, file_sha256, photo_consent) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![patient.id, p.taken_at.to_string(), view, p.file_sha256, p.photo_consent],
+                args![patient.id, p.taken_at.to_string(), view, p.file_sha256, p.photo_consent],
             )?;
-            Ok(view.clone())
+            Ok((id, view.clone()))
         })
     }
 }

@@ -3,8 +3,7 @@
 //! JSON columns that fail to parse read as empty rather than failing the whole history: the
 //! store wrote them, so a bad one is damage to report in the data, not a reason to hide the rest.
 
-use rusqlite::{Connection, Row};
-
+use crate::db::{Db, Row, args};
 use crate::{
     AdverseEventRecord, ClearanceRecord, ConsentRecord, History, OutcomeRecord, PhotoRecord,
     PlanRecord, Result, ScreeningRecord, SessionRecord, Store, Trend,
@@ -14,7 +13,7 @@ impl Store {
     /// Every record of one patient, in time order, with the outcome trend per scale.
     pub fn history(&self, code: &str) -> Result<History> {
         let patient = self.patient(code)?;
-        let (c, id) = (&self.conn, patient.id);
+        let (c, id) = (&self.db, patient.id);
         let outcomes = rows(
             c,
             id,
@@ -84,15 +83,8 @@ impl Store {
 }
 
 /// The rows of one patient (`?1`) that `sql` selects, each read by `read`.
-fn rows<T>(
-    c: &Connection,
-    patient_id: i64,
-    sql: &str,
-    read: fn(&Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    Ok(c.prepare_cached(sql)?
-        .query_map([patient_id], read)?
-        .collect::<Result<Vec<_>, _>>()?)
+fn rows<T>(c: &Db, patient_id: i64, sql: &str, read: fn(&Row) -> Result<T>) -> Result<Vec<T>> {
+    c.query(sql, args![patient_id], read)
 }
 
 /// One scale's scores in time order and the change from the first to the last, per scale in
@@ -117,7 +109,7 @@ fn trends(outcomes: &[OutcomeRecord]) -> Vec<Trend> {
     trends
 }
 
-fn screening(r: &Row<'_>) -> rusqlite::Result<ScreeningRecord> {
+fn screening(r: &Row) -> Result<ScreeningRecord> {
     let findings: String = r.get(4)?;
     Ok(ScreeningRecord {
         id: r.get(0)?,
@@ -128,7 +120,7 @@ fn screening(r: &Row<'_>) -> rusqlite::Result<ScreeningRecord> {
     })
 }
 
-fn consent(r: &Row<'_>) -> rusqlite::Result<ConsentRecord> {
+fn consent(r: &Row) -> Result<ConsentRecord> {
     Ok(ConsentRecord {
         id: r.get(0)?,
         version: r.get(1)?,
@@ -137,7 +129,7 @@ fn consent(r: &Row<'_>) -> rusqlite::Result<ConsentRecord> {
     })
 }
 
-fn plan(r: &Row<'_>) -> rusqlite::Result<PlanRecord> {
+fn plan(r: &Row) -> Result<PlanRecord> {
     Ok(PlanRecord {
         id: r.get(0)?,
         created_at: r.get(1)?,
@@ -149,14 +141,14 @@ fn plan(r: &Row<'_>) -> rusqlite::Result<PlanRecord> {
         override_reason: r.get(7)?,
         overrides_screening_id: r.get(8)?,
         override_rules: r
-            .get::<_, Option<String>>(9)?
+            .get::<Option<String>>(9)?
             .and_then(|rules| serde_json::from_str(&rules).ok())
             .unwrap_or_default(),
         override_clinician: r.get(10)?,
     })
 }
 
-fn session(r: &Row<'_>) -> rusqlite::Result<SessionRecord> {
+fn session(r: &Row) -> Result<SessionRecord> {
     let zones: String = r.get(6)?;
     let topicals: String = r.get(7)?;
     let warnings: String = r.get(10)?;
@@ -178,7 +170,7 @@ fn session(r: &Row<'_>) -> rusqlite::Result<SessionRecord> {
     })
 }
 
-fn adverse_event(r: &Row<'_>) -> rusqlite::Result<AdverseEventRecord> {
+fn adverse_event(r: &Row) -> Result<AdverseEventRecord> {
     Ok(AdverseEventRecord {
         id: r.get(0)?,
         session_id: r.get(1)?,
@@ -191,7 +183,7 @@ fn adverse_event(r: &Row<'_>) -> rusqlite::Result<AdverseEventRecord> {
     })
 }
 
-fn outcome(r: &Row<'_>) -> rusqlite::Result<OutcomeRecord> {
+fn outcome(r: &Row) -> Result<OutcomeRecord> {
     Ok(OutcomeRecord {
         id: r.get(0)?,
         assessed_at: r.get(1)?,
@@ -202,7 +194,7 @@ fn outcome(r: &Row<'_>) -> rusqlite::Result<OutcomeRecord> {
     })
 }
 
-fn photo(r: &Row<'_>) -> rusqlite::Result<PhotoRecord> {
+fn photo(r: &Row) -> Result<PhotoRecord> {
     Ok(PhotoRecord {
         id: r.get(0)?,
         taken_at: r.get(1)?,
@@ -212,7 +204,7 @@ fn photo(r: &Row<'_>) -> rusqlite::Result<PhotoRecord> {
     })
 }
 
-fn clearance(r: &Row<'_>) -> rusqlite::Result<ClearanceRecord> {
+fn clearance(r: &Row) -> Result<ClearanceRecord> {
     Ok(ClearanceRecord {
         id: r.get(0)?,
         rule: r.get(1)?,

@@ -69,16 +69,15 @@ pub(crate) fn check_date(field: &str, date: NaiveDate, patient: &PatientRecord) 
 /// Refuses `value` when a row of `table` already holds it in `column` (names are this crate's
 /// own constants, never input): the error names `field` and what is `accepted`.
 pub(crate) fn refuse_taken(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::db::Db,
     (table, column): (&str, &str),
     field: &str,
     value: &str,
     accepted: &str,
 ) -> Result<()> {
-    let taken: bool = tx.query_row(
+    let taken: bool = tx.value(
         &format!("SELECT EXISTS(SELECT 1 FROM {table} WHERE {column} = ?1)"),
-        [value],
-        |r| r.get(0),
+        crate::db::args![value],
     )?;
     if taken {
         return Err(InputError::new(field, value, accepted).into());

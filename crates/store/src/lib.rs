@@ -1,6 +1,7 @@
 //! # microneedling-store
 //!
-//! Treatment records on SQLite (embedded, WAL): patients, screenings with their findings and
+//! Treatment records on SQLite (embedded, WAL: one clinic) or PostgreSQL (one server, many
+//! sites; [`db`] says how one set of SQL serves both): patients, screenings with their findings and
 //! knowledge-base version, consent (version and text hash), plans with any override, sessions
 //! (zones, depths, passes, device serial, cartridge and topical lots, endpoint, operator), adverse
 //! events, outcome assessments and photo metadata, with an append-only audit log of every write.
@@ -17,12 +18,11 @@
 
 use std::time::Duration;
 
-use rusqlite::Connection;
-
 mod audit;
 mod care;
 mod changes;
 mod clinical;
+pub mod db;
 mod error;
 mod history;
 mod input;
@@ -32,14 +32,17 @@ pub mod records;
 mod safety;
 pub mod schema;
 mod sessions;
+mod transfer;
 mod users;
 
 pub use changes::{CHANGEABLE, record_kind};
+pub use db::StoreOpener;
 pub use error::{Result, StoreError};
 pub use input::{parse_date_or_today, parse_date_time, sha256_hex};
-pub use open::default_path;
+pub use open::{DATABASE_URL_ENV, Location, default_path};
 pub use records::*;
 pub use safety::TREATMENT_HORIZON_DAYS;
+pub use transfer::TransferReport;
 pub use users::UserRecord;
 
 /// How long a writer waits for another before reporting `Busy`.
@@ -54,7 +57,7 @@ pub const ENDPOINTS: [&str; 2] = ["erythema", "pinpoint-bleeding"];
 /// The records of one clinic.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    db: db::Db,
     actor: String,
     pub screening_max_age_days: i64,
     /// The record the next insert replaces (set only by `amend`, taken by the insert).

@@ -1,18 +1,17 @@
 //! Patients: pseudonymous codes, added once, looked up by code by every other record.
 
-use chrono::{Datelike, Utc};
-use microneedling_core::InputError;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-
 use crate::audit::audit;
+use crate::db::{Db, args};
 use crate::input::{refuse_taken, text_field};
 use crate::{NewPatient, PatientRecord, Result, Store, StoreError};
+use chrono::{Datelike, Utc};
+use microneedling_core::InputError;
 
 /// The patient of `code`, read through `conn` (the store's connection or a write's transaction).
-pub(crate) fn patient_row(conn: &Connection, code: &str) -> Result<PatientRecord> {
-    conn.query_row(
+pub(crate) fn patient_row(conn: &Db, code: &str) -> Result<PatientRecord> {
+    conn.query_opt(
         "SELECT id, code, birth_year, sex, fitzpatrick, created_at FROM patient WHERE code = ?1",
-        [code],
+        args![code],
         |r| {
             Ok(PatientRecord {
                 id: r.get(0)?,
@@ -23,14 +22,13 @@ pub(crate) fn patient_row(conn: &Connection, code: &str) -> Result<PatientRecord
                 created_at: r.get(5)?,
             })
         },
-    )
-    .optional()?
+    )?
     .ok_or_else(|| StoreError::UnknownPatient(code.to_string()))
 }
 
 impl Store {
     pub fn patient(&self, code: &str) -> Result<PatientRecord> {
-        patient_row(&self.conn, code)
+        patient_row(&self.db, code)
     }
 
     pub fn add_patient(&mut self, p: &NewPatient) -> Result<PatientRecord> {
@@ -54,9 +52,7 @@ impl Store {
             .into());
         }
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.write()?;
         refuse_taken(
             &tx,
             ("patient", "code"),
@@ -65,11 +61,10 @@ impl Store {
             "a code not already recorded",
         )?;
         let now = Utc::now().to_rfc3339();
-        tx.execute(
+        let id = tx.insert(
             "INSERT INTO patient (code, birth_year, sex, fitzpatrick, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![code, p.birth_year, sex, p.fitzpatrick, now],
+            args![&code, p.birth_year, sex, p.fitzpatrick, now],
         )?;
-        let id = tx.last_insert_rowid();
         audit(
             &tx,
             &actor,
@@ -84,10 +79,9 @@ impl Store {
 
     /// Every patient's code.
     pub fn patient_codes(&self) -> Result<Vec<String>> {
-        Ok(self
-            .conn
-            .prepare("SELECT code FROM patient ORDER BY code")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<Vec<_>, _>>()?)
+        self.db
+            .query("SELECT code FROM patient ORDER BY code", args![], |r| {
+                r.get(0)
+            })
     }
 }

@@ -10,8 +10,8 @@ use microneedling_core::InputError;
 use microneedling_core::patient::Patient;
 use microneedling_core::reason::meaningful;
 use microneedling_core::screening::{Finding, Screening, Tier, Verdict};
-use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::db::{Db, args};
 use crate::{ClearanceRecord, PatientRecord, Result, Store, StoreError};
 
 /// How far ahead of today a patient file's treatment date may lie, days: further would move the
@@ -84,26 +84,26 @@ fn contraindicated(findings: &serde_json::Value) -> impl Iterator<Item = &serde_
 }
 
 /// Every screening of the patient: (id, date, findings), oldest first.
-fn screenings(c: &Connection, patient_id: i64) -> Result<Vec<(i64, String, serde_json::Value)>> {
-    Ok(c.prepare_cached(
+fn screenings(c: &Db, patient_id: i64) -> Result<Vec<(i64, String, serde_json::Value)>> {
+    c.query(
         "SELECT id, screened_at, findings FROM screening WHERE patient_id = ?1 ORDER BY id",
-    )?
-    .query_map([patient_id], |r| {
-        let findings: String = r.get(2)?;
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            serde_json::from_str(&findings).unwrap_or(serde_json::Value::Null),
-        ))
-    })?
-    .collect::<Result<Vec<_>, _>>()?)
+        args![patient_id],
+        |r| {
+            let findings: String = r.get(2)?;
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                serde_json::from_str(&findings).unwrap_or(serde_json::Value::Null),
+            ))
+        },
+    )
 }
 
 /// `screening` with the contraindications found by earlier screenings of the patient that it
 /// does not find and that no clearance recorded since has cleared, each marked as kept; the
 /// verdict is then contraindicated.
 pub(crate) fn with_earlier_findings(
-    c: &Connection,
+    c: &Db,
     patient_id: i64,
     screening: &Screening,
 ) -> Result<Screening> {
@@ -124,10 +124,9 @@ pub(crate) fn with_earlier_findings(
         {
             continue;
         }
-        let cleared: Option<i64> = c.query_row(
+        let cleared: Option<i64> = c.value(
             "SELECT MAX(after_screening_id) FROM clearance WHERE patient_id = ?1 AND rule = ?2",
-            params![patient_id, rule],
-            |r| r.get(0),
+            args![patient_id, &rule],
         )?;
         if cleared.is_some_and(|after| after >= id) {
             continue;
@@ -159,7 +158,7 @@ pub(crate) fn with_earlier_findings(
 /// screening of the patient), else the latest contraindicated screening on or before `on`.
 /// Returns its id and its contraindicated rules.
 pub(crate) fn override_target(
-    c: &Connection,
+    c: &Db,
     patient: &PatientRecord,
     requested: Option<i64>,
     on: NaiveDate,
@@ -214,7 +213,7 @@ pub(crate) fn override_target(
 /// latest screening or more than a day before today: the cleaned reason, or a refusal naming
 /// what is late. A reason given for a record that is not late is kept too.
 pub(crate) fn late_entry(
-    c: &Connection,
+    c: &Db,
     patient: &PatientRecord,
     what: &str,
     date: NaiveDate,
@@ -224,14 +223,10 @@ pub(crate) fn late_entry(
         return Ok(Some(meaningful("late_entry", reason)?));
     }
     let today = Utc::now().date_naive();
-    let latest: Option<String> = c
-        .query_row(
-            "SELECT MAX(screened_at) FROM screening WHERE patient_id = ?1",
-            [patient.id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
+    let latest: Option<String> = c.value(
+        "SELECT MAX(screened_at) FROM screening WHERE patient_id = ?1",
+        args![patient.id],
+    )?;
     let why = match latest {
         Some(screened) if date.to_string() < screened => {
             format!("before the latest screening ({screened})")
@@ -249,15 +244,14 @@ pub(crate) fn late_entry(
 
 /// Outcomes and adverse events follow the first session: `field` must not precede it.
 pub(crate) fn check_after_first_session(
-    c: &Connection,
+    c: &Db,
     patient: &PatientRecord,
     field: &str,
     date: NaiveDate,
 ) -> Result<()> {
-    let first: Option<String> = c.query_row(
+    let first: Option<String> = c.value(
         "SELECT MIN(performed_at) FROM session WHERE patient_id = ?1",
-        [patient.id],
-        |r| r.get(0),
+        args![patient.id],
     )?;
     match first {
         None => Err(InputError::new(
@@ -317,11 +311,11 @@ impl Store {
                 .into());
             }
             after = all.last().map_or(0, |(id, _, _)| *id);
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO clearance (patient_id, rule, reason, cleared_by, cleared_at, after_screening_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![patient.id, rule, reason, actor, at, after],
+                args![patient.id, rule, reason, actor, at, after],
             )?;
-            Ok(format!("{rule} cleared: {reason}"))
+            Ok((id, format!("{rule} cleared: {reason}")))
         })?;
         Ok(ClearanceRecord {
             id,

@@ -8,12 +8,12 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use microneedling_core::screening::Verdict;
 use microneedling_core::{InputError, KnowledgeBase};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use microneedling_core::reason::meaningful;
 
 use crate::audit::audit;
 use crate::clinical::late_note;
+use crate::db::{Db, args};
 use crate::input::{SESSION_TIME, check_date, text_field};
 use crate::patients::patient_row;
 use crate::safety::{contraindicated_rules, late_entry};
@@ -58,9 +58,7 @@ impl Store {
         let actor = self.actor.clone();
         let max_age = self.screening_max_age_days;
         let consent_version = self.consent_version.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.write()?;
         let patient = patient_row(&tx, &s.code)?;
         let date = s.performed_at.date();
         check_date("performed_at", date, &patient)?;
@@ -209,16 +207,10 @@ fn check_override(
 }
 
 /// A session needs a consent of the required version signed on or before its date.
-fn check_consent(
-    tx: &Transaction<'_>,
-    patient: &PatientRecord,
-    date: NaiveDate,
-    version: &str,
-) -> Result<()> {
-    let signed: bool = tx.query_row(
+fn check_consent(tx: &Db, patient: &PatientRecord, date: NaiveDate, version: &str) -> Result<()> {
+    let signed: bool = tx.value(
         "SELECT EXISTS(SELECT 1 FROM consent WHERE patient_id = ?1 AND version = ?2 AND signed_at <= ?3)",
-        params![patient.id, version, date.to_string()],
-        |r| r.get(0),
+        args![patient.id, version, date.to_string()],
     )?;
     if signed {
         return Ok(());
@@ -230,18 +222,12 @@ fn check_consent(
 }
 
 /// A session of the patient already recorded on `date`, if any.
-fn same_day_session(
-    tx: &Transaction<'_>,
-    patient: &PatientRecord,
-    date: NaiveDate,
-) -> Result<Option<i64>> {
-    Ok(tx
-        .query_row(
-            "SELECT id FROM session WHERE patient_id = ?1 AND substr(performed_at, 1, 10) = ?2 ORDER BY id LIMIT 1",
-            params![patient.id, date.to_string()],
-            |r| r.get(0),
-        )
-        .optional()?)
+fn same_day_session(tx: &Db, patient: &PatientRecord, date: NaiveDate) -> Result<Option<i64>> {
+    tx.query_opt(
+        "SELECT id FROM session WHERE patient_id = ?1 AND substr(performed_at, 1, 10) = ?2 ORDER BY id LIMIT 1",
+        args![patient.id, date.to_string()],
+        |r| r.get(0),
+    )
 }
 
 /// Checks the session against the knowledge base and the fields' limits, naming the first field
@@ -288,19 +274,18 @@ fn check_fields(kb: &KnowledgeBase, s: &NewSession) -> Result<CheckedFields> {
 /// The latest screening on or before the session's date, refusing the session when there is
 /// none or it is older than `max_age` days.
 fn current_screening(
-    tx: &Transaction<'_>,
+    tx: &Db,
     patient: &PatientRecord,
     s: &NewSession,
     max_age: i64,
 ) -> Result<CurrentScreening> {
     let date = s.performed_at.date();
     let screening: Option<(i64, String, String, String)> = tx
-        .query_row(
+        .query_opt(
             "SELECT id, verdict, screened_at, findings FROM screening WHERE patient_id = ?1 AND screened_at <= ?2 ORDER BY screened_at DESC, id DESC LIMIT 1",
-            params![patient.id, date.to_string()],
+            args![patient.id, date.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+        )?;
     let Some((id, verdict, screened_at, findings)) = screening else {
         return Err(StoreError::Rule(format!(
             "{}: no screening on or before {date}: screen the patient first",
@@ -324,15 +309,10 @@ fn current_screening(
     })
 }
 
-fn plan_in_force(
-    tx: &Transaction<'_>,
-    patient: &PatientRecord,
-    date: NaiveDate,
-) -> Result<Option<PlanInForce>> {
-    Ok(tx
-        .query_row(
+fn plan_in_force(tx: &Db, patient: &PatientRecord, date: NaiveDate) -> Result<Option<PlanInForce>> {
+    tx.query_opt(
             "SELECT id, interval_weeks, overrides_screening_id, override_rules FROM plan WHERE patient_id = ?1 AND created_at <= ?2 ORDER BY created_at DESC, id DESC LIMIT 1",
-            params![patient.id, date.to_string()],
+            args![patient.id, date.to_string()],
             |r| {
                 let rules: Option<String> = r.get(3)?;
                 Ok(PlanInForce {
@@ -345,24 +325,22 @@ fn plan_in_force(
                 })
             },
         )
-        .optional()?)
 }
 
 /// A warning when the session comes sooner after the previous one than the plan's interval:
 /// recorded, not refused, since the clinician may have a reason.
 fn interval_warnings(
-    tx: &Transaction<'_>,
+    tx: &Db,
     patient: &PatientRecord,
     performed_at: NaiveDateTime,
     plan: &PlanInForce,
 ) -> Result<Vec<String>> {
     let previous: Option<String> = tx
-        .query_row(
+        .query_opt(
             "SELECT performed_at FROM session WHERE patient_id = ?1 AND performed_at <= ?2 ORDER BY performed_at DESC LIMIT 1",
-            params![patient.id, performed_at.format(SESSION_TIME).to_string()],
+            args![patient.id, performed_at.format(SESSION_TIME).to_string()],
             |r| r.get(0),
-        )
-        .optional()?;
+        )?;
     let previous = previous.and_then(|p| NaiveDateTime::parse_from_str(&p, SESSION_TIME).ok());
     let mut warnings = Vec::new();
     if let Some(previous) = previous {
@@ -378,14 +356,10 @@ fn interval_warnings(
 }
 
 /// Inserts the checked session (its `id` is ignored) and returns the new row's id.
-fn insert_session(
-    tx: &Transaction<'_>,
-    patient: &PatientRecord,
-    record: &SessionRecord,
-) -> Result<i64> {
-    tx.execute(
+fn insert_session(tx: &Db, patient: &PatientRecord, record: &SessionRecord) -> Result<i64> {
+    tx.insert(
         "INSERT INTO session (patient_id, plan_id, performed_at, device, device_serial, cartridge_lot, zones, topicals, endpoint, operator, warnings, late_entry, depth_reason, same_day_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        params![
+        args![
             patient.id,
             record.plan_id,
             record.performed_at,
@@ -399,8 +373,7 @@ fn insert_session(
             serde_json::to_string(&record.warnings)?,
             record.late_entry,
             record.depth_reason,
-            record.same_day_reason
+            &record.same_day_reason
         ],
-    )?;
-    Ok(tx.last_insert_rowid())
+    )
 }

@@ -2,10 +2,10 @@
 
 use chrono::Utc;
 use microneedling_core::InputError;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::audit::audit;
+use crate::db::{Db, args};
 use crate::input::{refuse_taken, text_field};
 use crate::{Result, Store};
 
@@ -17,9 +17,7 @@ impl Store {
             return Err(InputError::new("role", role, "clinician, viewer").into());
         }
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.db.write()?;
         refuse_taken(
             &tx,
             ("app_user", "name"),
@@ -27,11 +25,10 @@ impl Store {
             &name,
             "a user name not already taken",
         )?;
-        tx.execute(
+        let id = tx.insert(
             "INSERT INTO app_user (name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role, token_hash, Utc::now().to_rfc3339()],
+            args![&name, role, token_hash, Utc::now().to_rfc3339()],
         )?;
-        let id = tx.last_insert_rowid();
         audit(
             &tx,
             &actor,
@@ -46,14 +43,11 @@ impl Store {
 
     /// An active (not revoked) user's name, role and token hash.
     pub fn user(&self, id: i64) -> Result<Option<(String, String, String)>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT name, role, token_hash FROM app_user WHERE id = ?1 AND revoked_at IS NULL",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?)
+        self.db.query_opt(
+            "SELECT name, role, token_hash FROM app_user WHERE id = ?1 AND revoked_at IS NULL",
+            args![id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 }
 
@@ -73,20 +67,20 @@ pub struct UserRecord {
 impl Store {
     /// Every API user, revoked ones included, by id.
     pub fn users(&self) -> Result<Vec<UserRecord>> {
-        let mut statement = self.conn.prepare(
+        self.db.query(
             "SELECT id, name, role, created_at, rotated_at, revoked_at FROM app_user ORDER BY id",
-        )?;
-        let rows = statement.query_map([], |r| {
-            Ok(UserRecord {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: r.get(2)?,
-                created_at: r.get(3)?,
-                rotated_at: r.get(4)?,
-                revoked_at: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![],
+            |r| {
+                Ok(UserRecord {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: r.get(2)?,
+                    created_at: r.get(3)?,
+                    rotated_at: r.get(4)?,
+                    revoked_at: r.get(5)?,
+                })
+            },
+        )
     }
 
     /// Revokes user `id`: their token is refused from now on. The row stays (ids are never
@@ -95,7 +89,7 @@ impl Store {
         self.change_user(id, "revoke", |tx, now| {
             tx.execute(
                 "UPDATE app_user SET revoked_at = ?2 WHERE id = ?1",
-                params![id, now],
+                args![id, now],
             )
         })
     }
@@ -105,7 +99,7 @@ impl Store {
         self.change_user(id, "rotate", |tx, now| {
             tx.execute(
                 "UPDATE app_user SET token_hash = ?2, rotated_at = ?3 WHERE id = ?1",
-                params![id, token_hash, now],
+                args![id, token_hash, now],
             )
         })
     }
@@ -115,19 +109,15 @@ impl Store {
         &mut self,
         id: i64,
         action: &str,
-        change: impl FnOnce(&rusqlite::Transaction<'_>, &str) -> rusqlite::Result<usize>,
+        change: impl FnOnce(&Db, &str) -> Result<u64>,
     ) -> Result<UserRecord> {
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let name: Option<String> = tx
-            .query_row(
-                "SELECT name FROM app_user WHERE id = ?1 AND revoked_at IS NULL",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let tx = self.db.write()?;
+        let name: Option<String> = tx.query_opt(
+            "SELECT name FROM app_user WHERE id = ?1 AND revoked_at IS NULL",
+            args![id],
+            |r| r.get(0),
+        )?;
         let Some(name) = name else {
             return Err(
                 InputError::new("id", id, "the id of an active user (see users list)").into(),

@@ -5,9 +5,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{add_patient, kb, record_plan, screen, session, today};
-use microneedling_store::{NewAdverseEvent, NewOutcome, Store, StoreError};
-use rusqlite::types::Value;
+use common::{add_patient, fresh_location, kb, record_plan, screen, session, today};
+use microneedling_store::db::{Db, Value};
+use microneedling_store::{Location, NewAdverseEvent, NewOutcome, Store, StoreError};
 
 fn fresh(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("mn-store-care-{}", std::process::id()));
@@ -22,7 +22,12 @@ fn fresh(name: &str) -> PathBuf {
 /// A database on file with `patients` patients, the first one (`P-1`) with a whole record.
 fn populated(name: &str, patients: usize) -> PathBuf {
     let path = fresh(name);
-    let mut store = Store::init(&path, "test").expect("init");
+    populate(Store::init(&path, "test").expect("init"), patients);
+    path
+}
+
+/// `store` with `patients` patients, the first one (`P-1`) with a whole record.
+fn populate(mut store: Store, patients: usize) -> Store {
     add_patient(&mut store, "P-1");
     // Dated yesterday and today: the record rules refuse older entries without a late-entry reason.
     let yesterday = today() - chrono::Duration::days(1);
@@ -60,29 +65,20 @@ fn populated(name: &str, patients: usize) -> PathBuf {
     for i in 0..patients {
         add_patient(&mut store, &format!("FILLER-{i:04}"));
     }
-    path
+    store
 }
 
-/// Every row of every table, in rowid order.
-fn dump(conn: &rusqlite::Connection) -> Vec<(String, Vec<Vec<Value>>)> {
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+/// Every row of every record table, in id order.
+fn dump(db: &Db) -> Vec<(String, Vec<Vec<Value>>)> {
+    db.tables()
         .expect("tables")
-        .query_map([], |r| r.get(0))
-        .expect("tables")
-        .collect::<Result<_, _>>()
-        .expect("tables");
-    tables
         .into_iter()
+        .filter(|t| t != microneedling_store::schema::postgres::VERSION_TABLE)
         .map(|t| {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))
-                .expect("select");
-            let n = stmt.column_count();
-            let rows = stmt
-                .query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect())
-                .expect("rows")
-                .collect::<Result<Vec<Vec<Value>>, _>>()
+            let rows = db
+                .query(&format!("SELECT * FROM \"{t}\" ORDER BY id"), &[], |r| {
+                    Ok(r.values().to_vec())
+                })
                 .expect("rows");
             (t, rows)
         })
@@ -160,12 +156,12 @@ fn backup_then_restore_gives_back_every_row() {
     assert_eq!(report.rows["patient"], 21);
     // A backup never overwrites.
     assert!(matches!(store.backup_to(&backup), Err(StoreError::Rule(_))));
-    let backed_up = dump(&rusqlite::Connection::open(&backup).expect("backup"));
+    let backed_up = dump(Store::open_existing(&backup, "t").expect("backup").db());
     // The live database moves on, then is restored.
     add_patient(&mut store, "AFTER-BACKUP");
     drop(store);
     let (store, restored) = Store::restore(&path, &backup, "test").expect("restore");
-    let mut now = dump(store.connection());
+    let mut now = dump(store.db());
     // The restore's own audit row is the only difference.
     let audit = now
         .iter_mut()
@@ -223,7 +219,7 @@ fn restore_refuses_what_is_not_a_sound_database_of_this_schema_or_older() {
 }
 
 /// Every text value in the database that contains `needle` (any case), as `table.column`.
-fn occurrences(conn: &rusqlite::Connection, needle: &str) -> Vec<String> {
+fn occurrences(conn: &Db, needle: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (table, rows) in dump(conn) {
         for row in rows {
@@ -241,16 +237,16 @@ fn occurrences(conn: &rusqlite::Connection, needle: &str) -> Vec<String> {
 
 #[test]
 fn erase_leaves_no_identifying_field_and_the_database_sound() {
-    let path = populated("erase.db", 3);
-    let mut store = Store::open_existing(&path, "test").expect("open");
+    let location = fresh_location("erase");
+    let mut store = populate(Store::init_at(&location, "test").expect("init"), 3);
     store
-        .connection()
+        .db()
         .execute(
             "UPDATE screening SET inputs = '{\"patient\":{\"code\":\"P-1\",\"age\":36}}'",
-            [],
+            &[],
         )
         .expect("inputs naming the code");
-    assert!(!occurrences(store.connection(), "P-1").is_empty());
+    assert!(!occurrences(store.db(), "P-1").is_empty());
     let refused = store.erase_patient("P-1", "erase P-1 on request");
     assert!(matches!(refused, Err(StoreError::Input(e)) if e.field == "reason"));
     let audit_before = store.audit_count().expect("audit");
@@ -259,7 +255,7 @@ fn erase_leaves_no_identifying_field_and_the_database_sound() {
         .expect("erase");
     assert!(erased.pseudonym.starts_with("erased-"));
     assert_eq!(erased.birth_year, 1990);
-    assert_eq!(occurrences(store.connection(), "P-1"), Vec::<String>::new());
+    assert_eq!(occurrences(store.db(), "P-1"), Vec::<String>::new());
     assert!(store.check().ok);
     assert_eq!(store.audit_count().expect("audit"), audit_before + 1);
     let history = store.history(&erased.pseudonym).expect("history");
@@ -271,6 +267,9 @@ fn erase_leaves_no_identifying_field_and_the_database_sound() {
     );
     assert!(store.patient("P-1").is_err());
     drop(store);
+    let Location::File(path) = location else {
+        return;
+    };
     // Nothing left on disk either (the WAL is checkpointed and truncated, freed cells zeroed).
     let bytes = std::fs::read(&path).expect("file");
     let text = String::from_utf8_lossy(&bytes);
@@ -283,8 +282,8 @@ fn the_audit_log_names_patients_by_row_id_and_the_migration_rewrites_older_rows(
     let path = fresh("audit-v3.db");
     let store = Store::open_at_version(&path, "test", 3).expect("v3");
     store
-        .connection()
-        .execute_batch(
+        .db()
+        .batch(
             "INSERT INTO patient (code, birth_year, sex, fitzpatrick, created_at) VALUES ('OLD-7', 1980, 'male', 2, '2026-01-01');
              INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES
                ('t', 'a', 'create', 'patient', 1, 'OLD-7'),
@@ -311,8 +310,46 @@ fn the_audit_log_names_patients_by_row_id_and_the_migration_rewrites_older_rows(
     // Still append-only after the migration.
     assert!(
         store
-            .connection()
-            .execute("UPDATE audit_log SET detail = 'x'", [])
+            .db()
+            .execute("UPDATE audit_log SET detail = 'x'", &[])
             .is_err()
+    );
+}
+
+/// `records migrate`: a clinic's SQLite file moves to a PostgreSQL server with every row and id,
+/// the server's ids continue after them, and a second move into the same database is refused.
+#[test]
+#[ignore = "needs a PostgreSQL server: set MICRONEEDLING_TEST_POSTGRES (CI does)"]
+fn a_sqlite_file_moves_to_postgres_row_for_row() {
+    assert!(
+        std::env::var(common::POSTGRES_ENV).is_ok(),
+        "MICRONEEDLING_TEST_POSTGRES must name a PostgreSQL server for this test"
+    );
+    let path = populated("to-postgres.db", 5);
+    let before = dump(Store::open_existing(&path, "t").expect("file").db());
+    let to = fresh_location("moved");
+    let (mut moved, report) = Store::transfer(&path, &to, "admin").expect("moved");
+    assert_eq!(report.rows["patient"], 6);
+    let mut after = dump(moved.db());
+    let audit = after
+        .iter_mut()
+        .find(|(t, _)| t == "audit_log")
+        .expect("audit");
+    let last = audit.1.pop().expect("the migration's audit row");
+    assert_eq!(last[3], Value::Text("migrate".into()));
+    assert_eq!(after, before, "every row of every table, ids included");
+    // New rows get new ids after the copied ones.
+    let patients_before = moved.patient_codes().expect("codes").len();
+    add_patient(&mut moved, "NEW-ON-SERVER");
+    let new = moved.patient("NEW-ON-SERVER").expect("new");
+    assert_eq!(new.id, patients_before as i64 + 1);
+    assert!(matches!(
+        Store::transfer(&path, &to, "admin"),
+        Err(StoreError::Rule(m)) if m.contains("never merged")
+    ));
+    // The file itself is left as it was.
+    assert_eq!(
+        dump(Store::open_existing(&path, "t").expect("file").db()),
+        before
     );
 }

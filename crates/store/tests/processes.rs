@@ -1,5 +1,6 @@
-//! Separate processes on one database file: a writer killed with SIGKILL at random points loses
-//! none of the sessions it reported committed, and two writers at once lose nothing.
+//! Separate processes on one database: a writer killed with SIGKILL at random points loses none
+//! of the sessions it reported committed, two writers at once on a SQLite file and eight on a
+//! PostgreSQL server lose nothing.
 //!
 //! The writers are this test binary run again with only `writer_process` selected (the crate
 //! publishes no command for it): real processes, so a kill leaves the file as a crash would.
@@ -12,10 +13,12 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{add_patient, kb, record_plan, screen, session, temp_db, today};
-use microneedling_store::{NewSession, Store};
+use common::{
+    POSTGRES_ENV, add_patient, fresh_location, kb, record_plan, screen, session, temp_db, today,
+};
+use microneedling_store::{Location, NewSession, Store};
 
-/// What a writer process writes: `DB_PATH\tCODE\tCOUNT`.
+/// What a writer process writes: `DB\tCODE\tCOUNT` (DB a file path or a PostgreSQL URL).
 const WRITER_ENV: &str = "MICRONEEDLING_TEST_WRITER";
 
 /// Sessions are written a second apart from two days ago: never in the future for this many.
@@ -34,7 +37,7 @@ fn writer_process() {
     };
     let count: u32 = count.parse().expect("count");
     assert!(count <= MAX_WRITES, "at most {MAX_WRITES} writes");
-    let mut store = Store::open(Path::new(db), "writer").expect("store opens");
+    let mut store = Store::open_at(&Location::parse(db), "writer").expect("store opens");
     let start = (today() - chrono::Duration::days(2))
         .and_hms_opt(0, 0, 0)
         .expect("midnight");
@@ -56,9 +59,14 @@ fn writer_process() {
 
 /// Starts a writer process of `count` sessions for `code`, its reports piped.
 fn writer(db: &Path, code: &str, count: u32) -> Child {
+    writer_at(&db.display().to_string(), code, count)
+}
+
+/// Starts a writer process on `db` (a file path or a PostgreSQL URL).
+fn writer_at(db: &str, code: &str, count: u32) -> Child {
     Command::new(std::env::current_exe().expect("this test binary"))
         .args(["--exact", "writer_process", "--ignored", "--nocapture"])
-        .env(WRITER_ENV, format!("{}\t{code}\t{count}", db.display()))
+        .env(WRITER_ENV, format!("{db}\t{code}\t{count}"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -79,17 +87,16 @@ fn committed_ids(output: &[u8]) -> Vec<i64> {
 /// A database with patient `code` screened and planned ten days ago, ready for sessions.
 fn ready(name: &str, code: &str) -> std::path::PathBuf {
     let db = temp_db(name);
-    let mut store = Store::open(&db, "test").expect("store");
-    add_patient(&mut store, code);
-    screen(&mut store, code, "", today() - chrono::Duration::days(10));
-    record_plan(
-        &mut store,
-        code,
-        "",
-        None,
-        today() - chrono::Duration::days(10),
-    );
+    prepare(&mut Store::open(&db, "test").expect("store"), code);
     db
+}
+
+/// Adds patient `code` to `store`, screened and planned ten days ago, ready for sessions.
+fn prepare(store: &mut Store, code: &str) {
+    let store = &mut *store;
+    add_patient(store, code);
+    screen(store, code, "", today() - chrono::Duration::days(10));
+    record_plan(store, code, "", None, today() - chrono::Duration::days(10));
 }
 
 /// A tiny deterministic generator for kill times.
@@ -145,13 +152,11 @@ fn sigkill_at_random_points_loses_no_committed_record() {
     let store = Store::open(&db, "check").expect("reopens after crashes");
     assert_eq!(store.integrity_check().expect("check"), "ok");
     let stored: HashSet<i64> = store
-        .connection()
-        .prepare("SELECT id FROM session")
-        .expect("query")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("ids");
+        .db()
+        .query("SELECT id FROM session", &[], |r| r.get(0))
+        .expect("ids")
+        .into_iter()
+        .collect();
     let lost: Vec<&i64> = reported.iter().filter(|id| !stored.contains(id)).collect();
     assert!(lost.is_empty(), "committed but lost: {lost:?}");
 }
@@ -178,4 +183,60 @@ fn two_writers_at_once_lose_nothing() {
         .history("BOTH")
         .expect("history");
     assert_eq!(history.sessions.len(), 300);
+}
+
+/// Eight writer processes at once on one PostgreSQL database, two per patient: every session
+/// each reported committed is there once, and each patient's history holds all of its own.
+#[test]
+#[ignore = "needs a PostgreSQL server: set MICRONEEDLING_TEST_POSTGRES (CI does)"]
+fn eight_writers_on_postgres_lose_nothing() {
+    assert!(
+        std::env::var(POSTGRES_ENV).is_ok(),
+        "{POSTGRES_ENV} must name a PostgreSQL server for this test"
+    );
+    let location = fresh_location("eight-writers");
+    let Location::Postgres(url) = &location else {
+        panic!("a PostgreSQL location");
+    };
+    let mut store = Store::open_at(&location, "test").expect("store");
+    let codes = ["W-A", "W-B", "W-C", "W-D"];
+    for code in codes {
+        prepare(&mut store, code);
+    }
+    let per_writer = 60;
+    let writers: Vec<Child> = (0..8)
+        .map(|i| writer_at(url, codes[i % codes.len()], per_writer))
+        .collect();
+    let mut ids = Vec::new();
+    for child in writers {
+        let out = child.wait_with_output().expect("writer");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ids.extend(committed_ids(&out.stderr));
+    }
+    assert_eq!(ids.len(), 8 * per_writer as usize);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 8 * per_writer as usize, "every id once");
+    let stored: Vec<i64> = store
+        .db()
+        .query("SELECT id FROM session ORDER BY id", &[], |r| r.get(0))
+        .expect("ids");
+    assert_eq!(stored, ids, "exactly the committed sessions are stored");
+    for code in codes {
+        let history = store.history(code).expect("history");
+        assert_eq!(history.sessions.len(), 2 * per_writer as usize, "{code}");
+    }
+    let audited: i64 = common::value(
+        &store,
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'session' AND action = 'create'",
+    );
+    assert_eq!(
+        audited,
+        8 * i64::from(per_writer),
+        "one audit row per session"
+    );
 }

@@ -1,6 +1,8 @@
 //! Security of the records file and the API users: private file modes, users revoked and rotated
 //! (audited), ids never reused, refused attempts audited.
 
+mod common;
+
 use microneedling_store::Store;
 
 fn fresh_dir(name: &str) -> std::path::PathBuf {
@@ -37,9 +39,7 @@ fn a_new_database_its_wal_and_shm_are_0600_in_0700_folders() {
 
 #[test]
 fn users_are_listed_revoked_and_rotated_with_audit_and_ids_are_never_reused() {
-    let dir = fresh_dir("users");
-    let path = dir.join("records.db");
-    let mut store = Store::open(&path, "admin").expect("store");
+    let mut store = Store::open_at(&common::fresh_location("users"), "admin").expect("store");
     let a = store.add_user("dr-a", "clinician", "hash-a").expect("a");
     let b = store.add_user("nurse-b", "viewer", "hash-b").expect("b");
     assert!(store.user(b).expect("lookup").is_some());
@@ -67,9 +67,9 @@ fn users_are_listed_revoked_and_rotated_with_audit_and_ids_are_never_reused() {
     assert!(store.revoke_user(999).is_err(), "unknown ids are refused");
 
     // Rows are never deleted, and even if the last one were, its id would not come back.
-    let c = store.connection();
+    let c = store.db();
     assert!(
-        c.execute("DELETE FROM app_user WHERE id = ?1", [b])
+        c.execute("DELETE FROM app_user WHERE id = ?1", &[b.into()])
             .is_err()
     );
     let next = store.add_user("dr-c", "clinician", "hash-c").expect("c");
@@ -79,17 +79,16 @@ fn users_are_listed_revoked_and_rotated_with_audit_and_ids_are_never_reused() {
     let names: Vec<_> = listed.iter().map(|u| (u.id, u.name.as_str())).collect();
     assert_eq!(names, [(a, "dr-a"), (b, "nurse-b"), (next, "dr-c")]);
     let actions: Vec<(String, String)> = store
-        .connection()
-        .prepare("SELECT actor, action FROM audit_log WHERE entity = 'user' ORDER BY id")
-        .expect("query")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("rows")
-        .collect::<Result<_, _>>()
+        .db()
+        .query(
+            "SELECT actor, action FROM audit_log WHERE entity = 'user' ORDER BY id",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .expect("audit");
     let actions: Vec<&str> = actions.iter().map(|(_, a)| a.as_str()).collect();
     assert_eq!(actions, ["create", "create", "revoke", "rotate", "create"]);
     drop(store);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -109,22 +108,23 @@ fn ids_are_not_reused_after_migrating_an_old_users_table() {
 
 #[test]
 fn refused_attempts_are_audited_under_the_actor() {
-    let mut store = Store::open_in_memory("dr-a").expect("store");
+    let mut store = common::fresh_store("dr-a");
     store
         .audit_refused("session", "P1: contraindicated")
         .expect("audit");
     let (actor, action): (String, String) = store
-        .connection()
-        .query_row("SELECT actor, action FROM audit_log", [], |r| {
+        .db()
+        .query_opt("SELECT actor, action FROM audit_log", &[], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
-        .expect("row");
+        .expect("row")
+        .expect("one row");
     assert_eq!((actor.as_str(), action.as_str()), ("dr-a", "refused"));
 }
 
 #[test]
 fn a_refusal_that_quotes_a_patient_code_is_audited_by_row_id() {
-    let mut store = Store::open_in_memory("dr-a").expect("store");
+    let mut store = common::fresh_store("dr-a");
     let patient = store
         .add_patient(&microneedling_store::NewPatient {
             code: "QUOTED-7".into(),

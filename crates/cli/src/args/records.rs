@@ -8,8 +8,10 @@ use super::SexArg;
 
 #[derive(Debug, Args)]
 pub struct RecordsArgs {
-    /// Database file (default: the user's data directory, e.g. ~/.local/share/microneedling/records.db).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The records: a database file, or a PostgreSQL database postgres://USER@HOST/DB (default:
+    /// $MICRONEEDLING_DATABASE_URL, else the user's data directory, e.g.
+    /// ~/.local/share/microneedling/records.db).
+    #[arg(long, global = true, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// Days after which a screening must be refreshed before a session.
     #[arg(long, global = true, value_name = "DAYS", default_value_t = 180)]
@@ -32,6 +34,16 @@ pub enum RecordsCommand {
     Backup { file: PathBuf },
     /// Replace the database by the backup FILE (verified; the replaced one is kept aside).
     Restore { file: PathBuf },
+    /// Move a clinic's records from a SQLite file to a PostgreSQL database that holds none yet:
+    /// every row and id, in one transaction, verified (the file is left as it was).
+    Migrate {
+        /// The SQLite database file to copy from.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The PostgreSQL database to copy to: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Amend a session, adverse-event or outcome: a new record from the old one with the
     /// fields of --set changed (names as in the add command's JSON, e.g. score=3,
     /// onset=2026-11-03, zones='[{"site":"cheek","depth_mm":1.0,"passes":3}]'); the old one stays,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use microneedling_core::{InputError, KnowledgeBase};
 use microneedling_server::{AppState, auth};
-use microneedling_store::Store;
+use microneedling_store::{Location, Store, StoreOpener};
 
 use super::{Output, actor};
 use crate::args::UsersCommand;
@@ -16,9 +16,8 @@ pub fn serve(addr: &str, db: Option<PathBuf>) -> Result<ExitCode, Failure> {
         .parse()
         .map_err(|_| InputError::new("--addr", addr, "HOST:PORT, e.g. 127.0.0.1:8080"))?;
     let kb = KnowledgeBase::embedded()?;
-    let path = db.unwrap_or_else(microneedling_store::default_path);
-    // Create or migrate the database before serving.
-    Store::open(&path, &actor())?;
+    // Create or migrate the database before serving (and, for PostgreSQL, fill the pool).
+    let records = StoreOpener::new(Location::from_arg(db.as_deref()), &actor())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -26,7 +25,7 @@ pub fn serve(addr: &str, db: Option<PathBuf>) -> Result<ExitCode, Failure> {
     runtime
         .block_on(microneedling_server::serve(
             addr,
-            AppState::new(kb, path),
+            AppState::new(kb, records),
             async {
                 let _ = tokio::signal::ctrl_c().await;
             },
@@ -37,12 +36,7 @@ pub fn serve(addr: &str, db: Option<PathBuf>) -> Result<ExitCode, Failure> {
 
 /// `users …`: every change audited under the OS user ([`actor`]).
 pub fn users(command: UsersCommand, out: Output) -> Result<ExitCode, Failure> {
-    let open = |db: Option<PathBuf>| {
-        Store::open(
-            &db.unwrap_or_else(microneedling_store::default_path),
-            &actor(),
-        )
-    };
+    let open = |db: Option<PathBuf>| Store::open_at(&Location::from_arg(db.as_deref()), &actor());
     match command {
         UsersCommand::Add { name, role, db } => add_user(&name, &role, db, out),
         UsersCommand::List { db } => {
@@ -96,8 +90,7 @@ fn add_user(name: &str, role: &str, db: Option<PathBuf>, out: Output) -> Result<
     if auth::Role::parse(role).is_none() {
         return Err(InputError::new("--role", role, "clinician, viewer").into());
     }
-    let path = db.unwrap_or_else(microneedling_store::default_path);
-    let mut store = Store::open(&path, &actor())?;
+    let mut store = Store::open_at(&Location::from_arg(db.as_deref()), &actor())?;
     let (secret, hash) = auth::new_secret().map_err(Failure::Internal)?;
     let id = store.add_user(name, role, &hash)?;
     let token = format!("{id}.{secret}");

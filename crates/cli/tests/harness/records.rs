@@ -19,12 +19,16 @@ pub fn today() -> String {
 /// Moves every screening of patient `code` to `date`, as a clinic entering older records would
 /// have them (the command itself dates a screening today).
 pub fn backdate_screenings(db: &str, code: &str, date: &str) {
-    let conn = rusqlite::Connection::open(db).expect("database");
-    conn.execute(
-        "UPDATE screening SET screened_at = ?1 WHERE patient_id = (SELECT id FROM patient WHERE code = ?2)",
-        rusqlite::params![date, code],
-    )
-    .expect("backdated");
+    let store =
+        microneedling_store::Store::open_at(&microneedling_store::Location::parse(db), "test")
+            .expect("database");
+    store
+        .db()
+        .execute(
+            "UPDATE screening SET screened_at = ?1 WHERE patient_id = (SELECT id FROM patient WHERE code = ?2)",
+            &[date.into(), code.into()],
+        )
+        .expect("backdated");
 }
 
 /// Records consent `version` of `code`, signed on `date`.
@@ -51,10 +55,19 @@ pub fn consent(db: &str, code: &str, version: &str, date: &str) -> Run {
     )
 }
 
-/// A fresh database file, initialised (`records init`; any earlier one of the same name and its
-/// WAL files removed).
+/// The PostgreSQL server the record commands' tests run against instead of SQLite files when
+/// set (an admin URL): each [`db`] is then a new database there.
+pub const POSTGRES_ENV: &str = "MICRONEEDLING_TEST_POSTGRES";
+
+/// A fresh database, initialised (`records init`): a new file (any earlier one of the same name
+/// and its WAL files removed), or a new database on the server of [`POSTGRES_ENV`].
 pub fn db(name: &str) -> String {
-    let path = uninitialised_db(name);
+    let path = match std::env::var(POSTGRES_ENV) {
+        Ok(admin) => {
+            microneedling_store::db::scratch_database(&admin, name).expect("test database")
+        }
+        Err(_) => uninitialised_db(name),
+    };
     let init = records(&path, &["init"]);
     assert_eq!(init.code, 0, "{}", init.stderr);
     path

@@ -55,13 +55,13 @@ pub fn days_ago(days: i64) -> String {
 
 /// Moves every screening of patient `code` to `date` (the API dates a screening the day it is
 /// recorded; tests that need history move it, as the store's tests do).
-pub fn backdate_screenings(db: &std::path::Path, code: &str, date: &str) {
-    let store = Store::open(db, "test").expect("store");
+pub fn backdate_screenings(db: &microneedling_store::Location, code: &str, date: &str) {
+    let store = Store::open_at(db, "test").expect("store");
     store
-        .connection()
+        .db()
         .execute(
             "UPDATE screening SET screened_at = ?1 WHERE patient_id = (SELECT id FROM patient WHERE code = ?2)",
-            [date, code],
+            &[date.into(), code.into()],
         )
         .expect("backdated");
 }

@@ -10,20 +10,31 @@ use std::sync::OnceLock;
 
 use microneedling_core::KnowledgeBase;
 use microneedling_server::{AppState, auth, router, serve_on};
-use microneedling_store::Store;
+use microneedling_store::{Location, Store, StoreOpener};
+
+/// The PostgreSQL server the shared server's records live on instead of a SQLite file when set
+/// (an admin URL): a new database there per test binary.
+pub const POSTGRES_ENV: &str = "MICRONEEDLING_TEST_POSTGRES";
 
 pub struct Server {
     pub base: String,
     pub clinician: String,
     pub viewer: String,
-    pub db: PathBuf,
+    pub db: Location,
 }
 
 pub fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
-        let (db, clinician, viewer) = database_with_users("api");
-        let state = AppState::new(KnowledgeBase::embedded().expect("kb"), db.clone());
+        let db = match std::env::var(POSTGRES_ENV) {
+            Ok(admin) => Location::Postgres(
+                microneedling_store::db::scratch_database(&admin, "api").expect("test database"),
+            ),
+            Err(_) => Location::File(fresh_file("api")),
+        };
+        let (clinician, viewer) = add_users(&mut Store::open_at(&db, "test").expect("store"));
+        let records = StoreOpener::new(db.clone(), "test").expect("records");
+        let state = AppState::new(KnowledgeBase::embedded().expect("kb"), records);
         let addr = spawn(state, microneedling_server::HEADER_READ_TIMEOUT);
         Server {
             base: format!("http://{addr}"),
@@ -66,17 +77,26 @@ pub fn spawn(state: AppState, header_read_timeout: std::time::Duration) -> Socke
 /// A fresh database at `name` (in the temp folder) with a clinician and a viewer; returns the
 /// path and their tokens.
 pub fn database_with_users(name: &str) -> (PathBuf, String, String) {
+    let db = fresh_file(name);
+    let (clinician, viewer) = add_users(&mut Store::open(&db, "test").expect("store"));
+    (db, clinician, viewer)
+}
+
+/// A path in the temp folder where no database is (any earlier one removed).
+fn fresh_file(name: &str) -> PathBuf {
     let db = std::env::temp_dir().join(format!("mn-{name}-{}.db", std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
-    let mut store = Store::open(&db, "test").expect("store");
+    db
+}
+
+/// Adds a clinician (dr-a) and a viewer (nurse-b); returns their tokens.
+fn add_users(store: &mut Store) -> (String, String) {
     let mut token = |name: &str, role: &str| {
         let (secret, hash) = auth::new_secret().expect("secret");
         let id = store.add_user(name, role, &hash).expect("user");
         format!("{id}.{secret}")
     };
-    let clinician = token("dr-a", "clinician");
-    let viewer = token("nurse-b", "viewer");
-    (db, clinician, viewer)
+    (token("dr-a", "clinician"), token("nurse-b", "viewer"))
 }

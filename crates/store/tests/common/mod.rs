@@ -8,7 +8,37 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use microneedling_core::KnowledgeBase;
 use microneedling_core::patient::Patient;
 use microneedling_core::plan::{PlanOutcome, assess, plan};
-use microneedling_store::{NewPatient, NewSession, Store, ZoneRecord};
+use microneedling_store::db::Value;
+use microneedling_store::{Location, NewPatient, NewSession, Store, ZoneRecord};
+
+/// The PostgreSQL server the suite runs against instead of SQLite when set (an admin URL such
+/// as `postgres://postgres@127.0.0.1:54329/postgres`): each store is then a new database there.
+pub const POSTGRES_ENV: &str = "MICRONEEDLING_TEST_POSTGRES";
+
+/// Where a new, empty store for test `name` lives: a new database on the PostgreSQL server of
+/// [`POSTGRES_ENV`], else a new SQLite file.
+pub fn fresh_location(name: &str) -> Location {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(admin) => Location::Postgres(
+            microneedling_store::db::scratch_database(&admin, name).expect("test database"),
+        ),
+        Err(_) => Location::File(temp_db(name)),
+    }
+}
+
+/// A new, empty store (see [`fresh_location`]; in memory when on SQLite).
+pub fn fresh_store(actor: &str) -> Store {
+    if std::env::var(POSTGRES_ENV).is_ok() {
+        Store::open_at(&fresh_location(actor), actor).expect("store")
+    } else {
+        Store::open_in_memory(actor).expect("store")
+    }
+}
+
+/// The first column of the one row `sql` selects.
+pub fn value<T: microneedling_store::db::FromValue>(store: &Store, sql: &str) -> T {
+    store.db().value(sql, &[]).expect(sql)
+}
 
 pub fn kb() -> &'static KnowledgeBase {
     KnowledgeBase::embedded().expect("knowledge base")
@@ -29,7 +59,7 @@ pub fn patient_file(history: &str) -> Patient {
 }
 
 pub fn store_with_patient(code: &str) -> Store {
-    let mut store = Store::open_in_memory("test").expect("store");
+    let mut store = fresh_store("test");
     add_patient(&mut store, code);
     store
 }
@@ -73,10 +103,10 @@ pub fn screen(store: &mut Store, code: &str, history: &str, on: NaiveDate) {
 /// Moves screening `id` to `on` (screenings are recorded today; the tests need older ones).
 pub fn backdate_screening(store: &Store, id: i64, on: NaiveDate) {
     store
-        .connection()
+        .db()
         .execute(
             "UPDATE screening SET screened_at = ?1 WHERE id = ?2",
-            rusqlite::params![on.to_string(), id],
+            &[Value::from(on.to_string()), Value::from(id)],
         )
         .expect("backdated");
 }
@@ -134,10 +164,7 @@ pub fn days_ago(days: i64) -> NaiveDateTime {
 
 /// Sessions and audit rows: unchanged by a refused write.
 pub fn counts(store: &Store) -> (i64, i64) {
-    let c = store.connection();
-    let sessions: i64 = c
-        .query_row("SELECT COUNT(*) FROM session", [], |r| r.get(0))
-        .expect("count");
+    let sessions: i64 = value(store, "SELECT COUNT(*) FROM session");
     (sessions, store.audit_count().expect("audit"))
 }
 

@@ -4,22 +4,22 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use microneedling_core::{InputError, KnowledgeBase};
-use microneedling_store::Store;
+use microneedling_store::{Location, Store};
 
 use super::said;
 use crate::commands::Output;
 use crate::failure::Failure;
 
-/// `records check`: prints the report; exit 6 when the file is damaged.
-pub fn check(path: &Path, out: Output) -> Result<ExitCode, Failure> {
-    let report = Store::check_file(path)?;
+/// `records check`: prints the report; exit 6 when the database is damaged.
+pub fn check(location: &Location, out: Output) -> Result<ExitCode, Failure> {
+    let report = match location {
+        Location::File(path) => Store::check_file(path)?,
+        Location::Postgres(_) => Store::open_existing_at(location, "check")?.check(),
+    };
     out.emit(&report, |r| {
         let mut text = format!(
-            "{}: integrity {}, schema version {} (this program's: {})",
-            path.display(),
-            r.integrity,
-            r.schema_version,
-            r.latest_schema_version
+            "{location}: integrity {}, schema version {} (this program's: {})",
+            r.integrity, r.schema_version, r.latest_schema_version
         );
         for problem in &r.problems {
             text.push_str(&format!("\n  {problem}"));
@@ -30,8 +30,7 @@ pub fn check(path: &Path, out: Output) -> Result<ExitCode, Failure> {
         Ok(ExitCode::SUCCESS)
     } else {
         Err(Failure::Damaged(format!(
-            "{} is damaged or not usable: {} problem(s); restore a backup (`records restore FILE`)",
-            path.display(),
+            "{location} is damaged or not usable: {} problem(s); restore a backup (`records restore FILE`)",
             report.problems.len()
         )))
     }
@@ -53,8 +52,38 @@ pub fn backup(store: &mut Store, file: &Path, out: Output) -> Result<ExitCode, F
     )
 }
 
-/// `records restore FILE`.
-pub fn restore(path: &Path, file: &Path, actor: &str, out: Output) -> Result<ExitCode, Failure> {
+/// `records migrate --from FILE --to URL`.
+pub fn migrate(from: &Path, to: &Location, actor: &str, out: Output) -> Result<ExitCode, Failure> {
+    let (_, report) = Store::transfer(from, to, actor)?;
+    let rows: i64 = report.rows.values().sum();
+    said(
+        out,
+        &report,
+        format!(
+            "Moved {rows} rows in {} tables from {} to {} and verified (schema version {}); the file is unchanged",
+            report.rows.len(),
+            report.from,
+            report.to,
+            report.schema_version
+        ),
+    )
+}
+
+/// `records restore FILE` (into a SQLite file; a PostgreSQL server restores with its own tools).
+pub fn restore(
+    location: &Location,
+    file: &Path,
+    actor: &str,
+    out: Output,
+) -> Result<ExitCode, Failure> {
+    let Some(path) = location.file() else {
+        return Err(InputError::new(
+            "--db",
+            location,
+            "a SQLite file: a PostgreSQL database is restored with pg_restore (docs/postgres.md); to move a SQLite file into PostgreSQL use `records migrate --from FILE --to URL`",
+        )
+        .into());
+    };
     let (_, report) = Store::restore(path, file, actor)?;
     let kept = report.kept_as.clone().map_or(String::new(), |k| {
         format!("; the replaced database is kept as {k}")

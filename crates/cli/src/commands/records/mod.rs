@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use microneedling_core::{InputError, KnowledgeBase};
+use microneedling_store::Location;
 use microneedling_store::{NewPatient, Store};
 
 use super::{Output, sex};
@@ -20,9 +21,12 @@ mod treatment;
 pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
     match &args.command {
         RecordsCommand::Init => return init(&args, out),
-        RecordsCommand::Check => return care::check(&db_path(&args), out),
+        RecordsCommand::Check => return care::check(&db_location(&args), out),
         RecordsCommand::Restore { file } => {
-            return care::restore(&db_path(&args), file, &super::actor(), out);
+            return care::restore(&db_location(&args), file, &super::actor(), out);
+        }
+        RecordsCommand::Migrate { from, to } => {
+            return care::migrate(from, &Location::parse(to), &super::actor(), out);
         }
         _ => {}
     }
@@ -48,9 +52,10 @@ fn command_name(command: &RecordsCommand) -> &'static str {
         RecordsCommand::Outcome { .. } => "outcome",
         RecordsCommand::Photo { .. } => "photo",
         RecordsCommand::History { .. } | RecordsCommand::Export { .. } => "patient",
-        RecordsCommand::Check | RecordsCommand::Backup { .. } | RecordsCommand::Restore { .. } => {
-            "database"
-        }
+        RecordsCommand::Check
+        | RecordsCommand::Backup { .. }
+        | RecordsCommand::Restore { .. }
+        | RecordsCommand::Migrate { .. } => "database",
         RecordsCommand::Erase { .. } => "patient",
         RecordsCommand::Clearance { .. } => "clearance",
         RecordsCommand::Amend { kind, .. } | RecordsCommand::Void { kind, .. } => {
@@ -71,7 +76,10 @@ fn command(
     out: Output,
 ) -> Result<ExitCode, Failure> {
     match &args.command {
-        RecordsCommand::Init | RecordsCommand::Check | RecordsCommand::Restore { .. } => {
+        RecordsCommand::Init
+        | RecordsCommand::Check
+        | RecordsCommand::Restore { .. }
+        | RecordsCommand::Migrate { .. } => {
             unreachable!("handled above")
         }
         RecordsCommand::Backup { file } => care::backup(store, file, out),
@@ -128,7 +136,7 @@ fn command(
 /// The database of `--db` (or the default), written as the OS user (see [`super::actor`]), with
 /// the screening age of `--screening-max-age-days`.
 fn open(args: &RecordsArgs) -> Result<Store, Failure> {
-    let mut store = Store::open_existing(&db_path(args), &super::actor())?;
+    let mut store = Store::open_existing_at(&db_location(args), &super::actor())?;
     if !(1..=3650).contains(&args.screening_max_age_days) {
         return Err(InputError::new(
             "--screening-max-age-days",
@@ -146,22 +154,21 @@ fn open(args: &RecordsArgs) -> Result<Store, Failure> {
     Ok(store)
 }
 
-/// `--db`, or the user's default database.
-fn db_path(args: &RecordsArgs) -> std::path::PathBuf {
-    args.db
-        .clone()
-        .unwrap_or_else(microneedling_store::default_path)
+/// `--db` (a file or a PostgreSQL URL), else `MICRONEEDLING_DATABASE_URL`, else the user's
+/// default database file.
+fn db_location(args: &RecordsArgs) -> Location {
+    Location::from_arg(args.db.as_deref())
 }
 
 /// `records init`: creates (an absent or empty file) or migrates the database; says where and at
 /// what version.
 fn init(args: &RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
-    let path = db_path(args);
-    let version = Store::init(&path, &super::actor())?.schema_version()?;
+    let location = db_location(args);
+    let version = Store::init_at(&location, &super::actor())?.schema_version()?;
     said(
         out,
-        &serde_json::json!({ "path": path, "schema_version": version }),
-        format!("Records at {} (schema version {version})", path.display()),
+        &serde_json::json!({ "path": location.to_string(), "schema_version": version }),
+        format!("Records at {location} (schema version {version})"),
     )
 }
 

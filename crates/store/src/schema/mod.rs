@@ -1,5 +1,8 @@
-//! Versioned migrations. `PRAGMA user_version` holds the version; each migration runs once, in
-//! order, in its own transaction. A later backend (PostgreSQL) follows the same table shapes.
+//! Versioned migrations. On SQLite `PRAGMA user_version` holds the version; each migration runs
+//! once, in order, in its own transaction. PostgreSQL ([`postgres`]) has one migration per
+//! SQLite migration with the same table shapes.
+
+pub mod postgres;
 
 /// Every migration, oldest first: index + 1 is the schema version it produces.
 pub const MIGRATIONS: [&str; 6] = [
