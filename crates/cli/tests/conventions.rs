@@ -261,3 +261,29 @@ fn phototypes_are_accepted_as_roman_numerals_or_numbers() {
     ]);
     assert_invalid(&bad, &["--fitzpatrick", "VII", "1 to 6 or I to VI"]);
 }
+
+#[test]
+fn compare_devices_takes_up_to_eight_devices_as_the_readme_shows() {
+    let eight =
+        "home-roller,dermaroller-192,stamp,dermapen,skinpen,exceed,rf-insulated,rf-noninsulated";
+    let readme = std::fs::read_to_string(harness::root().join("README.md")).expect("README");
+    assert!(
+        readme.contains(eight),
+        "the README's example is the one tested"
+    );
+    let r = run(&[
+        "compare-devices",
+        "--site",
+        "cheek",
+        "--devices",
+        eight,
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["rows"].as_array().map(Vec::len), Some(8));
+    let nine = format!("{eight},home-roller");
+    assert_invalid(
+        &run(&["compare-devices", "--site", "cheek", "--devices", &nine]),
+        &["--devices", "2 to 8"],
+    );
+}
