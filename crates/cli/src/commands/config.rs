@@ -24,6 +24,7 @@ struct Shown {
     values: Vec<Entry>,
 }
 
+/// `config path` or `config show`.
 pub fn run(command: ConfigCommand, config: &Config, out: Output) -> Result<ExitCode, Failure> {
     match command {
         ConfigCommand::Path => {
