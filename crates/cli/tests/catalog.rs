@@ -5,7 +5,7 @@ mod harness;
 use harness::{assert_invalid, example, run, temp_file};
 
 #[test]
-fn catalog_lists_every_kind_as_json_arrays_with_ids() {
+fn catalog_lists_every_kind_as_json_items_with_ids() {
     for kind in [
         "sites",
         "devices",
@@ -16,13 +16,11 @@ fn catalog_lists_every_kind_as_json_arrays_with_ids() {
     ] {
         let r = run(&["catalog", kind, "--json"]);
         assert_eq!(r.code, 0, "{kind}: {}", r.stderr);
-        let items = r.json();
-        let items = items.as_array().expect("array");
+        let items = r.items();
         assert!(!items.is_empty());
         assert!(items.iter().all(|i| i["id"].is_string()), "{kind}");
     }
-    let devices = run(&["catalog", "devices", "--json"]).json();
-    for d in devices.as_array().expect("array") {
+    for d in run(&["catalog", "devices", "--json"]).items() {
         assert!(["roller", "stamp", "pen", "rf"].contains(&d["kind"].as_str().expect("kind")));
         assert!(["home", "professional"].contains(&d["use"].as_str().expect("use")));
     }
@@ -33,10 +31,10 @@ fn catalog_lists_every_kind_as_json_arrays_with_ids() {
 #[test]
 fn custom_devices_come_from_a_file() {
     let r = run(&[
-        "--device-file",
-        &example("custom-device.toml"),
         "simulate",
         "penetration",
+        "--device-file",
+        &example("custom-device.toml"),
         "--device",
         "clinic-pen-12",
         "--site",
@@ -47,7 +45,7 @@ fn custom_devices_come_from_a_file() {
     assert_eq!(r.json()["device"], "clinic-pen-12");
     let bad = temp_file("bad-device.toml", "[[devices]]\nid = \"x\"\n");
     assert_invalid(
-        &run(&["--device-file", &bad, "catalog", "devices"]),
+        &run(&["catalog", "devices", "--device-file", &bad]),
         &["missing field"],
     );
 }
@@ -61,10 +59,9 @@ fn an_unknown_catalog_kind_exits_2() {
 fn catalog_trials_lists_the_arms_with_their_follow_ups() {
     let r = run(&["catalog", "trials", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let arms = r.json();
-    let arms = arms.as_array().expect("array");
+    let arms = r.items();
     assert!(arms.len() >= 25, "{} arms", arms.len());
-    for arm in arms {
+    for arm in &arms {
         assert!(arm["id"].is_string() && arm["study"].is_string());
         assert!(arm["indication"].is_string() && arm["scale"].is_string());
         assert!(arm["n"].as_u64().is_some_and(|n| n > 0));

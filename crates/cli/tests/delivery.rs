@@ -3,7 +3,7 @@
 
 mod harness;
 
-use harness::{assert_invalid, run, run_after, temp_file};
+use harness::{assert_cell, assert_invalid, read_csv, run, run_after, temp_file};
 
 #[test]
 fn simulate_delivery_reports_layers_blood_closure_and_enhancement() {
@@ -48,9 +48,34 @@ fn simulate_delivery_reports_layers_blood_closure_and_enhancement() {
         );
     }
     assert!(!d["profiles"].as_array().expect("profiles").is_empty());
-    let table = std::fs::read_to_string(&csv).expect("csv written");
-    assert!(table.starts_with("time_h,donor,evaporated,stratum_corneum"));
-    assert_eq!(table.lines().count(), points.len() + 1);
+    assert!(r.stderr.contains(&format!("wrote {csv}")), "{}", r.stderr);
+    // Long form: one row per time, route and quantity; the JSON's numbers to 3 figures.
+    let (header, rows) = read_csv(&csv);
+    assert_eq!(header, ["time_h", "route", "quantity", "value", "unit"]);
+    assert_eq!(
+        rows.len(),
+        2 * 11 * points.len(),
+        "two routes, 11 quantities"
+    );
+    let intact = d["intact_ug_per_cm2"].as_array().expect("intact");
+    for (route, series) in [("channels", points), ("intact", intact)] {
+        for (key, quantity, unit) in [
+            ("absorbed", "absorbed", "ug/cm2"),
+            ("blood", "blood", "ug/cm2"),
+            ("uptake_flux_ug_per_cm2_h", "uptake_flux", "ug/cm2/h"),
+        ] {
+            let cells: Vec<&Vec<String>> = rows
+                .iter()
+                .filter(|r| r[1] == route && r[2] == quantity)
+                .collect();
+            assert_eq!(cells.len(), series.len(), "{route} {quantity}");
+            for (row, point) in cells.iter().zip(series) {
+                assert_eq!(row[4], unit);
+                assert_cell(&row[0], point["time_h"].as_f64().expect("time"));
+                assert_cell(&row[3], point[key].as_f64().expect(key));
+            }
+        }
+    }
 }
 
 #[test]
@@ -86,10 +111,10 @@ fn simulate_delivery_takes_custom_agents_and_finite_doses() {
         "[[agents]]\nid = \"niacinamide\"\nname = \"Niacinamide\"\nclass = \"small-molecule\"\nmw_g_per_mol = 122.12\nlog_kow = -0.37\nintradermal_suited = false\ntiming = \"not-in-session\"\nnote = \"example\"\nsource = \"PubChem\"\n",
     );
     let r = run(&[
-        "--agent-file",
-        &agent_file,
         "simulate",
         "delivery",
+        "--agent-file",
+        &agent_file,
         "--agent",
         "niacinamide",
         "--device",

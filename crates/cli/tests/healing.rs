@@ -56,10 +56,25 @@ fn simulate_healing_gives_a_weekly_series_and_its_csv() {
             "{key}"
         );
     }
-    assert_eq!(
-        std::fs::read_to_string(&csv).expect("csv").lines().count(),
-        54
-    );
+    assert!(r.stderr.contains(&format!("wrote {csv}")), "{}", r.stderr);
+    // Long form: one row per week and quantity, each the JSON's number to 3 figures.
+    let (header, rows) = harness::read_csv(&csv);
+    assert_eq!(header, ["time_week", "quantity", "value", "unit"]);
+    assert_eq!(rows.len(), 53 * 6, "weeks 0 to 52, six quantities");
+    for (quantity, key, unit) in [
+        ("inflammation", "inflammation", "arbitrary unit"),
+        ("fibroblasts", "fibroblasts", "arbitrary unit"),
+        ("collagen_i", "collagen_i", "fraction of baseline collagen"),
+        ("new_collagen", "new_collagen_pct", "% of baseline collagen"),
+    ] {
+        let cells: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == quantity).collect();
+        assert_eq!(cells.len(), 53, "{quantity}");
+        for (row, point) in cells.iter().zip(series) {
+            assert_eq!(row[0], point["week"].to_string());
+            assert_eq!(row[3], unit);
+            harness::assert_cell(&row[2], point[key].as_f64().expect(key));
+        }
+    }
 }
 
 #[test]

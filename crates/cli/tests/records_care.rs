@@ -173,8 +173,12 @@ fn export_includes_the_audit_log_when_asked() {
         csv.contains("\naudit_id,at,actor,action,entity,entity_id,detail\n"),
         "{csv}"
     );
-    // Without --audit, the export is the patients alone, as before.
-    assert!(records(&db, &["export"]).json().is_array());
+    // Without --audit, the export is the patients alone.
+    let alone = records(&db, &["export"]).json();
+    assert!(
+        alone["patients"].is_array() && alone.get("audit").is_none(),
+        "{alone}"
+    );
 }
 
 #[test]

@@ -43,8 +43,8 @@ fn users_are_listed_revoked_and_rotated() {
     let (code, out, err) = run_as(
         None,
         &[
-            "--json",
             "users",
+            "--json",
             "add",
             "dr-a",
             "--role",
@@ -58,7 +58,7 @@ fn users_are_listed_revoked_and_rotated() {
     let id = added["id"].as_i64().expect("id").to_string();
     let old_token = added["token"].as_str().expect("token").to_string();
 
-    let (code, out, err) = run_as(None, &["--json", "users", "rotate", &id, "--db", &db]);
+    let (code, out, err) = run_as(None, &["users", "rotate", &id, "--db", &db, "--json"]);
     assert_eq!(code, 0, "{err}");
     let rotated: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_ne!(rotated["token"].as_str(), Some(old_token.as_str()));
@@ -67,10 +67,10 @@ fn users_are_listed_revoked_and_rotated() {
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run_as(None, &["users", "revoke", &id, "--db", &db]);
     assert_eq!(code, 2, "revoking twice names the id: {err}");
-    let (code, out, err) = run_as(None, &["--json", "users", "list", "--db", &db]);
+    let (code, out, err) = run_as(None, &["users", "list", "--db", &db, "--json"]);
     assert_eq!(code, 0, "{err}");
     let listed: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert!(listed[0]["revoked_at"].is_string(), "{listed}");
+    assert!(listed["items"][0]["revoked_at"].is_string(), "{listed}");
     assert!(!out.contains("token"), "no token or hash listed: {out}");
     let actions: Vec<String> = audit(&db)
         .into_iter()

@@ -33,7 +33,7 @@ pub mod routes;
 pub mod serve;
 pub mod state;
 
-pub use logging::init_logging;
+pub use logging::{init_logging, init_logging_with};
 pub use openapi::ApiDoc;
 pub use serve::{HEADER_READ_TIMEOUT, serve_on};
 pub use state::AppState;

@@ -19,17 +19,30 @@ const DEFAULT_FILTER: &str = "info";
 /// `RUST_LOG` (default `info`); `MICRONEEDLING_QUIET` set to anything turns the log off (the
 /// load benchmarks use it so that printing does not weigh on the figures).
 pub fn init_logging() {
+    init_logging_with(None, DEFAULT_FILTER);
+}
+
+/// As [`init_logging`], for a program that chooses the level: `explicit` (the command line's
+/// `-v`/`-q`) wins over `RUST_LOG`, which wins over `default`. The first call of the process
+/// decides; later ones (the server's own [`init_logging`]) do nothing.
+///
+/// Every line carries a UTC timestamp (RFC 3339, microseconds), the level and the message; no
+/// target, no ANSI colours (the log is read from files and journals as often as from terminals).
+pub fn init_logging_with(explicit: Option<&str>, default: &str) {
     static START: Once = Once::new();
     START.call_once(|| {
         if std::env::var_os("MICRONEEDLING_QUIET").is_some() {
             return;
         }
-        let filter =
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+        let filter = match explicit {
+            Some(level) => EnvFilter::new(level),
+            None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)),
+        };
         // Another subscriber already set (an embedding program's) is fine: it gets the events.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_target(false)
+            .with_ansi(false)
             .with_writer(std::io::stderr)
             .try_init();
     });

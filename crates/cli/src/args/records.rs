@@ -4,21 +4,27 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::SexArg;
+use super::{JsonArg, KbArgs, SexArg};
 
 #[derive(Debug, Args)]
 pub struct RecordsArgs {
     /// The records: a database file, or a PostgreSQL database postgres://USER@HOST/DB (default:
-    /// $MICRONEEDLING_DATABASE_URL, else the user's data directory, e.g.
-    /// ~/.local/share/microneedling/records.db).
+    /// $MICRONEEDLING_DATABASE_URL, else the configuration's, else the user's data directory,
+    /// e.g. ~/.local/share/microneedling/records.db).
     #[arg(long, global = true, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
-    /// Days after which a screening must be refreshed before a session.
-    #[arg(long, global = true, value_name = "DAYS", default_value_t = 180)]
-    pub screening_max_age_days: i64,
-    /// The consent version a session needs on record for its patient.
-    #[arg(long, global = true, value_name = "VERSION", default_value = microneedling_store::DEFAULT_CONSENT_VERSION)]
-    pub consent_version: String,
+    /// Days after which a screening must be refreshed before a session (default: the
+    /// configuration's, else 180).
+    #[arg(long, global = true, value_name = "DAYS")]
+    pub screening_max_age_days: Option<i64>,
+    /// The consent version a session needs on record for its patient (default: the
+    /// configuration's, else the store's).
+    #[arg(long, global = true, value_name = "VERSION")]
+    pub consent_version: Option<String>,
+    #[command(flatten)]
+    pub kb: KbArgs,
+    #[command(flatten)]
+    pub output: JsonArg,
     #[command(subcommand)]
     pub command: RecordsCommand,
 }
@@ -31,9 +37,15 @@ pub enum RecordsCommand {
     /// Check the database: SQLite integrity and foreign keys, schema version (exit 6 if damaged).
     Check,
     /// Copy the database to FILE (SQLite online backup, verified; FILE must not exist).
-    Backup { file: PathBuf },
+    Backup {
+        /// The backup to create.
+        file: PathBuf,
+    },
     /// Replace the database by the backup FILE (verified; the replaced one is kept aside).
-    Restore { file: PathBuf },
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
     /// Move a clinic's records from a SQLite file to a PostgreSQL database that holds none yet:
     /// every row and id, in one transaction, verified (the file is left as it was).
     Migrate {
@@ -49,23 +61,32 @@ pub enum RecordsCommand {
     /// onset=2026-11-03, zones='[{"site":"cheek","depth_mm":1.0,"passes":3}]'); the old one stays,
     /// marked superseded.
     Amend {
+        /// session, adverse-event or outcome.
         kind: String,
+        /// The record's id (`records history --json`).
         id: i64,
+        /// Why it is amended (kept with the record).
         #[arg(long)]
         reason: String,
+        /// FIELD=VALUE, once per changed field.
         #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
         set: Vec<String>,
     },
     /// Void a session, adverse-event or outcome: it stays, marked void with the reason.
     Void {
+        /// session, adverse-event or outcome.
         kind: String,
+        /// The record's id (`records history --json`).
         id: i64,
+        /// Why it is void (kept with the record).
         #[arg(long)]
         reason: String,
     },
     /// Erase a patient on request: pseudonymise the code and coarsen the birth year (docs/records.md).
     Erase {
+        /// The patient's code.
         code: String,
+        /// The request behind the erasure (kept in the audit log).
         #[arg(long)]
         reason: String,
     },
@@ -78,31 +99,42 @@ pub enum RecordsCommand {
     /// file's sex, age and phototype must match the record; its treatment date may lie at most
     /// 30 days ahead.
     Screen {
+        /// The patient's code.
         code: String,
+        /// The patient file (TOML, docs/patient-file.md); - reads standard input.
         patient: PathBuf,
+        /// Device id (else the patient file's, else the indication's preferred device).
         #[arg(long)]
         device: Option<String>,
     },
     /// Record signed consent: its version and the hash of the text signed.
     Consent {
+        /// The patient's code.
         code: String,
+        /// The version of the consent form signed, e.g. v1.
         #[arg(long)]
         version: String,
+        /// The text signed (only its hash is stored); - reads standard input.
         #[arg(long, value_name = "FILE")]
         text_file: PathBuf,
+        /// Date signed, YYYY-MM-DD (default today).
         #[arg(long)]
         date: Option<String>,
     },
     /// Plan from a patient file and record the plan (with any override).
     Plan {
+        /// The patient's code.
         code: String,
+        /// The patient file (TOML, docs/patient-file.md); - reads standard input.
         patient: PathBuf,
+        /// Plan despite a contraindication; the reason is carried in the plan.
         #[arg(long = "override", value_name = "REASON")]
         override_reason: Option<String>,
         /// The contraindicated screening the override overrides (default: the latest
         /// contraindicated screening, printed).
         #[arg(long, value_name = "ID", requires = "override_reason")]
         overrides_screening: Option<i64>,
+        /// Date of the plan, YYYY-MM-DD (default today).
         #[arg(long)]
         date: Option<String>,
     },
@@ -132,9 +164,13 @@ pub enum RecordsCommand {
         command: PhotoCommand,
     },
     /// A patient's series, adverse events and outcome trend.
-    History { code: String },
+    History {
+        /// The patient's code.
+        code: String,
+    },
     /// Export every patient's records.
     Export {
+        /// json or csv (docs/records.md); whatever --json says.
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
         /// Include the audit log: JSON becomes {patients, audit}; CSV gains an audit section.
@@ -147,10 +183,12 @@ pub enum RecordsCommand {
 pub enum ClearanceCommand {
     /// Clear contraindication RULE found earlier, so that a re-screening may drop it.
     Add {
+        /// The patient's code.
         code: String,
         /// The screening rule id.
         #[arg(long)]
         rule: String,
+        /// Why it is cleared (e.g. the specialist's letter).
         #[arg(long)]
         reason: String,
     },
@@ -158,26 +196,35 @@ pub enum ClearanceCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PatientCommand {
+    /// Add a patient under a pseudonymous code.
     Add {
+        /// The patient's pseudonymous code (never a name).
         code: String,
-        #[arg(long)]
+        /// Year of birth, e.g. 1990 (the age is computed from it).
+        #[arg(long, value_name = "YYYY")]
         birth_year: i32,
+        /// The patient's sex.
         #[arg(long, value_enum)]
         sex: SexArg,
-        #[arg(long)]
+        /// Fitzpatrick phototype: 1 to 6 or I to VI.
+        #[arg(long, value_name = "TYPE", value_parser = super::parse_phototype)]
         fitzpatrick: u8,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SessionCommand {
+    /// Record a session performed.
     Add {
+        /// The patient's code.
         code: String,
         /// YYYY-MM-DD or YYYY-MM-DDTHH:MM.
         #[arg(long)]
         date: String,
+        /// Device id (`catalog devices`).
         #[arg(long)]
         device: String,
+        /// The device's serial number.
         #[arg(long)]
         serial: String,
         /// Cartridge or roller lot.
@@ -192,6 +239,7 @@ pub enum SessionCommand {
         /// erythema or pinpoint-bleeding.
         #[arg(long)]
         endpoint: String,
+        /// Who performed the session.
         #[arg(long)]
         operator: String,
         /// Why a session dated before the latest screening, or more than a day ago, is entered
@@ -210,7 +258,9 @@ pub enum SessionCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AdverseEventCommand {
+    /// Record an adverse event.
     Add {
+        /// The patient's code.
         code: String,
         /// An adverse effect id of the catalog.
         #[arg(long)]
@@ -218,12 +268,16 @@ pub enum AdverseEventCommand {
         /// mild, moderate or severe.
         #[arg(long)]
         severity: String,
+        /// Onset date, YYYY-MM-DD.
         #[arg(long)]
         onset: String,
+        /// Date resolved, YYYY-MM-DD (absent: not yet).
         #[arg(long)]
         resolved: Option<String>,
+        /// The session id it followed, if any.
         #[arg(long)]
         session: Option<i64>,
+        /// What was done about it.
         #[arg(long)]
         action: String,
         /// Why an onset before the latest screening, or more than a day ago (required then).
@@ -235,14 +289,20 @@ pub enum AdverseEventCommand {
 #[derive(Debug, Subcommand)]
 pub enum OutcomeCommand {
     #[command(allow_negative_numbers = true)]
+    /// Record an outcome assessment.
     Add {
+        /// The patient's code.
         code: String,
+        /// The clinical scale (`catalog scales`).
         #[arg(long)]
         scale: String,
+        /// The score on that scale.
         #[arg(long)]
         score: f64,
+        /// Who assessed.
         #[arg(long)]
         assessor: String,
+        /// Date assessed, YYYY-MM-DD (default today).
         #[arg(long)]
         date: Option<String>,
         /// Why an assessment dated before the latest screening, or more than a day ago
@@ -254,8 +314,11 @@ pub enum OutcomeCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PhotoCommand {
+    /// Record a photo's metadata and hash.
     Add {
+        /// The patient's code.
         code: String,
+        /// The photo (only its hash is stored).
         #[arg(long, value_name = "FILE")]
         file: PathBuf,
         /// front, left, right, left-oblique, right-oblique, close-up, ...
@@ -264,6 +327,7 @@ pub enum PhotoCommand {
         /// The patient consented to this photo being kept.
         #[arg(long)]
         photo_consent: bool,
+        /// Date taken, YYYY-MM-DD (default today).
         #[arg(long)]
         date: Option<String>,
     },
@@ -271,6 +335,8 @@ pub enum PhotoCommand {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
+    /// One JSON document.
     Json,
+    /// CSV rows.
     Csv,
 }

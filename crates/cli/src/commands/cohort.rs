@@ -1,11 +1,9 @@
 //! `cohort run`, `cohort sensitivity` and `cohort merge`.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use microneedling_cohort::sensitivity::{Method, analyse};
 use microneedling_cohort::{Outcome, Shard, Spec, merge, run as run_shard};
 use microneedling_core::KnowledgeBase;
@@ -25,8 +23,7 @@ pub fn run(kb: &KnowledgeBase, command: CohortCommand, out: Output) -> Result<Ex
             out: dir,
             shard,
             threads,
-            quiet,
-        } => run_cohort(kb, &spec, &dir, shard.as_deref(), threads, quiet, out)?,
+        } => run_cohort(kb, &spec, &dir, shard.as_deref(), threads, out)?,
         CohortCommand::Sensitivity {
             spec,
             method,
@@ -34,6 +31,7 @@ pub fn run(kb: &KnowledgeBase, command: CohortCommand, out: Output) -> Result<Ex
         } => sensitivity(kb, &spec, &method, &file, out)?,
         CohortCommand::Merge { dir } => {
             let manifest = merge(&dir).map_err(failure)?;
+            crate::ui::wrote(&dir.join("manifest.json"));
             out.emit(&manifest, |m| {
                 format!(
                     "{} shards of {} ({} patients, {} rows) are complete and consistent; wrote {}\n",
@@ -56,7 +54,6 @@ fn run_cohort(
     dir: &Path,
     shard: Option<&str>,
     threads: Option<usize>,
-    quiet: bool,
     out: Output,
 ) -> Result<(), Failure> {
     let text = super::read_input("SPEC", spec)?;
@@ -69,14 +66,7 @@ fn run_cohort(
     };
     let range = shard.range(spec.patients());
     let rows = (range.end - range.start) * spec.grid().len() as u64;
-    let bar = if quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(rows).with_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} rows  {elapsed} (eta {eta})")
-                .map_err(|e| Failure::Input(e.to_string()))?,
-        )
-    };
+    let bar = crate::ui::bar(rows, "{bar:40} {pos}/{len} rows  {elapsed} (eta {eta})");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
@@ -84,6 +74,9 @@ fn run_cohort(
     let result = pool.install(|| run_shard(kb, &spec, shard, dir, &|done| bar.set_position(done)));
     bar.finish_and_clear();
     let outcome = result.map_err(failure)?;
+    if let Outcome::Written { path, .. } = &outcome {
+        crate::ui::wrote(path);
+    }
     out.emit(&outcome_json(&outcome, &spec, shard), |_| {
         let mut text = String::new();
         let _ = match &outcome {
@@ -132,16 +125,11 @@ fn sensitivity(
         }
     };
     let report = analyse(kb, &spec, method).map_err(failure)?;
-    let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Input(e.to_string()))?;
-    if file.as_os_str() == "-" {
-        return super::print_body(&json);
+    let json = super::io::stamped_json(&report)?;
+    super::write_output("--out", file, &(json + "\n"))?;
+    if super::io::is_std(file) {
+        return Ok(());
     }
-    std::fs::write(file, json + "\n").map_err(|e| {
-        Failure::Input(format!(
-            "invalid --out: cannot write {}: {e}",
-            file.display()
-        ))
-    })?;
     out.emit(&report, |r| sensitivity_text(r, file))
 }
 

@@ -1,12 +1,11 @@
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 use microneedling_core::setting::{DeliveryQuery, delivery_builder};
 use microneedling_core::skin::LayerThicknesses;
 use microneedling_core::transport::{
-    Delivery, DeliveryRequest, DeliveryRequestBuilder, Dose, GroupKind, Hydration, Preparation,
-    Solute, Volatility, simulate,
+    DeliveryRequest, DeliveryRequestBuilder, Dose, GroupKind, Hydration, Preparation, Solute,
+    Volatility, simulate,
 };
 use microneedling_core::{InputError, KnowledgeBase};
 
@@ -171,9 +170,13 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
             ..e
         }
     })?;
-    let delivery = simulate(&kb.transport, &request);
+    let taken = super::stdout_taken(&[("--csv", args.csv), ("--report", args.report)])?;
+    let delivery = {
+        let _spinner = crate::ui::spinner("simulating delivery");
+        simulate(&kb.transport, &request)
+    };
     if let Some(path) = args.csv {
-        super::write_csv(path, &csv(&delivery))?;
+        super::write_output("--csv", path, &super::tidy::delivery(&delivery)?)?;
     }
     if let Some(path) = args.report {
         let mut r = microneedling_report::Report::new(
@@ -189,39 +192,8 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
         r.delivery(&delivery);
         super::write_report(path, &r)?;
     }
-    out.emit(&delivery, render::delivery)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The time series, one row per reported time, µg/cm² (µg/cm²/h for the flux); intact skin alone
-/// when there are no channels.
-pub fn csv(d: &Delivery) -> String {
-    let mut text = String::from(
-        "time_h,donor,evaporated,stratum_corneum,viable_epidermis,papillary_dermis,reticular_dermis,channel,blood,absorbed,uptake_flux_ug_per_cm2_h,intact_absorbed,intact_uptake_flux_ug_per_cm2_h\n",
-    );
-    let rows = if d.delivered_ug_per_cm2.is_empty() {
-        &d.intact_ug_per_cm2
-    } else {
-        &d.delivered_ug_per_cm2
-    };
-    for (p, intact) in rows.iter().zip(&d.intact_ug_per_cm2) {
-        let _ = writeln!(
-            text,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            p.time_h,
-            p.donor,
-            p.evaporated,
-            p.stratum_corneum,
-            p.viable_epidermis,
-            p.papillary_dermis,
-            p.reticular_dermis,
-            p.channel,
-            p.blood,
-            p.absorbed,
-            p.uptake_flux_ug_per_cm2_h,
-            intact.absorbed,
-            intact.uptake_flux_ug_per_cm2_h
-        );
+    if !taken {
+        out.emit(&delivery, render::delivery)?;
     }
-    text
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,7 @@
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use microneedling_core::healing::{Healing, simulate};
+use microneedling_core::healing::simulate;
 use microneedling_core::setting::{HealingQuery, SettingQuery, healing_query};
 use microneedling_core::{InputError, KnowledgeBase};
 
@@ -10,6 +9,9 @@ use super::Output;
 use crate::args::SettingArgs;
 use crate::failure::Failure;
 use crate::render;
+
+/// Bands of at least this many samples show a spinner on a terminal.
+const SPINNER_SAMPLES: usize = 20_000;
 
 /// The arguments of `simulate healing`, as parsed.
 #[derive(Debug)]
@@ -59,9 +61,15 @@ pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<Exi
         .samples(args.samples)
         .build()
         .map_err(super::as_option)?;
-    let healing = simulate(&kb.healing, &request);
+    let taken = super::stdout_taken(&[("--csv", args.csv), ("--report", args.report)])?;
+    let healing = {
+        // The band's samples are the long part (a second per 100,000 on one core).
+        let _spinner = (args.samples >= SPINNER_SAMPLES)
+            .then(|| crate::ui::spinner(&format!("{} samples", args.samples)));
+        simulate(&kb.healing, &request)
+    };
     if let Some(path) = args.csv {
-        super::write_csv(path, &csv(&healing))?;
+        super::write_output("--csv", path, &super::tidy::healing(&healing)?)?;
     }
     if let Some(path) = args.report {
         let mut r = microneedling_report::Report::new(
@@ -74,19 +82,8 @@ pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<Exi
         r.healing(&healing);
         super::write_report(path, &r)?;
     }
-    out.emit(&healing, render::healing)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn csv(h: &Healing) -> String {
-    let mut text =
-        String::from("week,inflammation,fibroblasts,collagen_iii,collagen_i,new_collagen_pct\n");
-    for p in &h.series {
-        let _ = writeln!(
-            text,
-            "{},{},{},{},{},{}",
-            p.week, p.inflammation, p.fibroblasts, p.collagen_iii, p.collagen_i, p.new_collagen_pct
-        );
+    if !taken {
+        out.emit(&healing, render::healing)?;
     }
-    text
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,5 @@
 //! One function per command: typed arguments in, text or JSON out.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -13,111 +12,122 @@ use microneedling_core::patient::Patient;
 use microneedling_core::screening::{IsotretinoinPolicy, Tier};
 use microneedling_core::setting::{Setting, SettingQuery};
 use microneedling_core::skin::Sex;
-use serde::Serialize;
 
-use crate::args::{Cli, Command, PolicyArgs, SettingArgs, SexArg};
+use crate::args::{Cli, Command, KbArgs, PolicyArgs, SettingArgs, SexArg};
+use crate::config::Config;
 use crate::failure::Failure;
 
 mod catalog;
 mod cohort;
 mod compare;
+mod config;
 mod delivery;
+mod docs;
 mod healing;
+pub mod io;
 mod plan;
 mod records;
 mod screen;
 mod server;
 mod simulate;
+mod tidy;
 mod validate;
 
-/// Largest input file read, bytes: a patient or device file is a few kB.
-const MAX_FILE_BYTES: u64 = 1 << 20;
+pub use io::{Output, print_body, read_input, source_name, stdout_taken, write_output};
 
-pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    let embedded = KnowledgeBase::embedded()?;
-    let custom;
-    let kb = if cli.device_file.is_some() || cli.agent_file.is_some() {
-        let mut kb = embedded.clone();
-        if let Some(path) = &cli.device_file {
-            let text = read_input("--device-file", path)?;
-            kb = kb.with_devices(devices_from_toml(&path.display().to_string(), &text)?)?;
-        }
-        if let Some(path) = &cli.agent_file {
-            let text = read_input("--agent-file", path)?;
-            kb = kb.with_agents(agents_from_toml(&path.display().to_string(), &text)?)?;
-        }
-        custom = kb;
-        &custom
-    } else {
-        embedded
-    };
-    let out = Output { json: cli.json };
+/// The knowledge base with the custom devices and agents of `args`, if any.
+fn knowledge_base(args: &KbArgs) -> Result<KnowledgeBase, Failure> {
+    let mut kb = KnowledgeBase::embedded()?.clone();
+    if let Some(path) = &args.device_file {
+        let text = read_input("--device-file", path)?;
+        kb = kb.with_devices(devices_from_toml(&source_name(path), &text)?)?;
+    }
+    if let Some(path) = &args.agent_file {
+        let text = read_input("--agent-file", path)?;
+        kb = kb.with_agents(agents_from_toml(&source_name(path), &text)?)?;
+    }
+    Ok(kb)
+}
+
+/// Runs the command of `cli` with the configuration `config`.
+pub fn run(cli: Cli, config: &Config) -> Result<ExitCode, Failure> {
+    let out = |json: &crate::args::JsonArg| Output { json: json.json };
     match cli.command {
-        Command::Catalog { what } => catalog::run(kb, what, out),
+        Command::Catalog { what, kb, output } => {
+            catalog::run(&knowledge_base(&kb)?, what, out(&output))
+        }
         Command::Screen {
             patient,
             device,
             policy,
-        } => screen::run(kb, &patient, device.as_deref(), &policy, out),
-        Command::Simulate { model } => simulate::run(kb, model, out),
+            kb,
+            output,
+        } => screen::run(
+            &knowledge_base(&kb)?,
+            &patient,
+            device.as_deref(),
+            &policy,
+            config,
+            out(&output),
+        ),
+        Command::Simulate { model, kb, output } => {
+            simulate::run(&knowledge_base(&kb)?, model, out(&output))
+        }
         Command::Plan {
             patient,
             override_reason,
             policy,
             report,
-        } => plan::run(
             kb,
+            output,
+        } => plan::run(
+            &knowledge_base(&kb)?,
             &patient,
             override_reason.as_deref(),
             &policy,
+            config,
             report.as_deref(),
-            out,
+            out(&output),
         ),
-        Command::Validate { report } => validate::run(kb, report.as_deref(), out),
-        Command::Records(args) => records::run(kb, args, out),
-        Command::Cohort { command } => cohort::run(kb, command, out),
-        Command::Serve { addr, db } => server::serve(&addr, db),
-        Command::Users { command } => server::users(command, out),
+        Command::Validate { report, output } => {
+            validate::run(KnowledgeBase::embedded()?, report.as_deref(), out(&output))
+        }
+        Command::Records(args) => {
+            // Recorded screenings and plans follow the clinic's isotretinoin policy too.
+            let mut kb = knowledge_base(&args.kb)?;
+            let no_flags = PolicyArgs {
+                isotretinoin_window_days: None,
+                isotretinoin_tier: None,
+                today: None,
+            };
+            kb.isotretinoin_policy = policy(&kb, &no_flags, config)?;
+            let output = out(&args.output);
+            records::run(&kb, args, config, output)
+        }
+        Command::Cohort {
+            command,
+            kb,
+            output,
+        } => cohort::run(&knowledge_base(&kb)?, command, out(&output)),
+        Command::Serve { addr, db } => server::serve(addr.as_deref(), db.as_deref(), config),
+        Command::Users { command, output } => server::users(command, config, out(&output)),
         Command::CompareDevices {
             site,
             devices,
             person,
-        } => compare::run(kb, &site, &devices, sex(person.sex), person.age, out),
-    }
-}
-
-/// How results are printed.
-#[derive(Debug, Clone, Copy)]
-pub struct Output {
-    pub json: bool,
-}
-
-impl Output {
-    /// Prints `value` as JSON, or `text` for humans.
-    pub fn emit<T: Serialize>(
-        self,
-        value: &T,
-        text: impl FnOnce(&T) -> String,
-    ) -> Result<(), Failure> {
-        let body = if self.json {
-            serde_json::to_string_pretty(value)
-                .map_err(|e| Failure::Internal(format!("cannot encode JSON: {e}")))?
-        } else {
-            text(value)
-        };
-        print_body(&body)
-    }
-}
-
-/// Writes `body` and a newline to standard output. A reader that has gone away (`| head`) is
-/// not an error: the output is simply no longer wanted, so the run ends quietly.
-pub fn print_body(body: &str) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{}", body.trim_end()).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::Internal(format!("cannot write output: {e}")))
-        }
-        _ => Ok(()),
+            kb,
+            output,
+        } => compare::run(
+            &knowledge_base(&kb)?,
+            &site,
+            &devices,
+            sex(person.sex),
+            person.age,
+            out(&output),
+        ),
+        Command::Config { command, output } => config::run(command, config, out(&output)),
+        Command::Completions { shell } => docs::completions(shell),
+        Command::Man { dir } => docs::man(dir.as_deref()),
     }
 }
 
@@ -147,41 +157,26 @@ pub fn sex(arg: SexArg) -> Sex {
     }
 }
 
-pub fn read_input(field: &str, path: &Path) -> Result<String, Failure> {
-    let unreadable = |reason: String| {
-        Failure::Input(format!(
-            "invalid {field}: cannot read {}: {reason}",
-            path.display()
-        ))
-    };
-    let metadata = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
-    if !metadata.is_file() {
-        return Err(unreadable("not a file".into()));
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(unreadable(format!(
-            "{} bytes; accepted: at most {MAX_FILE_BYTES}",
-            metadata.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8 text".into()))
-}
-
-/// The isotretinoin policy of data/rules.toml, with the command line's changes.
-pub fn policy(kb: &KnowledgeBase, args: &PolicyArgs) -> Result<IsotretinoinPolicy, Failure> {
+/// The isotretinoin policy of data/rules.toml, with the configuration's and then the command
+/// line's changes; errors name the flag or the file the value came from.
+pub fn policy(
+    kb: &KnowledgeBase,
+    args: &PolicyArgs,
+    config: &Config,
+) -> Result<IsotretinoinPolicy, Failure> {
     let mut policy = kb.isotretinoin_policy.clone();
-    if let Some(days) = args.isotretinoin_window_days {
-        if days > 3650 {
+    let window = config.isotretinoin_window_days(args.isotretinoin_window_days, policy.window_days);
+    policy.window_days = match window.value.parse::<u32>() {
+        Ok(days) if days <= 3650 => days,
+        _ => {
             return Err(Failure::Input(format!(
-                "invalid --isotretinoin-window-days: {days:?}; accepted: 0 to 3650 days"
+                "invalid {} ({}): {:?}; accepted: 0 to 3650 days",
+                window.key, window.source, window.value
             )));
         }
-        policy.window_days = days;
-    }
-    if let Some(tier) = &args.isotretinoin_tier {
-        policy.tier = Tier::parse("--isotretinoin-tier", tier)?;
-    }
+    };
+    let tier = config.isotretinoin_tier(args.isotretinoin_tier.as_deref(), policy.tier.as_str());
+    policy.tier = Tier::parse(&format!("{} ({})", tier.key, tier.source), &tier.value)?;
     Ok(policy)
 }
 
@@ -203,21 +198,16 @@ pub fn load_patient(
 ) -> Result<Patient, Failure> {
     let text = read_input("patient file", path)?;
     Ok(Patient::from_toml(
-        &path.display().to_string(),
+        &source_name(path),
         &text,
         kb,
         today(args)?,
     )?)
 }
 
-/// Writes an HTML report, naming the option on failure.
+/// Writes an HTML report to a file, or standard output for `-`.
 pub fn write_report(path: &Path, report: &microneedling_report::Report) -> Result<(), Failure> {
-    std::fs::write(path, report.to_html()).map_err(|e| {
-        Failure::Input(format!(
-            "invalid --report: cannot write {}: {e}",
-            path.display()
-        ))
-    })
+    write_output("--report", path, &report.to_html())
 }
 
 /// The option that sets a field of a core request: `length_mm` → `--length-mm`.
@@ -251,14 +241,4 @@ pub fn setting<'a>(kb: &'a KnowledgeBase, args: &SettingArgs) -> Result<Setting<
         passes: args.passes,
     };
     Ok(Setting::resolve(kb, &query).map_err(as_option)?)
-}
-
-/// Writes a CSV file, naming the option on failure.
-pub fn write_csv(path: &Path, text: &str) -> Result<(), Failure> {
-    std::fs::write(path, text).map_err(|e| {
-        Failure::Input(format!(
-            "invalid --csv: cannot write {}: {e}",
-            path.display()
-        ))
-    })
 }

@@ -6,6 +6,7 @@ use microneedling_core::plan::assess;
 
 use super::{Output, load_patient, policy};
 use crate::args::PolicyArgs;
+use crate::config::Config;
 use crate::failure::Failure;
 use crate::render;
 
@@ -14,9 +15,10 @@ pub fn run(
     path: &Path,
     device: Option<&str>,
     policy_args: &PolicyArgs,
+    config: &Config,
     out: Output,
 ) -> Result<ExitCode, Failure> {
-    let policy = policy(kb, policy_args)?;
+    let policy = policy(kb, policy_args, config)?;
     let patient = load_patient(kb, path, policy_args)?;
     if let Some(id) = device {
         kb.device(id).map_err(|e| microneedling_core::InputError {

@@ -1,6 +1,6 @@
 //! `microneedling serve` and `microneedling users add | list | revoke | rotate`.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use microneedling_core::{InputError, KnowledgeBase};
@@ -9,15 +9,32 @@ use microneedling_store::{Location, Store, StoreOpener};
 
 use super::{Output, actor};
 use crate::args::UsersCommand;
+use crate::config::{CONSENT_ENV, Config};
 use crate::failure::Failure;
 
-pub fn serve(addr: &str, db: Option<PathBuf>) -> Result<ExitCode, Failure> {
-    let addr: std::net::SocketAddr = addr
-        .parse()
-        .map_err(|_| InputError::new("--addr", addr, "HOST:PORT, e.g. 127.0.0.1:8080"))?;
+/// `serve`: the address and database of the flags, else of the configuration; the consent
+/// version of `$MICRONEEDLING_CONSENT_VERSION`, else of the configuration.
+pub fn serve(addr: Option<&str>, db: Option<&Path>, config: &Config) -> Result<ExitCode, Failure> {
+    let entry = config.addr(addr);
+    let addr: std::net::SocketAddr = entry.value.parse().map_err(|_| {
+        InputError::new(
+            format!("{} ({})", entry.key, entry.source),
+            &entry.value,
+            "HOST:PORT, e.g. 127.0.0.1:8080",
+        )
+    })?;
     let kb = KnowledgeBase::embedded()?;
+    let path = config.db(db);
+    let env = std::env::var(CONSENT_ENV).ok();
+    let consent = config.consent_version(None, env.as_deref().filter(|v| !v.trim().is_empty()));
+    tracing::info!(
+        %addr,
+        knowledge_base_version = %kb.version,
+        consent_version = %consent.value,
+        "serving"
+    );
     // Create or migrate the database before serving (and, for PostgreSQL, fill the pool).
-    let records = StoreOpener::new(Location::from_arg(db.as_deref()), &actor())?;
+    let records = StoreOpener::new(path, &actor())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -25,7 +42,10 @@ pub fn serve(addr: &str, db: Option<PathBuf>) -> Result<ExitCode, Failure> {
     runtime
         .block_on(microneedling_server::serve(
             addr,
-            AppState::new(kb, records),
+            AppState {
+                consent_version: consent.value.trim().to_string(),
+                ..AppState::new(kb, records)
+            },
             async {
                 let _ = tokio::signal::ctrl_c().await;
             },
@@ -35,10 +55,12 @@ pub fn serve(addr: &str, db: Option<PathBuf>) -> Result<ExitCode, Failure> {
 }
 
 /// `users …`: every change audited under the OS user ([`actor`]).
-pub fn users(command: UsersCommand, out: Output) -> Result<ExitCode, Failure> {
-    let open = |db: Option<PathBuf>| Store::open_at(&Location::from_arg(db.as_deref()), &actor());
+pub fn users(command: UsersCommand, config: &Config, out: Output) -> Result<ExitCode, Failure> {
+    let open = |db: Option<std::path::PathBuf>| Store::open_at(&config.db(db.as_deref()), &actor());
     match command {
-        UsersCommand::Add { name, role, db } => add_user(&name, &role, db, out),
+        UsersCommand::Add { name, role, db } => {
+            add_user(&name, &role, &config.db(db.as_deref()), out)
+        }
         UsersCommand::List { db } => {
             let users = open(db)?.users()?;
             out.emit(&users, |users| {
@@ -86,11 +108,11 @@ pub fn users(command: UsersCommand, out: Output) -> Result<ExitCode, Failure> {
     }
 }
 
-fn add_user(name: &str, role: &str, db: Option<PathBuf>, out: Output) -> Result<ExitCode, Failure> {
+fn add_user(name: &str, role: &str, path: &Location, out: Output) -> Result<ExitCode, Failure> {
     if auth::Role::parse(role).is_none() {
         return Err(InputError::new("--role", role, "clinician, viewer").into());
     }
-    let mut store = Store::open_at(&Location::from_arg(db.as_deref()), &actor())?;
+    let mut store = Store::open_at(path, &actor())?;
     let (secret, hash) = auth::new_secret().map_err(Failure::Internal)?;
     let id = store.add_user(name, role, &hash)?;
     let token = format!("{id}.{secret}");

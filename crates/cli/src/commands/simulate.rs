@@ -17,6 +17,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             insertion,
             report,
         } => {
+            let taken = super::stdout_taken(&[("--report", report.as_deref())])?;
             let result = super::setting(kb, &setting)?
                 .with_insertion(insertion_query(&insertion)?)
                 .map_err(super::as_option)?
@@ -29,7 +30,9 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
                 r.penetration(&result);
                 super::write_report(&path, &r)?;
             }
-            out.emit(&result, render::penetration)?;
+            if !taken {
+                out.emit(&result, render::penetration)?;
+            }
         }
         Model::Healing {
             setting,

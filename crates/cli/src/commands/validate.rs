@@ -17,7 +17,11 @@ pub fn run(
     report: Option<&std::path::Path>,
     out: Output,
 ) -> Result<ExitCode, Failure> {
-    let validation = validate(kb)?;
+    let taken = super::stdout_taken(&[("--report", report)])?;
+    let validation = {
+        let _spinner = crate::ui::spinner("validating");
+        validate(kb)?
+    };
     let cases = &validation.cases;
     let failed = cases.iter().filter(|c| !c.passed).count();
     let broken = cases
@@ -32,7 +36,9 @@ pub fn run(
         r.validation(cases);
         super::write_report(path, &r)?;
     }
-    out.emit(&validation, |v| table(v, failed))?;
+    if !taken {
+        out.emit(&validation, |v| table(v, failed))?;
+    }
     Ok(if broken == 0 {
         ExitCode::SUCCESS
     } else {

@@ -39,6 +39,7 @@ pub fn check(location: &Location, out: Output) -> Result<ExitCode, Failure> {
 /// `records backup FILE`.
 pub fn backup(store: &mut Store, file: &Path, out: Output) -> Result<ExitCode, Failure> {
     let report = store.backup_to(file)?;
+    crate::ui::wrote(file);
     let rows: i64 = report.rows.values().sum();
     said(
         out,

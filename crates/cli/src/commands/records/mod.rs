@@ -1,4 +1,4 @@
-//! `microneedling records …`: the treatment record on SQLite. One function per subcommand, by
+//! `microneedling records …`: the treatment record on SQLite or PostgreSQL. One function per subcommand, by
 //! kind: `assessments` (screen, consent, plan: from the patient's files), `treatment` (sessions,
 //! adverse events, outcomes, photos) and `show` (history, export).
 
@@ -11,6 +11,7 @@ use microneedling_store::{NewPatient, Store};
 
 use super::{Output, sex};
 use crate::args::{PatientCommand, RecordsArgs, RecordsCommand};
+use crate::config::Config;
 use crate::failure::Failure;
 
 mod assessments;
@@ -18,19 +19,25 @@ mod care;
 mod show;
 mod treatment;
 
-pub fn run(kb: &KnowledgeBase, args: RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
+pub fn run(
+    kb: &KnowledgeBase,
+    args: RecordsArgs,
+    config: &Config,
+    out: Output,
+) -> Result<ExitCode, Failure> {
+    let db = config.db(args.db.as_deref());
     match &args.command {
-        RecordsCommand::Init => return init(&args, out),
-        RecordsCommand::Check => return care::check(&db_location(&args), out),
+        RecordsCommand::Init => return init(&db, out),
+        RecordsCommand::Check => return care::check(&db, out),
         RecordsCommand::Restore { file } => {
-            return care::restore(&db_location(&args), file, &super::actor(), out);
+            return care::restore(&db, file, &super::actor(), out);
         }
         RecordsCommand::Migrate { from, to } => {
             return care::migrate(from, &Location::parse(to), &super::actor(), out);
         }
         _ => {}
     }
-    let mut store = open(&args)?;
+    let mut store = open(&db, &args, config)?;
     let result = command(kb, &mut store, &args, out);
     // A write a rule refused is audited too (the write itself left nothing).
     if let Err(Failure::Refused(message)) = &result {
@@ -133,38 +140,28 @@ fn command(
     }
 }
 
-/// The database of `--db` (or the default), written as the OS user (see [`super::actor`]), with
-/// the screening age of `--screening-max-age-days`.
-fn open(args: &RecordsArgs) -> Result<Store, Failure> {
-    let mut store = Store::open_existing_at(&db_location(args), &super::actor())?;
-    if !(1..=3650).contains(&args.screening_max_age_days) {
-        return Err(InputError::new(
-            "--screening-max-age-days",
-            args.screening_max_age_days,
-            "1 to 3650 days",
-        )
-        .into());
+/// The database `db`, written as the OS user (see [`super::actor`]), with the screening age and
+/// consent version of the flags, else of the configuration; errors name where a value came from.
+fn open(db: &Location, args: &RecordsArgs, config: &Config) -> Result<Store, Failure> {
+    let mut store = Store::open_existing_at(db, &super::actor())?;
+    let age = config.screening_max_age_days(args.screening_max_age_days);
+    let origin = |e: &crate::config::Entry| format!("{} ({})", e.key, e.source);
+    store.screening_max_age_days = match age.value.parse::<i64>() {
+        Ok(days) if (1..=3650).contains(&days) => days,
+        _ => return Err(InputError::new(origin(&age), &age.value, "1 to 3650 days").into()),
+    };
+    let version = config.consent_version(args.consent_version.as_deref(), None);
+    if version.value.trim().is_empty() {
+        return Err(InputError::new(origin(&version), "", "a consent version, e.g. v1").into());
     }
-    store.screening_max_age_days = args.screening_max_age_days;
-    let version = args.consent_version.trim();
-    if version.is_empty() {
-        return Err(InputError::new("--consent-version", "", "a consent version, e.g. v1").into());
-    }
-    store.consent_version = version.to_string();
+    store.consent_version = version.value.trim().to_string();
     Ok(store)
-}
-
-/// `--db` (a file or a PostgreSQL URL), else `MICRONEEDLING_DATABASE_URL`, else the user's
-/// default database file.
-fn db_location(args: &RecordsArgs) -> Location {
-    Location::from_arg(args.db.as_deref())
 }
 
 /// `records init`: creates (an absent or empty file) or migrates the database; says where and at
 /// what version.
-fn init(args: &RecordsArgs, out: Output) -> Result<ExitCode, Failure> {
-    let location = db_location(args);
-    let version = Store::init_at(&location, &super::actor())?.schema_version()?;
+fn init(location: &Location, out: Output) -> Result<ExitCode, Failure> {
+    let version = Store::init_at(location, &super::actor())?.schema_version()?;
     said(
         out,
         &serde_json::json!({ "path": location.to_string(), "schema_version": version }),

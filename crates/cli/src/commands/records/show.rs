@@ -24,7 +24,8 @@ pub fn history(store: &mut Store, code: &str, out: Output) -> Result<ExitCode, F
 }
 
 /// `records export`: in the format of `--format`, whatever `--json` says; with `--audit`, the
-/// audit log too (JSON: `{patients, audit}`; CSV: an audit section after a blank line).
+/// audit log too (JSON: `{patients}` or `{patients, audit}` after the versions; CSV: an audit
+/// section after a blank line).
 pub fn export(
     store: &mut Store,
     format: ExportFormat,
@@ -42,40 +43,23 @@ pub fn export(
         None
     };
     match (format, audit) {
-        (ExportFormat::Json, None) => Output { json: true }.emit(&histories, |_| String::new())?,
+        (ExportFormat::Json, None) => Output { json: true }
+            .emit(&serde_json::json!({ "patients": histories }), |_| {
+                String::new()
+            })?,
         (ExportFormat::Json, Some(audit)) => Output { json: true }.emit(
             &serde_json::json!({ "patients": histories, "audit": audit }),
             |_| String::new(),
         )?,
-        (ExportFormat::Csv, audit) => Output { json: false }.emit(&histories, |h| {
-            let mut text = csv(h);
+        (ExportFormat::Csv, audit) => {
+            let mut text = csv(&histories)?;
             if let Some(audit) = &audit {
-                text.push_str(&audit_csv(audit));
+                text.push_str(&audit_csv(audit)?);
             }
-            text
-        })?,
+            crate::commands::print_body(&text)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The audit section of the CSV export: a blank line, its own header, one row per entry.
-fn audit_csv(audit: &[AuditEntry]) -> String {
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut text = String::from("\naudit_id,at,actor,action,entity,entity_id,detail\n");
-    for e in audit {
-        let _ = writeln!(
-            text,
-            "{},{},{},{},{},{},{}",
-            e.id,
-            e.at,
-            quote(&e.actor),
-            e.action,
-            e.entity,
-            e.entity_id.map_or(String::new(), |i| i.to_string()),
-            quote(&e.detail)
-        );
-    }
-    text
 }
 
 /// The history for people: the patient and the assessments, then the series, the adverse
@@ -220,29 +204,26 @@ fn series_text(text: &mut String, h: &History) {
     }
 }
 
-/// One row per record: patient, kind, date and a quoted detail.
-fn csv(histories: &[History]) -> String {
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut text = String::from("patient,kind,date,detail\n");
+/// The CSV export: one row per record, `patient,kind,date,detail` (docs/records.md). Quoting by
+/// the `csv` crate.
+fn csv(histories: &[History]) -> Result<String, Failure> {
+    let mut rows: Vec<[String; 4]> = Vec::new();
     for h in histories {
-        let code = quote(&h.patient.code);
+        let code = &h.patient.code;
+        let mut row = |kind: &str, date: String, detail: String| {
+            rows.push([code.clone(), kind.to_string(), date, detail]);
+        };
         for s in &h.screenings {
-            let _ = writeln!(
-                text,
-                "{code},screening,{},{}",
-                s.screened_at,
-                quote(&s.verdict)
-            );
+            row("screening", s.screened_at.to_string(), s.verdict.clone());
         }
         for p in &h.plans {
-            let _ = writeln!(
-                text,
-                "{code},plan,{},{}",
-                p.created_at,
-                quote(&format!(
+            row(
+                "plan",
+                p.created_at.to_string(),
+                format!(
                     "{} {} x{} every {} weeks",
                     p.indication, p.device, p.sessions, p.interval_weeks
-                ))
+                ),
             );
         }
         for s in &h.sessions {
@@ -251,36 +232,73 @@ fn csv(histories: &[History]) -> String {
                 .iter()
                 .map(|z| format!("{}:{}:{}", z.site, z.depth_mm, z.passes))
                 .collect();
-            let _ = writeln!(
-                text,
-                "{code},session,{},{}",
-                s.performed_at,
-                quote(&format!(
+            row(
+                "session",
+                s.performed_at.to_string(),
+                format!(
                     "{} SN {} lot {} {} {}",
                     s.device,
                     s.device_serial,
                     s.cartridge_lot,
                     zones.join(" "),
                     s.endpoint
-                ))
+                ),
             );
         }
         for e in &h.adverse_events {
-            let _ = writeln!(
-                text,
-                "{code},adverse-event,{},{}",
-                e.onset,
-                quote(&format!("{} {}", e.effect, e.severity))
+            row(
+                "adverse-event",
+                e.onset.to_string(),
+                format!("{} {}", e.effect, e.severity),
             );
         }
         for o in &h.outcomes {
-            let _ = writeln!(
-                text,
-                "{code},outcome,{},{}",
-                o.assessed_at,
-                quote(&format!("{} {}", o.scale, o.score))
+            row(
+                "outcome",
+                o.assessed_at.to_string(),
+                format!("{} {}", o.scale, o.score),
             );
         }
     }
-    text
+    table(&["patient", "kind", "date", "detail"], rows)
+}
+
+/// The audit section of the CSV export: a blank line, its own header, one row per entry.
+fn audit_csv(audit: &[AuditEntry]) -> Result<String, Failure> {
+    let rows = audit.iter().map(|e| {
+        [
+            e.id.to_string(),
+            e.at.clone(),
+            e.actor.clone(),
+            e.action.clone(),
+            e.entity.clone(),
+            e.entity_id.map_or(String::new(), |i| i.to_string()),
+            e.detail.clone(),
+        ]
+    });
+    let header = [
+        "audit_id",
+        "at",
+        "actor",
+        "action",
+        "entity",
+        "entity_id",
+        "detail",
+    ];
+    Ok(format!("\n{}", table(&header, rows)?))
+}
+
+/// One CSV table: `header`, then `rows`.
+fn table<const N: usize>(
+    header: &[&str; N],
+    rows: impl IntoIterator<Item = [String; N]>,
+) -> Result<String, Failure> {
+    let fail = |e: &dyn std::fmt::Display| Failure::Internal(format!("cannot write CSV: {e}"));
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).map_err(|e| fail(&e))?;
+    for row in rows {
+        writer.write_record(&row).map_err(|e| fail(&e))?;
+    }
+    let bytes = writer.into_inner().map_err(|e| fail(&e))?;
+    String::from_utf8(bytes).map_err(|e| fail(&e))
 }
