@@ -39,7 +39,7 @@ pub use serve::{HEADER_READ_TIMEOUT, serve_on};
 pub use state::AppState;
 
 use error::ApiError;
-use routes::{care, catalog, meta, models, records};
+use routes::{care, catalog, clinic, meta, models, records};
 
 /// Largest request body accepted, bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -60,7 +60,13 @@ async fn not_found() -> ApiError {
 fn records_routes() -> Router<AppState> {
     const PATIENT: &str = "/api/records/patients/{code}";
     Router::new()
-        .route("/api/records/patients", post(records::add_patient))
+        .route(
+            "/api/records/patients",
+            post(records::add_patient).get(clinic::patients),
+        )
+        .route("/api/records/due", get(clinic::due))
+        .route("/api/records/lots/{lot}", get(clinic::lot))
+        .route("/api/records/summary", get(clinic::summary))
         .route(
             &format!("{PATIENT}/screenings"),
             post(records::add_screening),

@@ -4,7 +4,7 @@ use utoipa::OpenApi;
 
 use crate::dto;
 use crate::error::ErrorBody;
-use crate::routes::{care, catalog, meta, models, records};
+use crate::routes::{care, catalog, clinic, meta, models, records};
 
 /// The OpenAPI description of the whole API, served at `/api/openapi.json`.
 #[derive(Debug, OpenApi)]
@@ -25,6 +25,7 @@ use crate::routes::{care, catalog, meta, models, records};
         records::add_patient, records::add_screening, records::add_plan, records::add_session,
         records::add_adverse_event, records::add_outcome, records::add_consent, records::add_photo, records::add_clearance,
         records::history, records::export,
+        clinic::patients, clinic::due, clinic::lot, clinic::summary,
         care::check, care::audit, care::erase, care::amend, care::void
     ),
     components(schemas(ErrorBody,
@@ -38,7 +39,10 @@ use crate::routes::{care, catalog, meta, models, records};
         dto::ScreeningRecorded, dto::PlanRecorded, dto::SessionResponse, dto::Created,
         dto::HistoryResponse, dto::ExportResponse, dto::OpenApiResponse,
         dto::ReasonBody, dto::AmendBody, dto::ChangeResponse, dto::CheckResponse,
-        dto::ErasedResponse, dto::AuditResponse)),
+        dto::ErasedResponse, dto::AuditResponse,
+        microneedling_store::PatientListing, microneedling_store::DueItem,
+        microneedling_store::LotUse, microneedling_store::ClinicSummary,
+        microneedling_store::AdverseEventRate)),
     modifiers(&BearerAuth, &ErrorDescriptions)
 )]
 pub struct ApiDoc;

@@ -408,3 +408,69 @@ fn api_sessions_need_consent_reasons_and_late_entries() {
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["late_entry"], "entered from the paper chart");
 }
+
+#[test]
+fn the_clinic_views_list_patients_due_items_a_lot_and_the_summary() {
+    let s = server();
+    add_p2_like("API-CL", true);
+    let (status, body) = screen_file("API-CL", eligible_file());
+    assert_eq!(status, 201, "{body}");
+    backdate_screenings(&s.db, "API-CL", &days_ago(10));
+    let (status, body) = record(
+        "API-CL",
+        "plans",
+        &json!({ "patient": eligible_file(), "date": days_ago(10) }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let mut body = session_body(&days_ago(0), ("cheek", 1.0), &json!({}));
+    body["cartridge_lot"] = json!("API-LOT-77");
+    let (status, reply) = record("API-CL", "sessions", &body);
+    assert_eq!(status, 201, "{reply}");
+
+    let (status, list) = get("/api/records/patients?search=api-cl", Some(&s.viewer));
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list[0]["code"], "API-CL");
+    assert_eq!(list[0]["sessions"], 1);
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    let (status, body) = get("/api/records/patients?serch=x", Some(&s.viewer));
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "serch");
+
+    let (status, due) = get("/api/records/due?within_days=60", Some(&s.viewer));
+    assert_eq!(status, 200, "{due}");
+    let mine = due
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|d| d["code"] == "API-CL")
+        .expect("API-CL is due its next session");
+    assert_eq!(mine["session_number"], 2);
+    let (status, body) = get("/api/records/due?within_days=soon", Some(&s.viewer));
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "within_days");
+    let mut ics = agent()
+        .get(format!(
+            "{}/api/records/due?within_days=60&format=ics",
+            s.base
+        ))
+        .header("Authorization", format!("Bearer {}", s.viewer))
+        .call()
+        .expect("ics");
+    assert_eq!(ics.status().as_u16(), 200);
+    let calendar = ics.body_mut().read_to_string().expect("text");
+    assert!(calendar.starts_with("BEGIN:VCALENDAR"));
+    assert_eq!(
+        calendar.matches("BEGIN:VEVENT").count(),
+        due.as_array().map_or(0, Vec::len)
+    );
+
+    let (status, uses) = get("/api/records/lots/API-LOT-77", Some(&s.viewer));
+    assert_eq!(status, 200, "{uses}");
+    assert_eq!(uses[0]["code"], "API-CL");
+    assert_eq!(uses[0]["used_as"], "cartridge");
+    let (status, summary) = get("/api/records/summary", Some(&s.viewer));
+    assert_eq!(status, 200);
+    assert!(summary["patients"].as_i64().is_some_and(|n| n >= 1));
+    let (status, body) = get("/api/records/summary", None);
+    assert_json_error(status, &body, 401);
+}

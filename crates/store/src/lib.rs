@@ -21,6 +21,7 @@ use std::time::Duration;
 mod audit;
 mod care;
 mod changes;
+mod clinic;
 mod clinical;
 pub mod db;
 mod error;
@@ -36,6 +37,9 @@ mod transfer;
 mod users;
 
 pub use changes::{CHANGEABLE, record_kind};
+pub use clinic::{
+    AdverseEventRate, ClinicSummary, DueItem, LotUse, PatientFilter, PatientListing, due_calendar,
+};
 pub use db::StoreOpener;
 pub use error::{Result, StoreError};
 pub use input::{parse_date_or_today, parse_date_time, sha256_hex};

@@ -168,6 +168,35 @@ pub enum RecordsCommand {
         /// The patient's code.
         code: String,
     },
+    /// The patient list (pseudonymous codes): phototype, the latest plan's indication, sessions
+    /// and the last visit, latest first.
+    Patients {
+        /// Only codes containing TEXT (any case).
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// Only patients whose latest plan is for INDICATION (see `catalog indications`).
+        #[arg(long, value_name = "INDICATION")]
+        indication: Option<String>,
+    },
+    /// Who is due for the next session of their plan (at its interval) or for the
+    /// reassessment after the series (the indication's weeks), overdue items included.
+    Due {
+        /// Items due from now to DAYS days ahead (and every overdue one).
+        #[arg(long, value_name = "DAYS", default_value_t = 14)]
+        within_days: i64,
+        /// text, json or ics (an iCalendar file of all-day events for the clinic's calendar).
+        #[arg(long, value_enum, default_value = "text")]
+        format: DueFormat,
+    },
+    /// Every session that used cartridge or topical lot LOT, with its patient: whom a recall of
+    /// that lot must reach.
+    Lot {
+        /// The lot number, as recorded on the session.
+        lot: String,
+    },
+    /// The clinic at a glance: patients, sessions per month, adverse-event rate by device and
+    /// phototype.
+    Summary,
     /// Export every patient's records.
     Export {
         /// json or csv (docs/records.md); whatever --json says.
@@ -331,6 +360,16 @@ pub enum PhotoCommand {
         #[arg(long)]
         date: Option<String>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DueFormat {
+    /// One line per item.
+    Text,
+    /// The items as JSON.
+    Json,
+    /// An iCalendar (RFC 5545) file.
+    Ics,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -3,6 +3,7 @@
 
 pub mod care;
 pub mod catalog;
+pub mod clinic;
 pub mod meta;
 pub mod models;
 pub mod records;

@@ -16,6 +16,7 @@ use crate::failure::Failure;
 
 mod assessments;
 mod care;
+mod clinic;
 mod show;
 mod treatment;
 
@@ -58,7 +59,12 @@ fn command_name(command: &RecordsCommand) -> &'static str {
         RecordsCommand::AdverseEvent { .. } => "adverse_event",
         RecordsCommand::Outcome { .. } => "outcome",
         RecordsCommand::Photo { .. } => "photo",
-        RecordsCommand::History { .. } | RecordsCommand::Export { .. } => "patient",
+        RecordsCommand::History { .. }
+        | RecordsCommand::Export { .. }
+        | RecordsCommand::Patients { .. }
+        | RecordsCommand::Due { .. }
+        | RecordsCommand::Lot { .. } => "patient",
+        RecordsCommand::Summary => "database",
         RecordsCommand::Check
         | RecordsCommand::Backup { .. }
         | RecordsCommand::Restore { .. }
@@ -136,6 +142,15 @@ fn command(
         RecordsCommand::Outcome { command } => treatment::outcome(store, command, out),
         RecordsCommand::Photo { command } => treatment::photo(store, command, out),
         RecordsCommand::History { code } => show::history(store, code, out),
+        RecordsCommand::Patients { search, indication } => {
+            clinic::patients(store, search.as_deref(), indication.as_deref(), out)
+        }
+        RecordsCommand::Due {
+            within_days,
+            format,
+        } => clinic::due(kb, store, *within_days, *format, out),
+        RecordsCommand::Lot { lot } => clinic::lot(store, lot, out),
+        RecordsCommand::Summary => clinic::summary(store, out),
         RecordsCommand::Export { format, audit } => show::export(store, *format, *audit),
     }
 }
