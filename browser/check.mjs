@@ -1,7 +1,7 @@
 // Opens an HTML report in Debian's headless Chromium (no browser download) and prints JSON:
 // the console errors and page errors seen, any network request, the rendered size of every
 // figure, and the geometry of their text (overlap and clipping, see geometry.mjs). With a second
-// argument, also saves a screenshot of the page's top (header, cautions, first figures) there.
+// argument, also saves a screenshot of the page's top (header, cautions, first figure) there.
 // Usage: node check.mjs REPORT.html [SCREENSHOT.png]
 import { chromium } from 'playwright-core';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +32,12 @@ const printText = await textProblems(page, 'svg.figure');
 await page.emulateMedia({ media: 'screen' });
 await page.setViewportSize({ width: 1000, height: 800 });
 if (screenshot) {
-  await page.screenshot({ path: screenshot, fullPage: true });
+  // The page's top: header, cautions and down to the end of the first figure with its caption.
+  const end = await page.evaluate(() => {
+    const first = document.querySelector('figure');
+    return first ? first.getBoundingClientRect().bottom + window.scrollY + 16 : document.body.scrollHeight;
+  });
+  await page.screenshot({ path: screenshot, fullPage: true, clip: { x: 0, y: 0, width: 1000, height: Math.ceil(end) } });
 }
 await browser.close();
 console.log(JSON.stringify({ errors, requests, figures, text, printText }));

@@ -21,7 +21,13 @@ pub fn sig(x: f64, digits: u32) -> String {
     if !(PLAIN_MIN..PLAIN_MAX).contains(&x.abs()) {
         return scientific(x, digits);
     }
-    let decimals = (i64::from(digits) - 1 - i64::from(exponent)).clamp(0, 12) as usize;
+    let places = i64::from(digits) - 1 - i64::from(exponent);
+    if places < 0 {
+        // Whole numbers with more digits than figures: 5915 to 3 figures is 5920.
+        let unit = 10f64.powi(i32::try_from(-places).unwrap_or(0));
+        return format!("{:.0}", (x / unit).round() * unit);
+    }
+    let decimals = places.min(12) as usize;
     trim(format!("{x:.decimals$}"))
 }
 
@@ -157,6 +163,9 @@ mod tests {
         assert_eq!(sig(15.27, 3), "15.3");
         assert_eq!(sig(229.05, 3), "229");
         assert_eq!(sig(999.7, 3), "1000");
+        assert_eq!(sig(5915.0, 3), "5920");
+        assert_eq!(sig(12_345.0, 3), "12300");
+        assert_eq!(sig(3510.4, 3), "3510");
         assert_eq!(sig(0.052_31, 2), "0.052");
         assert_eq!(sig(-4.0, 3), "-4");
         assert_eq!(sig(0.0, 3), "0");
