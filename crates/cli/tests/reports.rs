@@ -68,7 +68,9 @@ const REPORTS: [(&str, &[&str], bool); 6] = [
 
 /// Every report the CLI writes, opened in headless Chromium (browser/check.mjs): no console
 /// error, no request, and no figure text overlapping other text or cut off by its figure, on
-/// screen and in the A4 print layout. Fails when Chromium is missing: it runs only when asked.
+/// screen and in the A4 print layout. The plan report of every example patient file too: each
+/// indication has its own outcome scale, whose axis label differs. Fails when Chromium is
+/// missing: it runs only when asked.
 #[test]
 #[ignore = "needs Chromium: run with -- --include-ignored (.ci/run does)"]
 fn no_report_has_overlapping_or_clipped_text_in_headless_chromium() {
@@ -79,32 +81,68 @@ fn no_report_has_overlapping_or_clipped_text_in_headless_chromium() {
         "needs Debian's chromium and `npm ci --prefix browser` (.ci/run installs both)"
     );
     for (name, args, figures) in REPORTS {
-        let path = assert_report(name, args, figures);
-        let output = std::process::Command::new("node")
-            .arg(dir.join("check.mjs"))
-            .arg(&path)
-            .output()
-            .expect("node runs");
-        assert!(
-            output.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        assert_eq!(result["errors"], serde_json::json!([]), "{name}");
-        assert_eq!(result["requests"], serde_json::json!([]), "{name}");
-        for layout in ["text", "printText"] {
-            assert_eq!(
-                result[layout]["problems"],
-                serde_json::json!([]),
-                "{name} ({layout}): overlapping or clipped text"
-            );
-            assert_eq!(
-                result[layout]["measured"].as_u64().is_some_and(|n| n > 0),
-                figures,
-                "{name} ({layout}): the figures' text was measured"
-            );
+        check_in_browser(&dir, name, &assert_report(name, args, figures), figures);
+    }
+    let mut examples: Vec<String> = std::fs::read_dir(harness::root().join("examples"))
+        .expect("examples")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    examples.sort();
+    let mut planned = 0;
+    for example in &examples {
+        let name = format!("example-{planned}.html");
+        let path = temp_file(&name, "");
+        // The contraindicated example plans only with an override; a file that is not a
+        // patient file (a custom device) exits 2 and has no report.
+        let r = run(&[
+            "plan",
+            example,
+            "--override",
+            "browser check",
+            "--report",
+            &path,
+        ]);
+        if r.code == 0 {
+            check_in_browser(&dir, example, &path, true);
+            planned += 1;
         }
+    }
+    assert!(
+        planned >= 10,
+        "{planned} of {} examples planned",
+        examples.len()
+    );
+}
+
+/// The browser check of one report: no error, no request, no overlapping or clipped text, and
+/// text measured exactly when the report has figures.
+fn check_in_browser(dir: &std::path::Path, name: &str, path: &str, figures: bool) {
+    let output = std::process::Command::new("node")
+        .arg(dir.join("check.mjs"))
+        .arg(path)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(result["errors"], serde_json::json!([]), "{name}");
+    assert_eq!(result["requests"], serde_json::json!([]), "{name}");
+    for layout in ["text", "printText"] {
+        assert_eq!(
+            result[layout]["problems"],
+            serde_json::json!([]),
+            "{name} ({layout}): overlapping or clipped text"
+        );
+        assert_eq!(
+            result[layout]["measured"].as_u64().is_some_and(|n| n > 0),
+            figures,
+            "{name} ({layout}): the figures' text was measured"
+        );
     }
 }
 
