@@ -1,6 +1,7 @@
 // End to end in Debian's headless Chromium: screen a patient, plan, record a session, see it in
 // the history. Prints JSON; saves a screenshot. Usage: node e2e.mjs BASE_URL TOKEN SCREENSHOT.png
 import { chromium } from 'playwright-core';
+import { textProblems } from './geometry.mjs';
 
 const [base, token, screenshot] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -76,6 +77,16 @@ await page.click('#history');
 await page.waitForSelector('#sessions tr:nth-child(2)');
 const sessions = await page.$$eval('#sessions tr', (rows) => rows.length - 1);
 const trend = await page.$$eval('svg.trend', (nodes) => nodes.length);
+// The trend's text must not overlap or leave the figure; its points lie inside the plot area
+// (not above it) and its y axis has labelled ticks.
+const trendText = await textProblems(page, 'svg.trend');
+const trendGeometry = await page.$$eval('svg.trend', (nodes) => nodes.map((svg) => {
+  const area = svg.querySelector('rect.plot-area').getBoundingClientRect();
+  const outside = Array.from(svg.querySelectorAll('circle.point')).map((c) => c.getBoundingClientRect())
+    .filter((b) => (b.top + b.bottom) / 2 < area.top - 0.5 || (b.top + b.bottom) / 2 > area.bottom + 0.5).length;
+  return { points: svg.querySelectorAll('circle.point').length, outside,
+    yTicks: Array.from(svg.querySelectorAll('g.y-tick text')).map((t) => t.textContent) };
+}));
 await page.screenshot({ path: screenshot, fullPage: true });
 await browser.close();
-console.log(JSON.stringify({ verdict, plan, fieldError, sessions, trend, errors, fields, flagBoxes, openWounds, recentLaser, isotretinoin }));
+console.log(JSON.stringify({ verdict, plan, fieldError, sessions, trend, trendText, trendGeometry, errors, fields, flagBoxes, openWounds, recentLaser, isotretinoin }));

@@ -6,10 +6,12 @@ use microneedling_core::healing::{Healing, OutcomeBasis, OutcomePoint};
 use microneedling_core::penetration::Penetration;
 use microneedling_core::transport::Delivery;
 
-use crate::svg::{self, BarChart, Frame, HeatMap, Interval, LineChart, Series, escape, n};
+use crate::format::sig;
+use crate::svg::{self, Frame, HEIGHT, HeatMap, Interval, LineChart, Series, escape, n};
 
 const LAYER_FILLS: [&str; 5] = ["#f3e3c3", "#f1c9a5", "#f2b8b5", "#e8a3a0", "#fbe7a1"];
 const WEEKS_PER_MONTH: f64 = 4.348;
+const DAYS_PER_MONTH: f64 = 7.0 * WEEKS_PER_MONTH;
 
 /// The skin of the site to scale, with the needle at its set length and its effective depth.
 pub fn cross_section(p: &Penetration) -> String {
@@ -32,72 +34,102 @@ pub fn cross_section(p: &Penetration) -> String {
         "Skin of the {} to scale, {} at {} mm",
         p.site,
         p.device,
-        p.nominal_length_um / 1000.0
+        sig(p.nominal_length_um / 1000.0, 3)
     );
     let mut s = svg::open_svg("fig-cross-section", &title);
     skin_layers(&mut s, &f, p, y_max);
     let x = f.x(500.0);
-    // The set length as an outline, the effective depth (after the skin deflects) filled over it.
+    // The set length as an outline, the effective depth (after the skin deflects) filled over
+    // it; their labels on either side of the needle, level with each tip.
     needle(
         &mut s,
         &f,
         p.nominal_length_um,
         "fill=\"none\" stroke=\"#555\" stroke-dasharray=\"4 3\"",
-        (x + 10.0, f.y(p.nominal_length_um)),
-        &format!("set length {:.0} um", p.nominal_length_um),
+        (x + 10.0, f.y(p.nominal_length_um) + 4.0, "start"),
+        &format!("set length {} µm", sig(p.nominal_length_um, 3)),
     );
     needle(
         &mut s,
         &f,
         p.effective_depth_um,
         "fill=\"#222\"",
-        (x - 150.0, f.y(p.effective_depth_um) + 12.0),
-        &format!("effective depth {:.0} um", p.effective_depth_um),
+        (x - 10.0, f.y(p.effective_depth_um) + 4.0, "end"),
+        &format!("effective depth {} µm", sig(p.effective_depth_um, 3)),
     );
     svg::axes(
         &mut s,
         &f,
-        "width of the drawn strip (um)",
-        "depth below the surface (um)",
+        "width of the drawn strip (µm)",
+        "depth below the surface (µm)",
     );
     s.push_str("</svg>");
     s
 }
 
-/// The site's layers as bands across the strip, each labelled with its depth; what lies below
-/// the drawn depth is cut off.
+/// The site's layers as bands across the strip, each labelled with its depth to the right of
+/// the plot; what lies below the drawn depth is cut off. Thin layers (the stratum corneum is a
+/// few pixels) would stack their labels: the labels are spread 13 px apart and a leader line
+/// joins each moved label to its band.
 fn skin_layers(s: &mut String, f: &Frame, p: &Penetration, y_max: f64) {
-    for (k, layer) in p.skin_layers.iter().enumerate() {
-        let top = layer.top_um.min(y_max);
-        let bottom = layer.bottom_um.min(y_max);
-        if bottom <= top {
-            continue;
-        }
+    let shown: Vec<(usize, f64, f64)> = p
+        .skin_layers
+        .iter()
+        .enumerate()
+        .map(|(k, l)| (k, l.top_um.min(y_max), l.bottom_um.min(y_max)))
+        .filter(|(_, top, bottom)| bottom > top)
+        .collect();
+    let middles: Vec<f64> = shown
+        .iter()
+        .map(|(_, top, bottom)| f.y((top + bottom) / 2.0))
+        .collect();
+    let placed = svg::spread(&middles, 13.0, svg::TOP + 4.0, HEIGHT - svg::BOTTOM - 2.0);
+    let right = f.x(1000.0);
+    for (((k, top, bottom), middle), y) in shown.iter().zip(&middles).zip(&placed) {
+        let layer = &p.skin_layers[*k];
+        let leader = if (y - middle).abs() > 1.0 {
+            format!(
+                "<line class=\"leader\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#777\" stroke-width=\"0.7\"/>",
+                n(right),
+                n(*middle),
+                n(right + 8.0),
+                n(*y)
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "<g class=\"layer\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{} ({:.0}-{:.0} um)</text></g>",
+            "<g class=\"layer\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>{leader}<text x=\"{}\" y=\"{}\" font-size=\"10\">{} {}–{} µm</text></g>",
             n(f.x(0.0)),
-            n(f.y(top)),
-            n(f.x(1000.0) - f.x(0.0)),
-            n((f.y(bottom) - f.y(top)).max(0.5)),
+            n(f.y(*top)),
+            n(right - f.x(0.0)),
+            n((f.y(*bottom) - f.y(*top)).max(0.5)),
             LAYER_FILLS[k % LAYER_FILLS.len()],
-            n(f.x(1000.0) + 6.0),
-            n(f.y((top + bottom) / 2.0) + 4.0),
+            n(right + 10.0),
+            n(y + 3.5),
             escape(layer.layer.name()),
-            layer.top_um,
-            layer.bottom_um
+            sig(layer.top_um, 3),
+            sig(layer.bottom_um, 3)
         );
     }
 }
 
 /// A needle in the middle of the strip reaching `depth_um`, drawn with `style`, with `label` at
-/// `at` (x, y in the drawing).
-fn needle(s: &mut String, f: &Frame, depth_um: f64, style: &str, at: (f64, f64), label: &str) {
+/// `at` (x, y in the drawing, text anchor).
+fn needle(
+    s: &mut String,
+    f: &Frame,
+    depth_um: f64,
+    style: &str,
+    at: (f64, f64, &str),
+    label: &str,
+) {
     let x = f.x(500.0);
     let half = 6.0;
     let _ = writeln!(
         s,
-        "<g class=\"needle\"><polygon points=\"{},{} {},{} {},{}\" {style}/><text x=\"{}\" y=\"{}\" font-size=\"10\">{label}</text></g>",
+        "<g class=\"needle\"><polygon points=\"{},{} {},{} {},{}\" {style}/><text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"{}\">{}</text></g>",
         n(x - half),
         n(f.y(0.0)),
         n(x + half),
@@ -106,25 +138,9 @@ fn needle(s: &mut String, f: &Frame, depth_um: f64, style: &str, at: (f64, f64),
         n(f.y(depth_um)),
         n(at.0),
         n(at.1),
+        at.2,
+        escape(label)
     );
-}
-
-/// Channels per cm² per pass and for the session.
-pub fn channels(p: &Penetration) -> String {
-    BarChart {
-        id: "fig-channels".into(),
-        title: format!(
-            "Channels opened by {} at {} mm",
-            p.device,
-            p.nominal_length_um / 1000.0
-        ),
-        x_label: "channels (per cm2)".into(),
-        bars: vec![
-            ("per pass".into(), p.channels_per_cm2_per_pass),
-            (format!("session ({} passes)", p.passes), p.channels_per_cm2),
-        ],
-    }
-    .render()
 }
 
 /// Amount per layer and into blood over time, with intact skin for comparison.
@@ -144,7 +160,7 @@ pub fn delivery_over_time(d: &Delivery) -> String {
         id: "fig-delivery".into(),
         title: format!("{} delivered through {} channels", d.agent, d.device),
         x_label: "time after application (h)".into(),
-        y_label: "amount (ug/cm2)".into(),
+        y_label: "amount (µg/cm²)".into(),
         series: vec![
             series("stratum corneum", &|p| p.stratum_corneum, m, false),
             series("viable epidermis", &|p| p.viable_epidermis, m, false),
@@ -169,8 +185,8 @@ pub fn delivery_map(d: &Delivery) -> String {
         id: "fig-delivery-map".into(),
         title: format!("{}: concentration by depth and time", d.agent),
         x_label: "time after application (h)".into(),
-        y_label: "depth below the surface (um)".into(),
-        value_label: "ug/mL (log scale)".into(),
+        y_label: "depth below the surface (µm)".into(),
+        value_label: "µg/mL (log scale)".into(),
         columns: d
             .profiles
             .iter()
@@ -245,31 +261,29 @@ pub fn collagen(h: &Healing) -> String {
     .render()
 }
 
-/// Inflammation and activated fibroblasts over months.
+/// Inflammation and activated fibroblasts over months, sampled daily: both rise and fall within
+/// days of each session, which a weekly sample would miss.
 pub fn cells(h: &Healing) -> String {
-    let month = |w: u32| f64::from(w) / WEEKS_PER_MONTH;
+    let daily = |get: fn(&microneedling_core::healing::DayPoint) -> f64| -> Vec<(f64, f64)> {
+        h.daily
+            .iter()
+            .map(|p| (f64::from(p.day) / DAYS_PER_MONTH, get(p)))
+            .collect()
+    };
     LineChart {
         id: "fig-cells".into(),
-        title: "Inflammation and activated fibroblasts".into(),
+        title: "Inflammation and activated fibroblasts, day by day".into(),
         x_label: "time after the first session (months)".into(),
         y_label: "activation (model units)".into(),
         series: vec![
             Series {
                 name: "fibroblasts".into(),
-                points: h
-                    .series
-                    .iter()
-                    .map(|p| (month(p.week), p.fibroblasts))
-                    .collect(),
+                points: daily(|p| p.fibroblasts),
                 dashed: false,
             },
             Series {
                 name: "inflammation".into(),
-                points: h
-                    .series
-                    .iter()
-                    .map(|p| (month(p.week), p.inflammation))
-                    .collect(),
+                points: daily(|p| p.inflammation),
                 dashed: false,
             },
         ],
@@ -294,6 +308,7 @@ pub fn outcome(points: &[OutcomePoint], basis: &OutcomeBasis) -> String {
                 .collect(),
             dashed: true,
         }],
+        interval_name: "p10-p90 (bar), median (dot)".into(),
         intervals: points
             .iter()
             .map(|p| Interval {

@@ -2,88 +2,184 @@
 //!
 //! Self-contained HTML reports: inline SVG figures drawn by hand (no plotting crate, no fonts, no
 //! scripts, no network), tables and the sources cited. Reports exist for a plan, for each
-//! simulation and for the validation run.
+//! simulation and for the validation run. The page is an askama template: every value is
+//! HTML-escaped unless the code marks it as already-built markup (figures, section bodies).
 #![forbid(unsafe_code)]
 
-use std::fmt::Write as _;
-
-use microneedling_core::healing::Healing;
-use microneedling_core::penetration::Penetration;
-use microneedling_core::screening::Screening;
-use microneedling_core::screening::adverse::probability_text;
-use microneedling_core::transport::Delivery;
-use microneedling_core::validation::ValidationCase;
+use askama::Template;
+use microneedling_core::provenance::Edition;
 
 pub mod figures;
+pub mod format;
 mod plan;
+mod sections;
 pub mod svg;
 
 pub use plan::plan_report;
 
-use svg::escape;
+/// The engine's version every report names (the crates of the workspace share one version).
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The report's stylesheet, inline in every page (screen and A4 print).
+const STYLE: &str = include_str!("../templates/report.css");
+
+/// One section of a report: a heading and its body, already-built HTML.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
+    /// The section's heading (escaped when rendered).
     pub heading: String,
+    /// The section's body: HTML built by this crate's escaping helpers.
     pub html: String,
 }
 
-/// A report: a title, sections in order, a disclaimer at the foot.
+/// A caution the reader must act on, shown highlighted above the sections with what it requires.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Report {
-    pub title: String,
-    pub sections: Vec<Section>,
-    pub disclaimer: String,
+pub struct Caution {
+    /// How strong: `caution`, `needs-clearance`, `contraindicated` or `override` (also its style).
+    pub level: String,
+    /// What the caution is.
+    pub text: String,
+    /// What it requires, one action a line.
+    pub actions: Vec<String>,
+    /// Its source or assumption; empty when none.
+    pub source: String,
 }
 
-const STYLE: &str = "body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}\
-h1{font-size:1.6em}h2{font-size:1.2em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}\
-figure{margin:1em 0}figcaption{font-size:.9em;color:#555}svg.figure{max-width:100%;height:auto;background:#fff}\
-table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}\
-.pass{color:#2e7d32}.fail{color:#c62828}.note{font-size:.9em;color:#555}";
+/// A report: a title, a header of who and what it is about, highlighted cautions, sections in
+/// order, the evidence marks explained, an optional sign-off block and the disclaimer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The document's title.
+    pub title: String,
+    /// The header's (label, value) pairs, in order; the versions come last.
+    pub header: Vec<(String, String)>,
+    /// Cautions with their actions, shown before the sections.
+    pub cautions: Vec<Caution>,
+    /// The sections, in order.
+    pub sections: Vec<Section>,
+    /// Decision support, not a prescription.
+    pub disclaimer: String,
+    /// The knowledge base the report's numbers come from.
+    pub knowledge_base_version: String,
+    /// Whether the document ends with a clinician's review and sign-off block (plans).
+    pub sign_off: bool,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page<'a> {
+    report: &'a Report,
+    style: &'a str,
+    engine_version: &'a str,
+}
+
+/// A table: one header row, then the rows; every cell escaped. Cells that hold numbers are
+/// right-aligned by [`Table::numeric`] column indices.
+#[derive(Template)]
+#[template(
+    ext = "html",
+    source = "<table>\n<tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr>\n\
+{% for row in rows %}<tr>{% for cell in row %}<td{% if self.is_numeric(loop.index0) %} class=\"num\"{% endif %}>{{ cell }}</td>{% endfor %}</tr>\n{% endfor %}</table>\n"
+)]
+struct Table<'a> {
+    header: &'a [&'a str],
+    rows: &'a [Vec<String>],
+    numeric: &'a [usize],
+}
+
+impl Table<'_> {
+    fn is_numeric(&self, column: &usize) -> bool {
+        self.numeric.contains(column)
+    }
+}
+
+#[derive(Template)]
+#[template(
+    ext = "html",
+    source = "<ul>\n{% for item in items %}<li>{{ item }}</li>\n{% endfor %}</ul>\n"
+)]
+struct List<'a> {
+    items: &'a [String],
+}
+
+/// A figure: an SVG built by [`svg`] (markup, not escaped) and its caption (escaped).
+#[derive(Template)]
+#[template(
+    ext = "html",
+    source = "<figure>\n{{ svg|safe }}\n<figcaption>{{ caption }}</figcaption>\n</figure>\n"
+)]
+struct Figure<'a> {
+    svg: &'a str,
+    caption: &'a str,
+}
+
+/// A paragraph of text, escaped, with an optional class.
+#[derive(Template)]
+#[template(
+    ext = "html",
+    source = "<p{% if !class.is_empty() %} class=\"{{ class }}\"{% endif %}>{{ text }}</p>\n"
+)]
+struct Paragraph<'a> {
+    class: &'a str,
+    text: &'a str,
+}
+
+/// Renders a template; a failure (only a failing `Display`, which none of these have) becomes a
+/// visible line in the page rather than a panic.
+fn render(t: &impl Template) -> String {
+    t.render().unwrap_or_else(|e| {
+        format!(
+            "<p class=\"fail\">not rendered: {}</p>",
+            svg::escape(&e.to_string())
+        )
+    })
+}
 
 fn figure(svg: String, caption: &str) -> String {
-    format!(
-        "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
-        escape(caption)
-    )
+    render(&Figure { svg: &svg, caption })
 }
 
 fn list(items: &[String]) -> String {
-    let mut html = String::from("<ul>\n");
-    for item in items {
-        let _ = writeln!(html, "<li>{}</li>", escape(item));
-    }
-    html.push_str("</ul>\n");
-    html
+    render(&List { items })
 }
 
 fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut html = String::from("<table>\n<tr>");
-    for h in header {
-        let _ = write!(html, "<th>{}</th>", escape(h));
-    }
-    html.push_str("</tr>\n");
-    for row in rows {
-        html.push_str("<tr>");
-        for cell in row {
-            let _ = write!(html, "<td>{}</td>", escape(cell));
-        }
-        html.push_str("</tr>\n");
-    }
-    html.push_str("</table>\n");
-    html
+    numeric_table(header, rows, &[])
+}
+
+fn numeric_table(header: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> String {
+    render(&Table {
+        header,
+        rows,
+        numeric,
+    })
+}
+
+fn paragraph(class: &str, text: &str) -> String {
+    render(&Paragraph { class, text })
 }
 
 impl Report {
-    pub fn new(title: impl Into<String>, disclaimer: impl Into<String>) -> Self {
+    /// An empty report of `edition`'s knowledge base, its header naming the engine and the
+    /// knowledge base versions.
+    pub fn new(title: impl Into<String>, edition: &Edition) -> Self {
         Self {
             title: title.into(),
+            header: Vec::new(),
+            cautions: Vec::new(),
             sections: Vec::new(),
-            disclaimer: disclaimer.into(),
+            disclaimer: edition.disclaimer.clone(),
+            knowledge_base_version: edition.knowledge_base_version.clone(),
+            sign_off: false,
         }
     }
 
+    /// Adds a (label, value) pair to the header, after the ones already there.
+    pub fn header(&mut self, label: impl Into<String>, value: impl Into<String>) {
+        self.header.push((label.into(), value.into()));
+    }
+
+    /// Adds a section; `html` must be markup built by this crate (it is not escaped).
     pub fn add(&mut self, heading: impl Into<String>, html: impl Into<String>) {
         self.sections.push(Section {
             heading: heading.into(),
@@ -91,200 +187,15 @@ impl Report {
         });
     }
 
+    /// The self-contained HTML page: inline style and figures, no script, no link out.
     pub fn to_html(&self) -> String {
-        let mut html = format!(
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"note\">{}</p>\n",
-            escape(&self.title),
-            escape(&self.title),
-            escape(&self.disclaimer)
-        );
-        for s in &self.sections {
-            let _ = write!(
-                html,
-                "<section>\n<h2>{}</h2>\n{}</section>\n",
-                escape(&s.heading),
-                s.html
-            );
-        }
-        html.push_str("</body>\n</html>\n");
-        html
-    }
-
-    pub fn penetration(&mut self, p: &Penetration) {
-        let layers: Vec<&str> = p.layers_reached.iter().map(|l| l.name()).collect();
-        let caption = format!(
-            "Effective depth {:.0} um of a {:.0} um needle; reaches {}; pinpoint bleeding {}.",
-            p.effective_depth_um,
-            p.nominal_length_um,
-            if layers.is_empty() {
-                "no layer".to_string()
-            } else {
-                layers.join(", ")
-            },
-            if p.pinpoint_bleeding_expected {
-                "expected"
-            } else {
-                "not expected"
-            }
-        );
-        let mut html = figure(figures::cross_section(p), &caption);
-        html.push_str(&figure(
-            figures::channels(p),
-            &format!("Injured dermis: {:.3} % of its volume; pain {:.1}/10 without anaesthetic; erythema about {:.0} h.", p.injured_dermis_fraction * 100.0, p.pain_0_10, p.erythema_hours),
-        ));
-        if !p.warnings.is_empty() {
-            html.push_str(&list(&p.warnings));
-        }
-        self.add(format!("Penetration at the {}", p.site), html);
-    }
-
-    pub fn delivery(&mut self, d: &Delivery) {
-        let ratio = d.enhancement_ratio.map_or(
-            "channel-only (intact skin: next to nothing)".to_string(),
-            |r| format!("{r:.1}x intact skin"),
-        );
-        let mut html = figure(
-            figures::delivery_over_time(d),
-            &format!(
-                "Channels close with a half-life of {:.1} h; at {} h: {ratio}.",
-                d.channel_half_life_h, d.hours
-            ),
-        );
-        if d.profiles.len() >= 2 {
-            html.push_str(&figure(
-                figures::delivery_map(d),
-                "Row-averaged tissue concentration; darker is higher (log scale).",
-            ));
-        }
-        if !d.warnings.is_empty() {
-            html.push_str(&list(&d.warnings));
-        }
-        self.add(format!("Delivery of {}", d.agent), html);
-    }
-
-    pub fn healing(&mut self, h: &Healing) {
-        let mut html = figure(
-            figures::collagen(h),
-            "New collagen as a share of the baseline dermal collagen; S marks each session.",
-        );
-        html.push_str(&figure(
-            figures::cells(h),
-            "The injury response that drives it.",
-        ));
-        match (&h.outcome_basis, &h.outcome_note) {
-            (Some(b), _) => html.push_str(&figure(
-                figures::outcome(&h.outcome, b),
-                &format!(
-                    "{}: median and p10-p90 of {} virtual patients (seed {}); fitted on: {}",
-                    b.scale_name, b.samples, b.seed, b.source
-                ),
-            )),
-            (None, Some(note)) => {
-                let _ = writeln!(html, "<p>{}</p>", escape(note));
-            }
-            (None, None) => {}
-        }
-        if !h.warnings.is_empty() {
-            html.push_str(&list(&h.warnings));
-        }
-        self.add("Healing and collagen over months", html);
-    }
-
-    pub fn screening(&mut self, s: &Screening) {
-        let rows: Vec<Vec<String>> = s
-            .findings
-            .iter()
-            .map(|f| {
-                vec![
-                    f.tier.as_str().into(),
-                    f.rule.clone(),
-                    f.message.clone(),
-                    f.source.clone(),
-                ]
-            })
-            .collect();
-        let mut html = format!(
-            "<p>Verdict: <strong>{}</strong> (device {})</p>\n",
-            escape(s.verdict.as_str()),
-            escape(&s.device)
-        );
-        html.push_str(&table(&["tier", "rule", "finding", "source"], &rows));
-        if !s.actions.is_empty() {
-            html.push_str("<p>Required actions</p>\n");
-            html.push_str(&list(&s.actions));
-        }
-        let effects: Vec<Vec<String>> = s
-            .adverse_effects
-            .iter()
-            .map(|e| {
-                let raised: Vec<&str> = e.raised_by.iter().map(|d| d.reason.as_str()).collect();
-                vec![
-                    e.name.clone(),
-                    e.likelihood.as_str().into(),
-                    probability_text(e),
-                    e.typical_duration.clone(),
-                    raised.join("; "),
-                    e.probability_source.clone(),
-                ]
-            })
-            .collect();
-        html.push_str(&table(
-            &[
-                "adverse effect",
-                "likelihood",
-                "probability, median (10-90 %)",
-                "typical duration",
-                "raised by",
-                "probability source",
-            ],
-            &effects,
-        ));
-        html.push_str(
-            "<p>Probabilities are decision support, pooled from small trials for this patient's stratum; not a prediction for one person.</p>\n",
-        );
-        self.add("Screening", html);
-    }
-
-    pub fn validation(&mut self, cases: &[ValidationCase]) {
-        let mut html = table(
-            &[
-                "result",
-                "case",
-                "kind",
-                "description",
-                "expected",
-                "computed",
-                "tolerance",
-                "source",
-            ],
-            &cases
-                .iter()
-                .map(|c| {
-                    vec![
-                        if c.passed {
-                            "PASS".into()
-                        } else {
-                            "FAIL".into()
-                        },
-                        c.id.clone(),
-                        c.kind.as_str().into(),
-                        c.description.clone(),
-                        format!("{:.4}", c.expected),
-                        format!("{:.4}", c.computed),
-                        c.tolerance.clone(),
-                        c.source.clone(),
-                    ]
-                })
-                .collect::<Vec<_>>(),
-        );
-        let failed = cases.iter().filter(|c| !c.passed).count();
-        let _ = writeln!(
-            html,
-            "<p class=\"{}\">{} passed, {} failed</p>",
-            if failed == 0 { "pass" } else { "fail" },
-            cases.len() - failed,
-            failed
-        );
-        self.add("Validation cases", html);
+        let mut report = self.clone();
+        report.header("Engine", format!("microneedling {ENGINE_VERSION}"));
+        report.header("Knowledge base", self.knowledge_base_version.clone());
+        render(&Page {
+            report: &report,
+            style: STYLE,
+            engine_version: ENGINE_VERSION,
+        })
     }
 }

@@ -1,29 +1,45 @@
-//! The report of a plan: one step per section, in the order of the plan's text.
+//! The report of a plan as a clinical document: a header naming the patient (by code), the date
+//! and the versions; the cautions with their actions first; then one step per section, in the
+//! order of the plan's text; the evidence marks explained; a clinician's sign-off block.
 
-use std::fmt::Write as _;
-
+use microneedling_core::indication::EvidenceLevel;
+use microneedling_core::patient::Patient;
 use microneedling_core::plan::Plan;
 
-use crate::svg::escape;
-use crate::{Report, list, table};
+use crate::format::sig;
+use crate::{Caution, Report, list, numeric_table, paragraph, table};
 
-/// The report of a plan, with the figures of its first zone, its first in-session topical and
-/// its series: it draws what the plan computed and runs no model.
-pub fn plan_report(plan: &Plan) -> Report {
+/// The phototype as clinicians write it (Fitzpatrick I–VI).
+fn roman(fitzpatrick: u8) -> &'static str {
+    ["I", "II", "III", "IV", "V", "VI"]
+        .get(usize::from(fitzpatrick.saturating_sub(1)))
+        .copied()
+        .unwrap_or("?")
+}
+
+/// The report of `plan` for `patient` (the patient file it was planned from), with the figures
+/// of its first zone, its first in-session topical and its series: it draws what the plan
+/// computed and runs no model.
+pub fn plan_report(plan: &Plan, patient: &Patient) -> Report {
     let mut r = Report::new(
         format!("Treatment plan: {}", plan.indication_name),
-        plan.edition.disclaimer.clone(),
+        &plan.edition,
     );
-    r.screening(&plan.screening());
+    header(&mut r, plan, patient);
+    r.sign_off = true;
     if let Some(o) = &plan.override_ {
-        r.add(
-            "Override",
-            format!(
-                "<p>Planned despite a contraindication: {} (sets aside: {})</p>\n",
-                escape(&o.reason),
-                escape(&o.rules.join(", "))
+        r.cautions.push(Caution {
+            level: "override".into(),
+            text: format!(
+                "Planned despite a contraindication ({}): {}",
+                o.rules.join(", "),
+                o.reason
             ),
-        );
+            actions: vec![
+                "The treating clinician confirms the override below, with the reason.".into(),
+            ],
+            source: String::new(),
+        });
     }
     zones(&mut r, plan);
     timeline(&mut r, plan);
@@ -35,12 +51,48 @@ pub fn plan_report(plan: &Plan) -> Report {
         r.healing(&course.healing);
     }
     care(&mut r, plan);
+    // The findings join the cautions at the top; the adverse-effect profile comes after care.
+    r.screening(&plan.screening());
+    if let Some(spot) = &plan.test_spot {
+        r.cautions.push(Caution {
+            level: "caution".into(),
+            text: format!(
+                "Test spot first: {} at {} mm on {}; the series starts only after a clear reading.",
+                spot.site,
+                sig(spot.depth_mm, 3),
+                spot.date
+            ),
+            actions: vec![format!(
+                "Read the test spot for post-inflammatory hyperpigmentation on {}: no PIH, start the series; PIH, stop and reconsider.",
+                spot.read_date
+            )],
+            source: spot.note.clone(),
+        });
+    }
     evidence(&mut r, plan);
     r.add("Sources", list(&plan.sources));
     r
 }
 
-/// The zones' table, then the penetration figures of the first zone.
+/// Who the plan is for (by pseudonymous code, never a name), when, and what.
+fn header(r: &mut Report, plan: &Plan, patient: &Patient) {
+    r.header(
+        "Patient code",
+        patient.code.clone().unwrap_or_else(|| "not given".into()),
+    );
+    r.header("Plan date", patient.treatment.date.to_string());
+    r.header("Age", format!("{} years", sig(patient.age_years, 3)));
+    r.header("Sex", patient.sex.as_str());
+    r.header(
+        "Phototype",
+        format!("Fitzpatrick {}", roman(patient.fitzpatrick)),
+    );
+    r.header("Verdict", plan.verdict.as_str());
+    r.header("Indication", plan.indication_name.clone());
+    r.header("Device", plan.device.name.clone());
+}
+
+/// The zones' table, then the penetration figure and numbers of the first zone.
 fn zones(r: &mut Report, plan: &Plan) {
     let zones: Vec<Vec<String>> = plan
         .zones
@@ -49,27 +101,38 @@ fn zones(r: &mut Report, plan: &Plan) {
             vec![
                 z.penetration.site.clone(),
                 z.penetration.device.clone(),
-                format!("{}", z.depth_mm),
+                sig(z.depth_mm, 3),
                 z.penetration.passes.to_string(),
-                format!("{:.0}", z.penetration.effective_depth_um),
+                sig(z.penetration.effective_depth_um, 3),
                 z.endpoint.into(),
             ]
         })
         .collect();
-    r.add(
-        "Zones",
-        table(
-            &[
-                "site",
-                "device",
-                "depth (mm)",
-                "passes",
-                "effective depth (um)",
-                "endpoint",
-            ],
-            &zones,
-        ),
+    let mut html = numeric_table(
+        &[
+            "site",
+            "device",
+            "depth (mm)",
+            "passes",
+            "effective depth (µm)",
+            "endpoint",
+        ],
+        &zones,
+        &[2, 3, 4],
     );
+    let notes: Vec<String> = plan
+        .zones
+        .iter()
+        .flat_map(|z| {
+            z.notes
+                .iter()
+                .map(|n| format!("{}: {n}", z.penetration.site))
+        })
+        .collect();
+    if !notes.is_empty() {
+        html.push_str(&list(&notes));
+    }
+    r.add("Zones", html);
     if let Some(zone) = plan.zones.first() {
         r.penetration(&zone.penetration);
     }
@@ -82,23 +145,25 @@ fn timeline(r: &mut Report, plan: &Plan) {
         .iter()
         .map(|s| vec![s.number.to_string(), s.week.to_string(), s.date.to_string()])
         .collect();
-    let mut html = String::new();
-    if let Some(spot) = &plan.test_spot {
-        let _ = writeln!(
-            html,
-            "<p class=\"fail\" id=\"test-spot\">Test spot first: {} at {} mm on {}, read for post-inflammatory hyperpigmentation on {}; the series starts after a clear reading.</p>",
-            escape(&spot.site),
-            spot.depth_mm,
-            spot.date,
-            spot.read_date
-        );
-    }
-    html.push_str(&table(&["session", "week", "date"], &schedule));
-    let _ = writeln!(
-        html,
-        "<p>Reassess {} weeks after the last session ({}).</p>",
-        plan.reassess_weeks, plan.reassess_date
+    let mut html = paragraph(
+        "",
+        &format!(
+            "{} sessions every {} weeks (never closer than {} weeks).",
+            plan.sessions, plan.interval_weeks, plan.min_interval_weeks
+        ),
     );
+    html.push_str(&numeric_table(
+        &["session", "week", "date"],
+        &schedule,
+        &[0, 1],
+    ));
+    html.push_str(&paragraph(
+        "",
+        &format!(
+            "Reassess {} weeks after the last session ({}).",
+            plan.reassess_weeks, plan.reassess_date
+        ),
+    ));
     let timeline: Vec<String> = plan
         .timeline
         .iter()
@@ -108,40 +173,51 @@ fn timeline(r: &mut Report, plan: &Plan) {
     r.add("Session timeline", html);
 }
 
-/// In-session, home and excluded topicals in one list.
+/// In-session, home and excluded topicals in one table.
 fn topicals(r: &mut Report, plan: &Plan) {
-    let topicals: Vec<String> = plan
+    let rows: Vec<Vec<String>> = plan
         .topicals
         .iter()
-        .map(|t| format!("{}: {}", t.name, t.timing))
+        .map(|t| vec!["in session".into(), t.name.clone(), t.timing.to_string()])
         .chain(
             plan.home_topicals
                 .iter()
-                .map(|t| format!("home: {}: {}", t.name, t.timing)),
+                .map(|t| vec!["at home".into(), t.name.clone(), t.timing.to_string()]),
         )
         .chain(
             plan.excluded_topicals
                 .iter()
-                .map(|t| format!("excluded: {}: {}", t.id, t.reason)),
+                .map(|t| vec!["excluded".into(), t.id.clone(), t.reason.clone()]),
         )
         .collect();
-    r.add("Topicals", list(&topicals));
+    r.add(
+        "Topicals",
+        table(&["use", "topical", "when, or why not"], &rows),
+    );
 }
 
 fn care(r: &mut Report, plan: &Plan) {
-    let mut care = String::from("<p>Before</p>\n");
+    let mut care = paragraph("", "Before");
     care.push_str(&list(&plan.precare));
-    care.push_str("<p>After</p>\n");
+    care.push_str(&paragraph("", "After"));
     care.push_str(&list(&plan.aftercare));
     r.add("Pre- and aftercare", care);
 }
 
 fn evidence(r: &mut Report, plan: &Plan) {
-    let mut evidence = format!(
-        "<p>Evidence: {:?}; outcome scale: {}</p>\n",
-        plan.evidence.level,
-        escape(&plan.evidence.outcome_scale)
+    let level = match plan.evidence.level {
+        EvidenceLevel::VeryLow => "very low",
+        EvidenceLevel::Low => "low",
+        EvidenceLevel::Moderate => "moderate",
+        EvidenceLevel::High => "high",
+    };
+    let mut html = paragraph(
+        "",
+        &format!(
+            "Level of evidence: {level}; outcome scale: {}.",
+            plan.evidence.outcome_scale
+        ),
     );
-    evidence.push_str(&list(&plan.evidence.key_trials));
-    r.add("Evidence", evidence);
+    html.push_str(&list(&plan.evidence.key_trials));
+    r.add("Evidence", html);
 }

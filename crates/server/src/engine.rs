@@ -151,7 +151,7 @@ pub fn plan_reply(
     match plan_outcome(kb, patient, override_reason)? {
         PlanOutcome::Planned(plan) => {
             let report_html = if report {
-                Some(microneedling_report::plan_report(&plan).to_html())
+                Some(microneedling_report::plan_report(&plan, patient).to_html())
             } else {
                 None
             };

@@ -184,7 +184,7 @@ pub fn run(kb: &KnowledgeBase, args: DeliveryArgs<'_>, out: Output) -> Result<Ex
                 "Delivery: {} through {} on the {}",
                 delivery.agent, delivery.device, delivery.site
             ),
-            kb.disclaimer.clone(),
+            &kb.edition(),
         );
         if let Some(p) = request.penetration() {
             r.penetration(p);

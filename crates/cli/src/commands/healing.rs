@@ -77,7 +77,7 @@ pub fn run(kb: &KnowledgeBase, args: HealingArgs<'_>, out: Output) -> Result<Exi
                 "Healing: {} sessions of {} on the {}",
                 healing.sessions, healing.device, healing.site
             ),
-            kb.disclaimer.clone(),
+            &kb.edition(),
         );
         r.healing(&healing);
         super::write_report(path, &r)?;

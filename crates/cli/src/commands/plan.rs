@@ -25,7 +25,7 @@ pub fn run(
     match plan(kb, &patient, override_reason, &policy)? {
         PlanOutcome::Planned(plan) => {
             if let Some(path) = report {
-                super::write_report(path, &microneedling_report::plan_report(&plan))?;
+                super::write_report(path, &microneedling_report::plan_report(&plan, &patient))?;
             }
             if !taken {
                 out.emit(plan.as_ref(), render::plan)?;

@@ -25,7 +25,7 @@ pub fn run(kb: &KnowledgeBase, model: Model, out: Output) -> Result<ExitCode, Fa
             if let Some(path) = report {
                 let mut r = microneedling_report::Report::new(
                     format!("Penetration: {} on the {}", result.device, result.site),
-                    kb.disclaimer.clone(),
+                    &kb.edition(),
                 );
                 r.penetration(&result);
                 super::write_report(&path, &r)?;

@@ -31,7 +31,7 @@ pub fn run(
     if let Some(path) = report {
         let mut r = microneedling_report::Report::new(
             "Validation: the models against analytic solutions and published data",
-            kb.disclaimer.clone(),
+            &kb.edition(),
         );
         r.validation(cases);
         super::write_report(path, &r)?;

@@ -8,6 +8,7 @@ use microneedling_core::provenance::Edition;
 use microneedling_core::screening::Screening;
 use microneedling_core::screening::adverse::{AdverseRisk, probability_text};
 use microneedling_core::skin::Layer;
+use microneedling_report::format::sig;
 
 mod models;
 mod plan;
@@ -121,13 +122,13 @@ pub fn comparison(c: &Comparison) -> String {
     for r in &c.rows {
         let _ = writeln!(
             text,
-            "\n{} ({}, {})\n  setting            {} mm x {} passes\n  effective depth    {:.0} um, reaches {}\n  pinpoint bleeding  {}\n  channels           {:.0} per cm2\n  pain               {:.1} / 10, erythema about {:.0} h\n  infection risk     {}\n  cleaning           {}\n  expected effect    {}",
+            "\n{} ({}, {})\n  setting            {} mm × {} passes\n  effective depth    {} µm, reaches {}\n  pinpoint bleeding  {}\n  channels           {} per cm²\n  pain               {} / 10, erythema about {} h\n  infection risk     {}\n  cleaning           {}\n  expected effect    {}",
             r.name,
             r.kind.as_str(),
             device_use(r.device_use),
-            r.length_mm,
+            sig(r.length_mm, 3),
             r.passes,
-            r.effective_depth_um,
+            sig(r.effective_depth_um, 3),
             r.deepest_layer
                 .map_or("no layer (no puncture)", |l| l.name()),
             if r.pinpoint_bleeding_expected {
@@ -135,9 +136,9 @@ pub fn comparison(c: &Comparison) -> String {
             } else {
                 "no"
             },
-            r.channels_per_cm2,
-            r.pain_0_10,
-            r.erythema_hours,
+            sig(r.channels_per_cm2, 3),
+            sig(r.pain_0_10, 2),
+            sig(r.erythema_hours, 2),
             r.infection_risk,
             r.cleaning,
             r.expected_effect

@@ -6,6 +6,8 @@ use microneedling_core::healing::Healing;
 use microneedling_core::penetration::Penetration;
 use microneedling_core::transport::{Delivery, Dose};
 
+use microneedling_report::format::{percent, scientific, sig, small};
+
 use super::layers;
 
 /// The drive, the puncture threshold against what the needle gets, and the answer.
@@ -13,14 +15,14 @@ fn insertion(p: &Penetration) -> String {
     let i = &p.insertion;
     let drive = match (i.force_n, i.speed_m_per_s) {
         (Some(force), _) => format!(
-            "{force} N over {:.0} needles",
-            i.needles_in_contact.unwrap_or(1.0)
+            "{force} N over {} needles",
+            sig(i.needles_in_contact.unwrap_or(1.0), 3)
         ),
         (None, Some(speed)) => format!("{speed} m/s"),
         (None, None) => String::new(),
     };
     format!(
-        "{} at {drive}: {} ({} needs {:.4}, has {:.4})",
+        "{} at {drive}: {} ({} needs {}, has {})",
         i.mode.as_str(),
         if p.pierced {
             "pierces"
@@ -28,8 +30,8 @@ fn insertion(p: &Penetration) -> String {
             "does not pierce"
         },
         i.threshold.quantity,
-        i.threshold.required,
-        i.threshold.available
+        sig(i.threshold.required, 3),
+        sig(i.threshold.available, 3)
     )
 }
 
@@ -37,17 +39,17 @@ pub fn penetration(p: &Penetration) -> String {
     let mut text = format!(
         "Penetration: {} at {} mm on the {} ({}, {} years)\n",
         p.device,
-        p.nominal_length_um / 1000.0,
+        sig(p.nominal_length_um / 1000.0, 3),
         p.site,
         p.sex,
         p.age_years
     );
     let _ = writeln!(
         text,
-        "  effective depth        {:.0} um ({:.0} % of the needle; skin deflects {:.0} um first)",
-        p.effective_depth_um,
-        p.effective_fraction * 100.0,
-        p.dimple_um
+        "  effective depth        {} µm ({} of the needle; skin deflects {} µm first)",
+        sig(p.effective_depth_um, 3),
+        percent(p.effective_fraction, 2),
+        sig(p.dimple_um, 3)
     );
     let _ = writeln!(text, "  insertion              {}", insertion(p));
     let _ = writeln!(
@@ -66,33 +68,40 @@ pub fn penetration(p: &Penetration) -> String {
     );
     let _ = writeln!(
         text,
-        "  channel at surface     {:.0} um wide, {:.3} nL each",
-        p.channel_surface_diameter_um, p.channel_volume_nl
+        "  channel at surface     {} µm wide, {} nL each",
+        sig(p.channel_surface_diameter_um, 2),
+        sig(p.channel_volume_nl, 2)
     );
     let _ = writeln!(
         text,
-        "  channels               {:.0} per cm2 per pass x {} passes = {:.0} per cm2",
-        p.channels_per_cm2_per_pass, p.passes, p.channels_per_cm2
+        "  channels               {} per cm² per pass × {} passes = {} per cm²",
+        sig(p.channels_per_cm2_per_pass, 3),
+        p.passes,
+        sig(p.channels_per_cm2, 3)
     );
     let _ = writeln!(
         text,
-        "  injured dermis         {:.4} % of its volume",
-        p.injured_dermis_fraction * 100.0
+        "  injured dermis         {} of its volume",
+        percent(p.injured_dermis_fraction, 2)
     );
-    let _ = writeln!(text, "  pain (no anaesthetic)  {:.1} / 10", p.pain_0_10);
     let _ = writeln!(
         text,
-        "  erythema               about {:.0} h",
-        p.erythema_hours
+        "  pain (no anaesthetic)  {} / 10",
+        sig(p.pain_0_10, 2)
     );
-    text.push_str("  skin layers (um below the surface)\n");
+    let _ = writeln!(
+        text,
+        "  erythema               about {} h",
+        sig(p.erythema_hours, 2)
+    );
+    text.push_str("  skin layers (µm below the surface)\n");
     for layer in &p.skin_layers {
         let _ = writeln!(
             text,
-            "    {:<18} {:>7.0} - {:<7.0}",
+            "    {:<18} {:>7} - {:<7}",
             layer.layer.name(),
-            layer.top_um,
-            layer.bottom_um
+            sig(layer.top_um, 3),
+            sig(layer.bottom_um, 3)
         );
     }
     for warning in &p.warnings {
@@ -110,14 +119,14 @@ pub fn delivery(d: &Delivery) -> String {
             format!("infinite dose, {mg_per_ml} mg/mL")
         }
         Dose::Finite { ug_per_cm2 } => {
-            format!("finite dose, {ug_per_cm2} ug/cm2")
+            format!("finite dose, {ug_per_cm2} µg/cm²")
         }
     };
     let mut text = format!(
         "Delivery: {} through {} at {} mm on the {}, {} h, {}{}\n",
         d.agent,
         d.device,
-        d.nominal_length_um / 1000.0,
+        sig(d.nominal_length_um / 1000.0, 3),
         d.site,
         d.hours,
         dose,
@@ -125,8 +134,11 @@ pub fn delivery(d: &Delivery) -> String {
     );
     let _ = writeln!(
         text,
-        "  channels: {:.0} per cm2, {:.0} um deep, unit cell radius {:.0} um; closure half-life {:.1} h",
-        d.channels_per_cm2, d.effective_depth_um, d.unit_cell_radius_um, d.channel_half_life_h
+        "  channels: {} per cm², {} µm deep, unit cell radius {} µm; closure half-life {} h",
+        sig(d.channels_per_cm2, 3),
+        sig(d.effective_depth_um, 3),
+        sig(d.unit_cell_radius_um, 3),
+        sig(d.channel_half_life_h, 2)
     );
     let _ = writeln!(
         text,
@@ -145,14 +157,15 @@ pub fn delivery(d: &Delivery) -> String {
         route_lines(&mut text, "with channels (held open)", c);
     }
     if let Some(ratio) = d.enhancement.steady_flux {
-        let _ = writeln!(text, "  enhancement of the steady flux: {ratio:.3}x");
+        let _ = writeln!(text, "  enhancement of the steady flux: {}×", sig(ratio, 3));
     }
     match (d.enhancement_ratio, d.channels.is_some()) {
         (Some(ratio), true) => {
             let _ = writeln!(
                 text,
-                "  enhancement of the amount past the stratum corneum at {} h: {ratio:.3}x",
-                d.hours
+                "  enhancement of the amount past the stratum corneum at {} h: {}×",
+                d.hours,
+                sig(ratio, 3)
             );
         }
         (None, true) => text.push_str(
@@ -163,10 +176,11 @@ pub fn delivery(d: &Delivery) -> String {
     if let Some(t) = d.time_to_steady_state_h {
         let _ = writeln!(
             text,
-            "  uptake into blood steady (within 5 %) from {t:.1} h"
+            "  uptake into blood steady (within 5 %) from {} h",
+            sig(t, 2)
         );
     }
-    text.push_str("\n  ug/cm2     time_h      donor         SC  epidermis  papillary  reticular    channel      blood   absorbed   (intact)\n");
+    text.push_str("\n  µg/cm²     time_h      donor         SC  epidermis  papillary  reticular    channel      blood   absorbed   (intact)\n");
     let rows = if d.delivered_ug_per_cm2.is_empty() {
         &d.intact_ug_per_cm2
     } else {
@@ -175,17 +189,17 @@ pub fn delivery(d: &Delivery) -> String {
     for (p, intact) in rows.iter().zip(&d.intact_ug_per_cm2) {
         let _ = writeln!(
             text,
-            "          {:>8.2} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.4}",
-            p.time_h,
-            p.donor,
-            p.stratum_corneum,
-            p.viable_epidermis,
-            p.papillary_dermis,
-            p.reticular_dermis,
-            p.channel,
-            p.blood,
-            p.absorbed,
-            intact.absorbed
+            "          {:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            sig(p.time_h, 3),
+            amount(p.donor),
+            amount(p.stratum_corneum),
+            amount(p.viable_epidermis),
+            amount(p.papillary_dermis),
+            amount(p.reticular_dermis),
+            amount(p.channel),
+            amount(p.blood),
+            amount(p.absorbed),
+            amount(intact.absorbed)
         );
     }
     for w in &d.warnings {
@@ -193,23 +207,25 @@ pub fn delivery(d: &Delivery) -> String {
     }
     let _ = writeln!(
         text,
-        "\nNumerics: {} unknowns, {} steps, mass balance closes to {:.1e}. Model: docs/transport.md. Decision support only.",
-        d.numerics.unknowns, d.numerics.steps, d.numerics.max_mass_balance_error
+        "\nNumerics: {} unknowns, {} steps, mass balance closes to {} (relative). Model: docs/transport.md. Decision support only.",
+        d.numerics.unknowns,
+        d.numerics.steps,
+        small(d.numerics.max_mass_balance_error)
     );
     text
 }
 
 pub fn healing(h: &Healing) -> String {
     let mut text = format!(
-        "Healing: {} sessions of {} at {} mm on the {}, every {} weeks, {} months\n  injured dermis per session {:.3} % (injury signal {:.3} %)\n  peaks (days after the first session): inflammation day {}, fibroblasts day {}, collagen III day {}, collagen I day {}\n",
+        "Healing: {} sessions of {} at {} mm on the {}, every {} weeks, {} months\n  injured dermis per session {} (injury signal {})\n  peaks (days after the first session): inflammation day {}, fibroblasts day {}, collagen III day {}, collagen I day {}\n",
         h.sessions,
         h.device,
-        h.length_mm,
+        sig(h.length_mm, 3),
         h.site,
         h.interval_weeks,
         h.months,
-        h.injured_dermis_fraction * 100.0,
-        h.injury_per_session * 100.0,
+        percent(h.injured_dermis_fraction, 2),
+        percent(h.injury_per_session, 2),
         h.peaks.inflammation_day,
         h.peaks.fibroblasts_day,
         h.peaks.collagen_iii_day,
@@ -219,8 +235,12 @@ pub fn healing(h: &Healing) -> String {
     for p in h.series.iter().filter(|p| p.week % 4 == 0) {
         let _ = writeln!(
             text,
-            "  {:>4}   {:>14.1}   {:>12.3}   {:>10.3}   {:>11.3}",
-            p.week, p.new_collagen_pct, p.collagen_iii, p.collagen_i, p.fibroblasts
+            "  {:>4}   {:>14}   {:>12}   {:>10}   {:>11}",
+            p.week,
+            sig(p.new_collagen_pct, 3),
+            sig(p.collagen_iii, 3),
+            sig(p.collagen_i, 3),
+            sig(p.fibroblasts, 3)
         );
     }
     text.push('\n');
@@ -232,15 +252,26 @@ pub fn healing(h: &Healing) -> String {
     text
 }
 
+/// An amount in the delivery table: three figures; below a thousandth of a µg/cm², two figures
+/// as `a × 10ⁿ`, which keeps the column's width.
+fn amount(ug_per_cm2: f64) -> String {
+    if ug_per_cm2 != 0.0 && ug_per_cm2.abs() < 1e-3 {
+        scientific(ug_per_cm2, 2)
+    } else {
+        sig(ug_per_cm2, 3)
+    }
+}
+
 /// A route's permeability, steady flux, lag time and, for a finite dose, where the dose went.
 fn route_lines(text: &mut String, name: &str, r: &microneedling_core::transport::Route) {
     let lag = r
         .lag_time_h
-        .map_or_else(|| String::from("none"), |h| format!("{h:.3} h"));
+        .map_or_else(|| String::from("none"), |h| format!("{} h", sig(h, 3)));
     let _ = writeln!(
         text,
-        "  {name}: kp {:.3e} cm/h, steady flux {:.3e} ug/cm2/h, lag time {lag}",
-        r.kp_cm_per_h, r.steady_flux_ug_per_cm2_h
+        "  {name}: kp {} cm/h, steady flux {} µg/cm²/h, lag time {lag}",
+        sig(r.kp_cm_per_h, 3),
+        sig(r.steady_flux_ug_per_cm2_h, 3)
     );
     if let (Some(a), Some(sc), Some(e), Some(s), Some(w)) = (
         r.absorbed_pct_of_dose,
@@ -251,7 +282,12 @@ fn route_lines(text: &mut String, name: &str, r: &microneedling_core::transport:
     ) {
         let _ = writeln!(
             text,
-            "    of the dose: {a:.3} % absorbed, {sc:.3} % in the stratum corneum, {e:.3} % evaporated, {s:.3} % on the surface, {w:.3} % washed off"
+            "    of the dose: {} % absorbed, {} % in the stratum corneum, {} % evaporated, {} % on the surface, {} % washed off",
+            sig(a, 3),
+            sig(sc, 3),
+            sig(e, 3),
+            sig(s, 3),
+            sig(w, 3)
         );
     }
 }

@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 
 use microneedling_core::plan::{ExpectedCourse, Plan};
 
+use microneedling_report::format::sig;
+
 use super::{adverse_effects, bullets, device_use, edition};
 
 pub fn plan(p: &Plan) -> String {
@@ -58,14 +60,14 @@ fn zones(text: &mut String, p: &Plan) {
         let zp = &z.penetration;
         let _ = writeln!(
             text,
-            "  {:<12} {} mm x {} passes -> {:.0} um, reaches {}; endpoint: {}; ~{:.0} channels/cm2",
+            "  {:<12} {} mm × {} passes -> {} µm, reaches {}; endpoint: {}; about {} channels per cm²",
             zp.site,
-            z.depth_mm,
+            sig(z.depth_mm, 3),
             zp.passes,
-            zp.effective_depth_um,
+            sig(zp.effective_depth_um, 3),
             zp.layers_reached.last().map_or("no layer", |l| l.name()),
             z.endpoint,
-            zp.channels_per_cm2
+            sig(zp.channels_per_cm2, 3)
         );
         for note in z.notes.iter().chain(&zp.warnings) {
             let _ = writeln!(text, "               note: {note}");
@@ -120,7 +122,8 @@ fn expected_course(text: &mut String, p: &Plan, e: &ExpectedCourse) {
     for (month, pct) in &e.new_collagen_pct_at_months {
         let _ = writeln!(
             text,
-            "  month {month:>2}: new collagen {pct:.0} % of baseline"
+            "  month {month:>2}: new collagen {} % of baseline",
+            sig(*pct, 3)
         );
     }
     text.push_str(&super::models::outcome_lines(&e.healing, "  "));
@@ -131,18 +134,18 @@ fn delivery(text: &mut String, p: &Plan) {
     for d in &p.delivery {
         let ratio = d.delivery.enhancement_ratio.map_or(
             "channel-only (intact skin: next to nothing)".to_string(),
-            |r| format!("{r:.1}x intact skin"),
+            |r| format!("{}× intact skin", sig(r, 2)),
         );
         let _ = writeln!(
             text,
-            "  delivery of {} at the {} ({} mm, {} mg/mL, {} h): {:.2} ug/cm2 past the stratum corneum, {ratio}; channels close with t1/2 {:.1} h",
+            "  delivery of {} at the {} ({} mm, {} mg/mL, {} h): {} µg/cm² past the stratum corneum, {ratio}; channels close with a half-life of {} h",
             d.delivery.agent,
             d.delivery.site,
-            d.depth_mm,
+            sig(d.depth_mm, 3),
             d.dose_mg_per_ml,
             d.delivery.hours,
-            d.absorbed_ug_per_cm2,
-            d.delivery.channel_half_life_h
+            sig(d.absorbed_ug_per_cm2, 3),
+            sig(d.delivery.channel_half_life_h, 2)
         );
     }
 }

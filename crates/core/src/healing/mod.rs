@@ -98,6 +98,17 @@ pub struct WeekPoint {
     pub new_collagen_pct: f64,
 }
 
+/// The fast curves of the central run on one day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayPoint {
+    /// Days since the first session.
+    pub day: u32,
+    /// Inflammation (arbitrary units).
+    pub inflammation: f64,
+    /// Activated fibroblasts (arbitrary units).
+    pub fibroblasts: f64,
+}
+
 /// A median with its 10–90 % band.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -190,6 +201,11 @@ pub struct Healing {
     pub injury_per_session: f64,
     /// The central run, week by week.
     pub series: Vec<WeekPoint>,
+    /// The fast curves of the central run (inflammation, activated fibroblasts), day by day: a
+    /// weekly sample misses their peaks. Drawn by the reports; not serialized (the weekly series
+    /// and `peaks` carry them in JSON).
+    #[serde(skip)]
+    pub daily: Vec<DayPoint>,
     /// Days of the phase peaks.
     pub peaks: Peaks,
     /// Outcome on the chosen scale at 1, 3, 6 and 12 months (within the horizon); empty when
@@ -208,7 +224,7 @@ pub struct Healing {
 pub fn simulate(params: &HealingParams, request: &HealingRequest) -> Healing {
     let (injured, injury) = request.injury(params);
     let course = request.course(params, f64::from(request.months()) * DAYS_PER_MONTH);
-    let (series, peaks) = central_run(&Rates::central(params), &course);
+    let (series, daily, peaks) = central_run(&Rates::central(params), &course);
     let (outcome, outcome_basis, outcome_note) = match request.indication() {
         None => (
             Vec::new(),
@@ -230,6 +246,7 @@ pub fn simulate(params: &HealingParams, request: &HealingRequest) -> Healing {
         injured_dermis_fraction: injured,
         injury_per_session: injury,
         series,
+        daily,
         peaks,
         outcome,
         outcome_basis,
@@ -238,9 +255,10 @@ pub fn simulate(params: &HealingParams, request: &HealingRequest) -> Healing {
     }
 }
 
-/// The weekly series and the phase peaks of one set of rates.
-fn central_run(rates: &Rates, course: &Course) -> (Vec<WeekPoint>, Peaks) {
+/// The weekly series, the daily fast curves and the phase peaks of one set of rates.
+fn central_run(rates: &Rates, course: &Course) -> (Vec<WeekPoint>, Vec<DayPoint>, Peaks) {
     let mut series = Vec::new();
+    let mut daily = Vec::new();
     let mut peak = [(0u32, f64::MIN); 4];
     integrate_fast(rates, course, |day, s| {
         for (k, value) in [s.inflammation, s.fibroblasts, s.collagen_iii, s.collagen_i]
@@ -251,6 +269,11 @@ fn central_run(rates: &Rates, course: &Course) -> (Vec<WeekPoint>, Peaks) {
                 peak[k] = (day, value);
             }
         }
+        daily.push(DayPoint {
+            day,
+            inflammation: s.inflammation,
+            fibroblasts: s.fibroblasts,
+        });
         if day % 7 == 0 {
             series.push(WeekPoint {
                 week: day / 7,
@@ -269,7 +292,7 @@ fn central_run(rates: &Rates, course: &Course) -> (Vec<WeekPoint>, Peaks) {
         collagen_iii_day: peak[2].0,
         collagen_i_day: peak[3].0,
     };
-    (series, peaks)
+    (series, daily, peaks)
 }
 
 fn warnings(request: &HealingRequest, injured: f64) -> Vec<String> {

@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::{Frame, RIGHT, TOP, WIDTH, axes, escape, extent, n, open_svg, tick};
+use super::{Frame, RIGHT, TOP, WIDTH, axes, escape, extent, n, open_svg, ticks};
+use crate::format::{labels, power_of_ten, sig};
 
 /// A depth × time map of a value, colour on a log scale.
 #[derive(Debug, Clone)]
@@ -25,6 +26,27 @@ fn colour(fraction: f64) -> String {
         255.0 - t * (255.0 - 120.0),
     );
     format!("rgb({},{},{})", r.round(), g.round(), b.round())
+}
+
+/// The colour scale's labels in one format: whole decades as plain numbers (0.1, 1, 10, 100) or,
+/// when one is outside the plain range, all as powers of ten; other stops as [`labels`] gives.
+fn stop_labels(exponents: &[f64], values: &[f64]) -> Vec<String> {
+    if !exponents.iter().all(|e| e.fract() == 0.0) {
+        return labels(values);
+    }
+    let plain = exponents.iter().all(|e| (-3.0..6.0).contains(e));
+    values
+        .iter()
+        .zip(exponents)
+        .map(|(v, e)| {
+            // Whole exponents of a few decades: the cast is exact.
+            if plain {
+                sig(*v, 1)
+            } else {
+                power_of_ten(*e as i32)
+            }
+        })
+        .collect()
 }
 
 impl HeatMap {
@@ -111,9 +133,11 @@ impl HeatMap {
         }
     }
 
-    /// Ten swatches from the top of the scale down, its two ends and what it measures.
+    /// Ten swatches from the top of the scale down, a labelled stop at each round value of the
+    /// log scale (every decade when it spans several), all labels in one format, and what it
+    /// measures.
     fn colour_scale(&self, svg: &mut String, log_lo: f64, log_hi: f64) {
-        let x = WIDTH - RIGHT + 20.0;
+        let (x, height) = (WIDTH - RIGHT + 20.0, 200.0);
         for k in 0..10 {
             let _ = writeln!(
                 svg,
@@ -122,20 +146,38 @@ impl HeatMap {
                 colour(1.0 - f64::from(k) / 9.0)
             );
         }
-        let _ = writeln!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" font-size=\"10\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"10\">{}</text>",
-            x + 20.0,
-            TOP + 10.0,
-            tick(10f64.powf(log_hi)),
-            x + 20.0,
-            TOP + 200.0,
-            tick(10f64.powf(log_lo))
-        );
+        let exponents: Vec<f64> = ticks(log_lo, log_hi);
+        // A stop's value: a decade exactly, else rounded to two figures (10^0.2 reads 1.6).
+        let values: Vec<f64> = exponents
+            .iter()
+            .map(|e| {
+                let v = 10f64.powf(*e);
+                let scale = 10f64.powi(1 - e.floor() as i32);
+                if e.fract() == 0.0 {
+                    v
+                } else {
+                    (v * scale).round() / scale
+                }
+            })
+            .collect();
+        for (e, label) in exponents.iter().zip(stop_labels(&exponents, &values)) {
+            let y = TOP + (log_hi - e) / (log_hi - log_lo).max(1e-12) * height;
+            let _ = writeln!(
+                svg,
+                "<g class=\"scale-stop\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">{}</text></g>",
+                x + 16.0,
+                n(y),
+                x + 20.0,
+                n(y),
+                x + 22.0,
+                n(y + 3.5),
+                label
+            );
+        }
         let _ = writeln!(
             svg,
             "<text class=\"value-label\" x=\"{x}\" y=\"{}\" font-size=\"11\">{}</text>",
-            TOP + 220.0,
+            TOP + height + 20.0,
             escape(&self.value_label)
         );
     }

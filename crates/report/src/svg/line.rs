@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::nice_ceiling;
 use super::open_svg;
 use super::{BOTTOM, Frame, HEIGHT, PALETTE, RIGHT, TOP, WIDTH, axes, dash, escape, extent, n};
 
@@ -31,6 +32,8 @@ pub struct LineChart {
     /// Vertical markers (x, label), e.g. sessions.
     pub markers: Vec<(f64, String)>,
     pub intervals: Vec<Interval>,
+    /// The intervals' legend entry.
+    pub interval_name: String,
     /// Depth-like axes grow downwards.
     pub y_down: bool,
 }
@@ -67,7 +70,8 @@ impl LineChart {
         svg
     }
 
-    /// The data's extent; y always includes 0 and gets 5 % headroom, an empty axis spans 1.
+    /// The data's extent; y always includes 0 and gets 5 % headroom up to the next round tick,
+    /// an empty axis spans 1.
     fn frame(&self) -> Frame {
         let xs = self
             .series
@@ -81,14 +85,21 @@ impl LineChart {
             .chain(self.intervals.iter().flat_map(|i| [i.low, i.high]));
         let (x0, x1) = extent(xs, (f64::INFINITY, f64::NEG_INFINITY));
         let (y0, y1) = extent(ys, (0.0, f64::NEG_INFINITY));
-        let x0 = if x0.is_finite() { x0 } else { 0.0 };
+        // Time axes start at 0 (the first session, the application), and end on a round tick
+        // when one is near.
+        let x0 = if x0.is_finite() { x0.min(0.0) } else { 0.0 };
         let x1 = if x1.is_finite() && x1 > x0 {
-            x1
+            let round = nice_ceiling(x0, x1);
+            if round - x1 <= 0.1 * (x1 - x0) {
+                round
+            } else {
+                x1
+            }
         } else {
             x0 + 1.0
         };
         let y1 = if y1.is_finite() && y1 > y0 {
-            y1 * 1.05
+            nice_ceiling(y0, y0 + (y1 - y0) * 1.05)
         } else {
             y0 + 1.0
         };
@@ -101,18 +112,29 @@ impl LineChart {
         }
     }
 
+    /// Dotted vertical lines, each labelled above the plot unless the previous label is too
+    /// close (sessions a week apart on a year's axis): the line alone then marks it.
     fn markers(&self, svg: &mut String, f: &Frame) {
+        let mut last_label = f64::NEG_INFINITY;
         for (x, label) in &self.markers {
             let px = f.x(*x);
+            let text = if px - last_label >= 22.0 {
+                last_label = px;
+                format!(
+                    "<text x=\"{}\" y=\"{}\" font-size=\"9\" fill=\"#666\" text-anchor=\"middle\">{}</text>",
+                    n(px),
+                    TOP - 4.0,
+                    escape(label)
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 svg,
-                "<g class=\"marker\"><line x1=\"{}\" y1=\"{TOP}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\" stroke-dasharray=\"2 3\"/><text x=\"{}\" y=\"{}\" font-size=\"9\" fill=\"#666\">{}</text></g>",
+                "<g class=\"marker\"><line x1=\"{}\" y1=\"{TOP}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\" stroke-dasharray=\"2 3\"/>{text}</g>",
                 n(px),
                 n(px),
                 HEIGHT - BOTTOM,
-                n(px + 2.0),
-                TOP - 4.0,
-                escape(label)
             );
         }
     }
@@ -159,6 +181,6 @@ impl LineChart {
                 n(f.y(i.mid))
             );
         }
-        Some(("median, p10-p90".to_string(), color, false))
+        Some((self.interval_name.clone(), color, false))
     }
 }
