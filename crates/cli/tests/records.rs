@@ -150,7 +150,9 @@ fn full_record_named(db: String, name: &str) -> String {
     );
     assert_eq!(outcome(&db, "3", &days_ago(1)).code, 0);
     assert_eq!(outcome(&db, "2", &today()).code, 0);
-    let photo = temp_file(&format!("{name}-before.jpg"), "not really a jpeg");
+    // A real PNG of the repository stands in for a clinical photo.
+    let photo = harness::root().join("docs/images/plan-report.png");
+    let photo = photo.display().to_string();
     assert_eq!(
         records(
             &db,
@@ -158,10 +160,11 @@ fn full_record_named(db: String, name: &str) -> String {
                 "photo",
                 "add",
                 "P-1",
-                "--file",
                 &photo,
                 "--view",
                 "front",
+                "--zone",
+                "cheek",
                 "--photo-consent",
                 "--date",
                 &days_ago(1)

@@ -116,3 +116,78 @@ fn a_lot_recall_finds_every_patient_and_the_summary_counts_the_clinic() {
     assert_eq!(summary["adverse_event_rates"][0]["adverse_events"], 0);
     assert!(summary["engine_version"].is_string());
 }
+
+#[test]
+fn a_signed_consent_and_a_kept_photo_read_back_from_the_history() {
+    let db = clinic("clinic-photo");
+    let png = harness::root().join("docs/images/plan-report.png");
+    let png = png.display().to_string();
+    let text = harness::temp_file("clinic-photo-consent.txt", "I consent to photographs.");
+    let signed = records(
+        &db,
+        &[
+            "consent",
+            "P-1",
+            "--version",
+            "v2",
+            "--text-file",
+            &text,
+            "--signer",
+            "Jane Roe (patient)",
+            "--signature-file",
+            &png,
+        ],
+    );
+    assert_eq!(signed.code, 0, "{}", signed.stderr);
+    let unsigned = records(
+        &db,
+        &[
+            "consent",
+            "P-1",
+            "--version",
+            "v2",
+            "--text-file",
+            &text,
+            "--signature-file",
+            &png,
+        ],
+    );
+    assert_exit(&unsigned, 2, &["signer"]);
+    let refused = records(&db, &["photo", "add", "P-1", &png, "--view", "front"]);
+    assert_exit(&refused, 4, &["consent to photos"]);
+    let kept = records(
+        &db,
+        &[
+            "photo",
+            "add",
+            "P-1",
+            &png,
+            "--view",
+            "front",
+            "--zone",
+            "cheek",
+            "--photo-consent",
+            "--json",
+        ],
+    );
+    assert_eq!(kept.code, 0, "{}", kept.stderr);
+    let photo = kept.json();
+    assert_eq!(photo["media_type"], "image/png");
+    let history = records(&db, &["history", "P-1", "--json"]).json();
+    assert_eq!(history["consents"][1]["signer"], "Jane Roe (patient)");
+    assert!(history["consents"][1]["signature_sha256"].is_string());
+    assert_eq!(history["photo_series"][0]["zone"], "cheek");
+    let id = photo["id"].to_string();
+    let out = std::env::temp_dir().join(format!("mn-photo-{}.png", std::process::id()));
+    let shown = records(
+        &db,
+        &["photo", "show", &id, "--out", &out.display().to_string()],
+    );
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let bytes = std::fs::read(&out).expect("image written");
+    assert_eq!(
+        microneedling_store::sha256_hex(&bytes),
+        photo["file_sha256"].as_str().expect("hash")
+    );
+    assert!(bytes.starts_with(b"\x89PNG"));
+}

@@ -43,6 +43,9 @@ use routes::{care, catalog, clinic, meta, models, records};
 
 /// Largest request body accepted, bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// The largest request that carries an image (a photo or a drawn signature, base64 in JSON):
+/// the store's largest image, a third larger for base64.
+pub const MAX_IMAGE_BODY_BYTES: usize = microneedling_store::MAX_IMAGE_BYTES / 3 * 4 + 64 * 1024;
 /// Longest a request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Longest a CPU-heavy request waits for a permit before the server answers 503.
@@ -78,12 +81,19 @@ fn records_routes() -> Router<AppState> {
             post(records::add_adverse_event),
         )
         .route(&format!("{PATIENT}/outcomes"), post(records::add_outcome))
-        .route(&format!("{PATIENT}/consents"), post(records::add_consent))
+        .route(
+            &format!("{PATIENT}/consents"),
+            post(records::add_consent).layer(DefaultBodyLimit::max(MAX_IMAGE_BODY_BYTES)),
+        )
         .route(
             &format!("{PATIENT}/clearances"),
             post(records::add_clearance),
         )
-        .route(&format!("{PATIENT}/photos"), post(records::add_photo))
+        .route(
+            &format!("{PATIENT}/photos"),
+            post(records::add_photo).layer(DefaultBodyLimit::max(MAX_IMAGE_BODY_BYTES)),
+        )
+        .route("/api/records/photos/{id}", get(records::photo_image))
         .route(&format!("{PATIENT}/history"), get(records::history))
         .route("/api/records/export", get(records::export))
         .route("/api/records/check", get(care::check))

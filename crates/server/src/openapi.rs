@@ -23,7 +23,7 @@ use crate::routes::{care, catalog, clinic, meta, models, records};
         models::screen, models::plan, models::simulate_penetration, models::simulate_delivery,
         models::simulate_healing, models::validate, models::compare_devices,
         records::add_patient, records::add_screening, records::add_plan, records::add_session,
-        records::add_adverse_event, records::add_outcome, records::add_consent, records::add_photo, records::add_clearance,
+        records::add_adverse_event, records::add_outcome, records::add_consent, records::add_photo, records::photo_image, records::add_clearance,
         records::history, records::export,
         clinic::patients, clinic::due, clinic::lot, clinic::summary,
         care::check, care::audit, care::erase, care::amend, care::void

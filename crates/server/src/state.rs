@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 use microneedling_core::KnowledgeBase;
-use microneedling_store::{Store, StoreOpener};
+use microneedling_store::{FileStore, Store, StoreOpener};
 use tokio::sync::Semaphore;
 
 use crate::HEAVY_QUEUE_WAIT;
@@ -21,6 +21,8 @@ pub struct AppState {
     /// The records database, opened per request (a SQLite file opened, or a PostgreSQL
     /// connection lent by the pool).
     pub records: StoreOpener,
+    /// Where photos and drawn signatures are kept (beside the records by default).
+    pub files: FileStore,
     /// Permits for CPU-heavy work; none left means 503.
     pub heavy: Arc<Semaphore>,
     /// The users' table reader behind every token check (see [`Users`]).
@@ -50,6 +52,7 @@ impl AppState {
         Self {
             kb,
             users: Arc::new(Users::new(records.clone())),
+            files: FileStore::beside(records.location()),
             records,
             heavy: Arc::new(Semaphore::new(cores * 8)),
             guard: Arc::new(Guard::new(limits)),

@@ -474,3 +474,67 @@ fn the_clinic_views_list_patients_due_items_a_lot_and_the_summary() {
     let (status, body) = get("/api/records/summary", None);
     assert_json_error(status, &body, 401);
 }
+
+#[test]
+fn photos_and_signatures_travel_as_images_and_come_back_checked() {
+    use base64::Engine as _;
+    let s = server();
+    add_p2_like("API-PH", true);
+    let png = std::fs::read(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/images/plan-report.png"),
+    )
+    .expect("png");
+    let data_url = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&png)
+    );
+    let (status, body) = record(
+        "API-PH",
+        "consents",
+        &json!({ "version": "v2", "text": "I consent.", "signer": "Jane Roe", "signature": data_url }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = record(
+        "API-PH",
+        "photos",
+        &json!({ "view": "front", "zone": "cheek", "photo_consent": false, "image": data_url }),
+    );
+    assert_conflict(status, &body, &["consent to photos"]);
+    let (status, body) = record(
+        "API-PH",
+        "photos",
+        &json!({ "view": "front", "zone": "cheek", "photo_consent": true, "image": "%%%" }),
+    );
+    assert_json_error(status, &body, 422);
+    assert_eq!(body["field"], "image");
+    let (status, body) = record(
+        "API-PH",
+        "photos",
+        &json!({ "view": "front", "zone": "cheek", "photo_consent": true, "image": data_url }),
+    );
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().expect("id");
+    let (status, history) = get("/api/records/patients/API-PH/history", Some(&s.viewer));
+    assert_eq!(status, 200);
+    assert_eq!(history["consents"][1]["signer"], "Jane Roe");
+    assert_eq!(history["photo_series"][0]["photo_ids"][0], id);
+    let mut image = agent()
+        .get(format!("{}/api/records/photos/{id}", s.base))
+        .header("Authorization", format!("Bearer {}", s.viewer))
+        .call()
+        .expect("image");
+    assert_eq!(image.status().as_u16(), 200);
+    assert_eq!(
+        image
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("image/png")
+    );
+    let bytes = image.body_mut().read_to_vec().expect("bytes");
+    assert_eq!(
+        microneedling_store::sha256_hex(&bytes),
+        history["photos"][0]["file_sha256"].as_str().expect("hash")
+    );
+}

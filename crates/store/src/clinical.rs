@@ -10,8 +10,8 @@ use crate::safety::{
     with_earlier_findings,
 };
 use crate::{
-    NewAdverseEvent, NewOutcome, NewPhoto, PatientRecord, PlanRecord, RecordedScreening, Result,
-    SEVERITIES, Store,
+    FileStore, NewAdverseEvent, NewConsent, NewOutcome, NewPhoto, NewPhotoImage, PatientRecord,
+    PlanRecord, RecordedScreening, Result, SEVERITIES, Store, StoreError,
 };
 use chrono::{NaiveDate, Utc};
 use microneedling_core::patient::Patient;
@@ -98,17 +98,53 @@ impl Store {
         text: &str,
         signed_at: NaiveDate,
     ) -> Result<i64> {
-        let version = text_field("version", version, 64)?;
-        if text.trim().is_empty() {
+        let consent = NewConsent {
+            code: code.to_string(),
+            version: version.to_string(),
+            text: text.to_string(),
+            signed_at,
+            signer: None,
+            signature_image: None,
+        };
+        self.insert_consent(&consent, None)
+    }
+
+    /// Records a consent: the form's version and the hash of its text, the signer and the
+    /// drawn signature (stored in `files` without its metadata, under its hash).
+    pub fn record_signed_consent(&mut self, files: &FileStore, c: &NewConsent) -> Result<i64> {
+        if c.signature_image.is_some() && c.signer.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            return Err(
+                InputError::new("signer", "", "the name of whoever drew the signature").into(),
+            );
+        }
+        // Checked and stored before the transaction: an image refused writes nothing, and a
+        // stored image no record names is harmless (content-addressed, found by no one).
+        let signature = c
+            .signature_image
+            .as_deref()
+            .map(|image| files.put("signature", image))
+            .transpose()?;
+        self.insert_consent(c, signature.map(|s| s.sha256))
+    }
+
+    fn insert_consent(&mut self, c: &NewConsent, signature_sha256: Option<String>) -> Result<i64> {
+        let version = text_field("version", &c.version, 64)?;
+        if c.text.trim().is_empty() {
             return Err(InputError::new("text", "", "the consent text the patient signed").into());
         }
-        self.insert_for_patient(code, "consent", |tx, patient| {
-            check_date("signed_at", signed_at, patient)?;
+        let signer = c
+            .signer
+            .as_deref()
+            .map(|s| text_field("signer", s, 128))
+            .transpose()?;
+        self.insert_for_patient(&c.code, "consent", |tx, patient| {
+            check_date("signed_at", c.signed_at, patient)?;
             let id = tx.insert(
-                "INSERT INTO consent (patient_id, version, text_sha256, signed_at) VALUES (?1, ?2, ?3, ?4)",
-                args![patient.id, version, sha256_hex(text.as_bytes()), signed_at.to_string()],
+                "INSERT INTO consent (patient_id, version, text_sha256, signed_at, signer, signature_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                args![patient.id, &version, sha256_hex(c.text.as_bytes()), c.signed_at.to_string(), &signer, &signature_sha256],
             )?;
-            Ok((id, format!("version {version}")))
+            let signed = if signer.is_some() { ", signed" } else { "" };
+            Ok((id, format!("version {version}{signed}")))
         })
     }
 
@@ -248,6 +284,47 @@ impl Store {
     }
 
     pub fn add_photo(&mut self, p: &NewPhoto) -> Result<i64> {
+        self.insert_photo(p, None)
+    }
+
+    /// Keeps a photo: the image without its metadata in `files`, the record naming its hash,
+    /// view, zone and the patient's photo consent (required).
+    pub fn add_photo_image(&mut self, files: &FileStore, p: &NewPhotoImage) -> Result<i64> {
+        if !p.photo_consent {
+            return Err(StoreError::Rule(format!(
+                "{}: a photo is kept only with the patient's consent to photos (--photo-consent; API: photo_consent)",
+                p.code
+            )));
+        }
+        if let Some(zone) = &p.zone {
+            text_field("zone", zone, 64)?;
+        }
+        let stored = files.put("image", &p.image)?;
+        self.insert_photo(
+            &NewPhoto {
+                code: p.code.clone(),
+                taken_at: p.taken_at,
+                view: p.view.clone(),
+                file_sha256: stored.sha256,
+                photo_consent: true,
+                zone: p.zone.clone(),
+            },
+            Some(stored.media_type),
+        )
+    }
+
+    /// Photo `id`'s record.
+    pub fn photo(&self, id: i64) -> Result<crate::PhotoRecord> {
+        self.db
+            .query_opt(
+                "SELECT id, taken_at, view, file_sha256, photo_consent, zone, media_type FROM photo WHERE id = ?1",
+                args![id],
+                crate::history::photo,
+            )?
+            .ok_or_else(|| InputError::new("id", id, "the id of a recorded photo").into())
+    }
+
+    fn insert_photo(&mut self, p: &NewPhoto, media_type: Option<&str>) -> Result<i64> {
         let view = text_field("view", &p.view, 64)?;
         if p.file_sha256.len() != 64 || !p.file_sha256.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(InputError::new(
@@ -257,11 +334,16 @@ impl Store {
             )
             .into());
         }
+        let zone = p
+            .zone
+            .as_deref()
+            .map(|z| text_field("zone", z, 64))
+            .transpose()?;
         self.insert_for_patient(&p.code, "photo", |tx, patient| {
             check_date("taken_at", p.taken_at, patient)?;
             let id = tx.insert(
-                "INSERT INTO photo (patient_id, taken_at, view, file_sha256, photo_consent) VALUES (?1, ?2, ?3, ?4, ?5)",
-                args![patient.id, p.taken_at.to_string(), view, p.file_sha256, p.photo_consent],
+                "INSERT INTO photo (patient_id, taken_at, view, file_sha256, photo_consent, zone, media_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                args![patient.id, p.taken_at.to_string(), &view, &p.file_sha256, p.photo_consent, &zone, media_type],
             )?;
             Ok((id, view.clone()))
         })

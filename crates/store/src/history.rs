@@ -6,7 +6,7 @@
 use crate::db::{Db, Row, args};
 use crate::{
     AdverseEventRecord, ClearanceRecord, ConsentRecord, History, OutcomeRecord, PhotoRecord,
-    PlanRecord, Result, ScreeningRecord, SessionRecord, Store, Trend,
+    PhotoSeries, PlanRecord, Result, ScreeningRecord, SessionRecord, Store, Trend,
 };
 
 impl Store {
@@ -31,6 +31,12 @@ impl Store {
             })
             .cloned()
             .collect();
+        let photos = rows(
+            c,
+            id,
+            "SELECT id, taken_at, view, file_sha256, photo_consent, zone, media_type FROM photo WHERE patient_id = ?1 ORDER BY taken_at, id",
+            photo,
+        )?;
         Ok(History {
             screenings: rows(
                 c,
@@ -41,7 +47,7 @@ impl Store {
             consents: rows(
                 c,
                 id,
-                "SELECT id, version, text_sha256, signed_at FROM consent WHERE patient_id = ?1 ORDER BY signed_at, id",
+                "SELECT id, version, text_sha256, signed_at, signer, signature_sha256 FROM consent WHERE patient_id = ?1 ORDER BY signed_at, id",
                 consent,
             )?,
             plans: rows(
@@ -62,12 +68,8 @@ impl Store {
                 "SELECT id, session_id, effect, severity, onset, resolved, action, late_entry FROM adverse_event WHERE patient_id = ?1 ORDER BY onset, id",
                 adverse_event,
             )?,
-            photos: rows(
-                c,
-                id,
-                "SELECT id, taken_at, view, file_sha256, photo_consent FROM photo WHERE patient_id = ?1 ORDER BY taken_at, id",
-                photo,
-            )?,
+            photo_series: photo_series(&photos),
+            photos,
             clearances: rows(
                 c,
                 id,
@@ -85,6 +87,26 @@ impl Store {
 /// The rows of one patient (`?1`) that `sql` selects, each read by `read`.
 fn rows<T>(c: &Db, patient_id: i64, sql: &str, read: fn(&Row) -> Result<T>) -> Result<Vec<T>> {
     c.query(sql, args![patient_id], read)
+}
+
+/// The photos grouped by zone and view, each group in time order (the photos come sorted by
+/// date), groups in the order they first appear.
+fn photo_series(photos: &[PhotoRecord]) -> Vec<PhotoSeries> {
+    let mut series: Vec<PhotoSeries> = Vec::new();
+    for p in photos {
+        match series
+            .iter_mut()
+            .find(|s| s.zone == p.zone && s.view == p.view)
+        {
+            Some(s) => s.photo_ids.push(p.id),
+            None => series.push(PhotoSeries {
+                zone: p.zone.clone(),
+                view: p.view.clone(),
+                photo_ids: vec![p.id],
+            }),
+        }
+    }
+    series
 }
 
 /// One scale's scores in time order and the change from the first to the last, per scale in
@@ -126,6 +148,8 @@ fn consent(r: &Row) -> Result<ConsentRecord> {
         version: r.get(1)?,
         text_sha256: r.get(2)?,
         signed_at: r.get(3)?,
+        signer: r.get(4)?,
+        signature_sha256: r.get(5)?,
     })
 }
 
@@ -194,13 +218,15 @@ fn outcome(r: &Row) -> Result<OutcomeRecord> {
     })
 }
 
-fn photo(r: &Row) -> Result<PhotoRecord> {
+pub(crate) fn photo(r: &Row) -> Result<PhotoRecord> {
     Ok(PhotoRecord {
         id: r.get(0)?,
         taken_at: r.get(1)?,
         view: r.get(2)?,
         file_sha256: r.get(3)?,
         photo_consent: r.get(4)?,
+        zone: r.get(5)?,
+        media_type: r.get(6)?,
     })
 }
 

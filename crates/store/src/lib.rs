@@ -25,6 +25,7 @@ mod clinic;
 mod clinical;
 pub mod db;
 mod error;
+mod files;
 mod history;
 mod input;
 mod open;
@@ -42,6 +43,7 @@ pub use clinic::{
 };
 pub use db::StoreOpener;
 pub use error::{Result, StoreError};
+pub use files::{FileStore, MAX_IMAGE_BYTES, StoredImage, strip_metadata};
 pub use input::{parse_date_or_today, parse_date_time, sha256_hex};
 pub use open::{DATABASE_URL_ENV, Location, default_path};
 pub use records::*;

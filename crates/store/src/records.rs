@@ -151,6 +151,34 @@ pub struct NewPhoto {
     pub view: String,
     pub file_sha256: String,
     pub photo_consent: bool,
+    /// The treated zone the photo shows (a site id), when it shows one.
+    #[serde(default)]
+    pub zone: Option<String>,
+}
+
+/// A photo to keep: the image itself (JPEG or PNG), stored without its metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPhotoImage {
+    pub code: String,
+    pub taken_at: NaiveDate,
+    pub view: String,
+    pub zone: Option<String>,
+    /// The patient consented to this photo being kept: required to keep the image.
+    pub photo_consent: bool,
+    pub image: Vec<u8>,
+}
+
+/// A consent signed: the form's version and text (its hash is kept), who signed and when, and
+/// the drawn signature (a PNG or JPEG, kept in the file store under its hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewConsent {
+    pub code: String,
+    pub version: String,
+    pub text: String,
+    pub signed_at: NaiveDate,
+    /// The signer's name (the patient, or their representative).
+    pub signer: Option<String>,
+    pub signature_image: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,6 +198,12 @@ pub struct ConsentRecord {
     pub version: String,
     pub text_sha256: String,
     pub signed_at: String,
+    /// Who signed (recorded since schema version 7).
+    #[serde(default)]
+    pub signer: Option<String>,
+    /// The drawn signature's image in the file store.
+    #[serde(default)]
+    pub signature_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,6 +247,22 @@ pub struct PhotoRecord {
     pub view: String,
     pub file_sha256: String,
     pub photo_consent: bool,
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// `image/jpeg` or `image/png` when the image is in the file store.
+    #[serde(default)]
+    pub media_type: Option<String>,
+}
+
+/// The photos of one zone and view in time order: the first is the "before", the last the
+/// latest "after".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhotoSeries {
+    pub zone: Option<String>,
+    pub view: String,
+    /// Photo ids, oldest first.
+    pub photo_ids: Vec<i64>,
 }
 
 /// One scale's scores over time, and the change since the first.
@@ -236,6 +286,9 @@ pub struct History {
     pub adverse_events: Vec<AdverseEventRecord>,
     pub outcomes: Vec<OutcomeRecord>,
     pub photos: Vec<PhotoRecord>,
+    /// The photos as before/after series, per zone and view.
+    #[serde(default)]
+    pub photo_series: Vec<PhotoSeries>,
     pub clearances: Vec<ClearanceRecord>,
     pub trends: Vec<Trend>,
     /// Records amended (superseded by a newer one) or voided: each stays in its list above,

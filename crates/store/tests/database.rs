@@ -67,6 +67,7 @@ fn the_database_runs_in_wal_mode_and_migrates_from_every_earlier_version() {
                 view: "front".into(),
                 file_sha256: "a".repeat(64),
                 photo_consent: true,
+                zone: None,
             })
             .expect("the latest tables exist");
         let mode: String = common::value(&store, "PRAGMA journal_mode");

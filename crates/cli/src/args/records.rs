@@ -120,6 +120,12 @@ pub enum RecordsCommand {
         /// Date signed, YYYY-MM-DD (default today).
         #[arg(long)]
         date: Option<String>,
+        /// Who signed: the patient, or their representative (name and role).
+        #[arg(long, value_name = "NAME")]
+        signer: Option<String>,
+        /// The drawn signature, a PNG or JPEG (kept without its metadata; needs --signer).
+        #[arg(long, value_name = "FILE")]
+        signature_file: Option<PathBuf>,
     },
     /// Plan from a patient file and record the plan (with any override).
     Plan {
@@ -158,7 +164,8 @@ pub enum RecordsCommand {
         #[command(subcommand)]
         command: OutcomeCommand,
     },
-    /// Photo metadata (the file's hash, never the image).
+    /// Photos: keep one (the image without its metadata, with view, zone and consent) or show
+    /// one.
     Photo {
         #[command(subcommand)]
         command: PhotoCommand,
@@ -343,22 +350,33 @@ pub enum OutcomeCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PhotoCommand {
-    /// Record a photo's metadata and hash.
+    /// Keep a photo: the image (JPEG or PNG) is stored without its metadata (EXIF, XMP,
+    /// comments), named by its hash; needs the patient's photo consent.
     Add {
         /// The patient's code.
         code: String,
-        /// The photo (only its hash is stored).
-        #[arg(long, value_name = "FILE")]
+        /// The photo, JPEG or PNG; - reads standard input.
         file: PathBuf,
         /// front, left, right, left-oblique, right-oblique, close-up, ...
         #[arg(long)]
         view: String,
-        /// The patient consented to this photo being kept.
+        /// The treated zone the photo shows (a site id, e.g. cheek).
+        #[arg(long)]
+        zone: Option<String>,
+        /// The patient consented to this photo being kept (required).
         #[arg(long)]
         photo_consent: bool,
         /// Date taken, YYYY-MM-DD (default today).
         #[arg(long)]
         date: Option<String>,
+    },
+    /// Write a kept photo's image (checked against its hash) to FILE, or - for standard output.
+    Show {
+        /// The photo's id (see `records history`).
+        id: i64,
+        /// Where to write the image; - is standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 

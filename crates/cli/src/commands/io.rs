@@ -36,6 +36,22 @@ pub fn source_name(path: &Path) -> String {
 /// Reads a text input of at most 1 MiB; `-` reads standard input (once per run). Errors name
 /// `field`.
 pub fn read_input(field: &str, path: &Path) -> Result<String, Failure> {
+    let bytes = read_limited(field, path, MAX_FILE_BYTES)?;
+    String::from_utf8(bytes).map_err(|_| {
+        Failure::Input(format!(
+            "invalid {field}: cannot read {}: not UTF-8 text",
+            source_name(path)
+        ))
+    })
+}
+
+/// The bytes of a binary input (an image): `-` is standard input, as for [`read_input`]; at
+/// most the store's largest image.
+pub fn read_bytes(field: &str, path: &Path) -> Result<Vec<u8>, Failure> {
+    read_limited(field, path, microneedling_store::MAX_IMAGE_BYTES as u64)
+}
+
+fn read_limited(field: &str, path: &Path, max_bytes: u64) -> Result<Vec<u8>, Failure> {
     let unreadable = |reason: String| {
         Failure::Input(format!(
             "invalid {field}: cannot read {}: {reason}",
@@ -52,12 +68,12 @@ pub fn read_input(field: &str, path: &Path) -> Result<String, Failure> {
         let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
-            .take(MAX_FILE_BYTES + 1)
+            .take(max_bytes + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| unreadable(e.to_string()))?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
+        if bytes.len() as u64 > max_bytes {
             return Err(unreadable(format!(
-                "more than {MAX_FILE_BYTES} bytes; accepted: at most {MAX_FILE_BYTES}"
+                "more than {max_bytes} bytes; accepted: at most {max_bytes}"
             )));
         }
         bytes
@@ -66,16 +82,16 @@ pub fn read_input(field: &str, path: &Path) -> Result<String, Failure> {
         if !metadata.is_file() {
             return Err(unreadable("not a file".into()));
         }
-        if metadata.len() > MAX_FILE_BYTES {
+        if metadata.len() > max_bytes {
             return Err(unreadable(format!(
-                "{} bytes; accepted: at most {MAX_FILE_BYTES}",
+                "{} bytes; accepted: at most {max_bytes}",
                 metadata.len()
             )));
         }
         std::fs::read(path).map_err(|e| unreadable(e.to_string()))?
     };
     tracing::debug!(field, bytes = bytes.len(), "read input");
-    String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8 text".into()))
+    Ok(bytes)
 }
 
 /// Checks that at most one of a command's output options is `-` and says whether one is: that

@@ -33,7 +33,7 @@ mod simulate;
 mod tidy;
 mod validate;
 
-pub use io::{Output, print_body, read_input, source_name, stdout_taken, write_output};
+pub use io::{Output, print_body, read_bytes, read_input, source_name, stdout_taken, write_output};
 
 /// The knowledge base with the custom devices and agents of `args`, if any.
 fn knowledge_base(args: &KbArgs) -> Result<KnowledgeBase, Failure> {

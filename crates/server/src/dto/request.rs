@@ -297,6 +297,13 @@ pub struct ConsentBody {
     pub text: String,
     /// YYYY-MM-DD; today when absent.
     pub date: Option<String>,
+    /// Who signed: the patient or their representative (required with a signature).
+    #[serde(default)]
+    pub signer: Option<String>,
+    /// The drawn signature: a PNG or JPEG, base64 or a `data:image/png;base64,...` URL (kept
+    /// in the file store without its metadata, under its SHA-256).
+    #[serde(default)]
+    pub signature: Option<String>,
 }
 
 /// `POST /api/records/patients/{code}/photos`.
@@ -305,8 +312,16 @@ pub struct ConsentBody {
 pub struct PhotoBody {
     /// front, left, right, oblique, close-up, ...
     pub view: String,
-    /// SHA-256 of the image file, 64 hex characters (the image itself is never sent).
-    pub file_sha256: String,
+    /// The image, JPEG or PNG, base64 or a data URL: kept without its metadata, under its
+    /// SHA-256 (needs photo_consent). Either this or file_sha256.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// SHA-256 of an image kept elsewhere (metadata only). Either this or image.
+    #[serde(default)]
+    pub file_sha256: Option<String>,
+    /// The treated zone the photo shows (a site id).
+    #[serde(default)]
+    pub zone: Option<String>,
     /// The patient consented to photographs.
     pub photo_consent: bool,
     /// YYYY-MM-DD; today when absent.

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use chrono::{NaiveDate, NaiveDateTime};
 use microneedling_core::plan::PlanOutcome;
 use microneedling_store::{
-    NewAdverseEvent, NewOutcome, NewPatient, NewPhoto, NewSession, TopicalRecord, ZoneRecord,
+    NewAdverseEvent, NewConsent, NewOutcome, NewPatient, NewPhoto, NewPhotoImage, NewSession,
+    TopicalRecord, ZoneRecord,
 };
 
 use crate::AppState;
@@ -270,7 +271,26 @@ pub async fn add_clearance(
     Ok(created(ClearanceResponse(record)))
 }
 
-/// Records a signed consent: its version and the SHA-256 of its text (clinician).
+/// An image sent in JSON: base64, or a `data:image/...;base64,` URL.
+fn image_bytes(field: &str, text: &str) -> ApiResult<Vec<u8>> {
+    use base64::Engine as _;
+    let data = text
+        .split_once(";base64,")
+        .filter(|(head, _)| head.starts_with("data:"))
+        .map_or(text, |(_, data)| data);
+    Ok(base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|e| {
+            microneedling_core::InputError::new(
+                field,
+                format!("not base64 ({e})"),
+                "a PNG or JPEG image, base64 or a data:image/...;base64, URL",
+            )
+        })?)
+}
+
+/// Records a signed consent: its version, the SHA-256 of its text, the signer and the drawn
+/// signature (clinician).
 #[utoipa::path(post, path = "/api/records/patients/{code}/consents", tag = super::RECORDS, request_body = ConsentBody,
     security(("bearer" = [])), params(("code" = String, Path)),
     responses((status = 201, description = "Consent recorded", body = Created), (status = 401, body = ErrorBody),
@@ -281,38 +301,102 @@ pub async fn add_consent(
     Path(code): Path<String>,
     Json(b): Json<ConsentBody>,
 ) -> CreatedReply<Created> {
+    let files = state.files.clone();
     let id = state
         .with_store(&user, move |store| {
-            let date = date_or_today("date", b.date.as_deref())?;
-            Ok(store.record_consent(&code, &b.version, &b.text, date)?)
+            let consent = NewConsent {
+                code,
+                version: b.version,
+                text: b.text,
+                signed_at: date_or_today("date", b.date.as_deref())?,
+                signer: b.signer,
+                signature_image: b
+                    .signature
+                    .as_deref()
+                    .map(|s| image_bytes("signature", s))
+                    .transpose()?,
+            };
+            Ok(store.record_signed_consent(&files, &consent)?)
         })
         .await?;
     Ok(created(Created { id }))
 }
 
-/// Records a photo's metadata: view, SHA-256 of the file, consent (clinician).
+/// Keeps a photo (clinician): the image without its metadata, with view, zone and the
+/// patient's photo consent (required); or, with `file_sha256`, only the metadata of an image
+/// kept elsewhere.
 #[utoipa::path(post, path = "/api/records/patients/{code}/photos", tag = super::RECORDS, request_body = PhotoBody,
     security(("bearer" = [])), params(("code" = String, Path)),
-    responses((status = 201, description = "Photo metadata recorded", body = Created), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, description = "Photo kept", body = Created), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_photo(
     State(state): State<AppState>,
     Clinician(user): Clinician,
     Path(code): Path<String>,
     Json(b): Json<PhotoBody>,
 ) -> CreatedReply<Created> {
+    let files = state.files.clone();
     let id = state
         .with_store(&user, move |store| {
-            Ok(store.add_photo(&NewPhoto {
-                code,
-                taken_at: date_or_today("date", b.date.as_deref())?,
-                view: b.view,
-                file_sha256: b.file_sha256,
-                photo_consent: b.photo_consent,
-            })?)
+            let taken_at = date_or_today("date", b.date.as_deref())?;
+            match (b.image, b.file_sha256) {
+                (Some(image), None) => Ok(store.add_photo_image(
+                    &files,
+                    &NewPhotoImage {
+                        code,
+                        taken_at,
+                        view: b.view,
+                        zone: b.zone,
+                        photo_consent: b.photo_consent,
+                        image: image_bytes("image", &image)?,
+                    },
+                )?),
+                (None, Some(file_sha256)) => Ok(store.add_photo(&NewPhoto {
+                    code,
+                    taken_at,
+                    view: b.view,
+                    file_sha256,
+                    photo_consent: b.photo_consent,
+                    zone: b.zone,
+                })?),
+                _ => Err(microneedling_core::InputError::new(
+                    "image",
+                    "both or neither of image and file_sha256",
+                    "exactly one of image (the photo) and file_sha256",
+                )
+                .into()),
+            }
         })
         .await?;
     Ok(created(Created { id }))
+}
+
+/// A kept photo's image, checked against its hash (viewer; audited).
+#[utoipa::path(get, path = "/api/records/photos/{id}", tag = super::RECORDS, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The photo's id")),
+    responses((status = 200, description = "The image (image/jpeg or image/png), its bytes as stored", body = String, content_type = "image/*"),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 500, body = ErrorBody)))]
+pub async fn photo_image(
+    State(state): State<AppState>,
+    Viewer(user): Viewer,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse as _;
+    let files = state.files.clone();
+    let (media_type, bytes) = state
+        .with_store(&user, move |store| {
+            let photo = store.photo(id)?;
+            let bytes = files.get(&photo.file_sha256)?;
+            store.audit_read("photo", &format!("photo {id}"))?;
+            Ok((
+                photo
+                    .media_type
+                    .unwrap_or_else(|| "application/octet-stream".into()),
+                bytes,
+            ))
+        })
+        .await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, media_type)], bytes).into_response())
 }
 
 /// A patient's history: sessions, adverse events, outcome trend (viewer; audited).

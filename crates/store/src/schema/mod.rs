@@ -5,7 +5,7 @@
 pub mod postgres;
 
 /// Every migration, oldest first: index + 1 is the schema version it produces.
-pub const MIGRATIONS: [&str; 6] = [
+pub const MIGRATIONS: [&str; 7] = [
     // 1: the clinical record.
     r#"
     CREATE TABLE patient (
@@ -191,6 +191,18 @@ pub const MIGRATIONS: [&str; 6] = [
     );
     CREATE INDEX clearance_by_patient ON clearance(patient_id, rule);
     "#,
+    // 7: the daily workflow.
+    WORKFLOW_COLUMNS,
 ];
+
+/// Version 7, the same on both databases: a consent names its signer and the hash of the drawn
+/// signature (an image in the file store); a photo names its zone and its media type (the image
+/// itself is in the file store under its hash).
+pub(crate) const WORKFLOW_COLUMNS: &str = r#"
+    ALTER TABLE consent ADD COLUMN signer TEXT;
+    ALTER TABLE consent ADD COLUMN signature_sha256 TEXT;
+    ALTER TABLE photo ADD COLUMN zone TEXT;
+    ALTER TABLE photo ADD COLUMN media_type TEXT;
+"#;
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -11,7 +11,7 @@
 pub const VERSION_TABLE: &str = "microneedling_schema";
 
 /// Every migration, oldest first: index + 1 is the schema version it produces.
-pub const MIGRATIONS: [&str; 6] = [
+pub const MIGRATIONS: [&str; 7] = [
     // 1: the clinical record, the append-only audit log, and `instr` as SQLite has it.
     r#"
     CREATE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS BIGINT
@@ -172,6 +172,8 @@ pub const MIGRATIONS: [&str; 6] = [
     );
     CREATE INDEX clearance_by_patient ON clearance(patient_id, rule);
     "#,
+    // 7: consent signer and signature image hash; photo zone and media type (the same SQL).
+    super::WORKFLOW_COLUMNS,
 ];
 
 /// What the role the clinic's programs connect as may do (`{role}` is replaced by its quoted

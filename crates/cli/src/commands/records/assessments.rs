@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use microneedling_core::KnowledgeBase;
 use microneedling_core::patient::Patient;
 use microneedling_core::plan::{PlanOutcome, assess};
-use microneedling_store::{Store, sha256_hex};
+use microneedling_store::{FileStore, NewConsent, Store, sha256_hex};
 
 use super::{date, said};
 use crate::args::{ClearanceCommand, PolicyArgs};
-use crate::commands::{Output, load_patient, read_input};
+use crate::commands::{Output, load_patient, read_bytes, read_input};
 use crate::failure::{EXIT_PLAN_REFUSED, Failure};
 use crate::render;
 
@@ -55,22 +55,52 @@ pub fn clearance(
     said(out, &record, text)
 }
 
-/// `records consent`: the text's hash is kept, never the text.
+/// The arguments of `records consent`.
+pub struct ConsentArgs<'a> {
+    pub code: &'a str,
+    pub version: &'a str,
+    pub text_file: &'a Path,
+    pub on: Option<&'a str>,
+    pub signer: Option<&'a str>,
+    pub signature_file: Option<&'a Path>,
+}
+
+/// `records consent`: the text's hash is kept, never the text; the signer's name and the drawn
+/// signature (an image in the file store) when given.
 pub fn consent(
     store: &mut Store,
-    code: &str,
-    version: &str,
-    text_file: &Path,
-    on: Option<&str>,
+    files: &FileStore,
+    args: ConsentArgs<'_>,
     out: Output,
 ) -> Result<ExitCode, Failure> {
-    let text = read_input("--text-file", text_file)?;
-    let id = store.record_consent(code, version, &text, date("--date", on)?)?;
+    let text = read_input("--text-file", args.text_file)?;
+    let signature_image = args
+        .signature_file
+        .map(|f| read_bytes("--signature-file", f))
+        .transpose()?;
+    let consent = NewConsent {
+        code: args.code.to_string(),
+        version: args.version.to_string(),
+        text: text.clone(),
+        signed_at: date("--date", args.on)?,
+        signer: args.signer.map(str::to_string),
+        signature_image,
+    };
+    let id = store.record_signed_consent(files, &consent)?;
+    let recorded = store
+        .history(args.code)?
+        .consents
+        .into_iter()
+        .find(|c| c.id == id);
     let hash = sha256_hex(text.as_bytes());
+    let (code, version) = (args.code, args.version);
+    let signed = args
+        .signer
+        .map_or(String::new(), |s| format!(", signed by {s}"));
     said(
         out,
-        &serde_json::json!({ "id": id, "version": version, "text_sha256": hash }),
-        format!("Consent {id} ({version}, sha256 {hash}) recorded for {code}"),
+        &serde_json::json!({ "id": id, "version": version, "text_sha256": hash, "consent": recorded }),
+        format!("Consent {id} ({version}, sha256 {hash}{signed}) recorded for {code}"),
     )
 }
 

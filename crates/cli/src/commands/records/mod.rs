@@ -39,7 +39,8 @@ pub fn run(
         _ => {}
     }
     let mut store = open(&db, &args, config)?;
-    let result = command(kb, &mut store, &args, out);
+    let files = microneedling_store::FileStore::beside(&db);
+    let result = command(kb, &mut store, &files, &args, out);
     // A write a rule refused is audited too (the write itself left nothing).
     if let Err(Failure::Refused(message)) = &result {
         store.audit_refused(command_name(&args.command), message)?;
@@ -85,6 +86,7 @@ fn command_name(command: &RecordsCommand) -> &'static str {
 fn command(
     kb: &KnowledgeBase,
     store: &mut Store,
+    files: &microneedling_store::FileStore,
     args: &RecordsArgs,
     out: Output,
 ) -> Result<ExitCode, Failure> {
@@ -115,7 +117,21 @@ fn command(
             version,
             text_file,
             date,
-        } => assessments::consent(store, code, version, text_file, date.as_deref(), out),
+            signer,
+            signature_file,
+        } => assessments::consent(
+            store,
+            files,
+            assessments::ConsentArgs {
+                code,
+                version,
+                text_file,
+                on: date.as_deref(),
+                signer: signer.as_deref(),
+                signature_file: signature_file.as_deref(),
+            },
+            out,
+        ),
         RecordsCommand::Plan {
             code,
             patient,
@@ -140,7 +156,7 @@ fn command(
             treatment::adverse_event(kb, store, command, out)
         }
         RecordsCommand::Outcome { command } => treatment::outcome(store, command, out),
-        RecordsCommand::Photo { command } => treatment::photo(store, command, out),
+        RecordsCommand::Photo { command } => treatment::photo(store, files, command, out),
         RecordsCommand::History { code } => show::history(store, code, out),
         RecordsCommand::Patients { search, indication } => {
             clinic::patients(store, search.as_deref(), indication.as_deref(), out)

@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use microneedling_core::{InputError, KnowledgeBase};
 use microneedling_store::{
-    NewAdverseEvent, NewOutcome, NewPhoto, NewSession, Store, TopicalRecord, ZoneRecord, sha256_hex,
+    FileStore, NewAdverseEvent, NewOutcome, NewPhotoImage, NewSession, Store, TopicalRecord,
+    ZoneRecord,
 };
 
 use super::{date, date_time, said};
 use crate::args::{AdverseEventCommand, OutcomeCommand, PhotoCommand, SessionCommand};
-use crate::commands::Output;
+use crate::commands::{Output, read_bytes};
 use crate::failure::Failure;
 
 /// `records session add`: the store's warnings (a session sooner than the plan's interval) are
@@ -163,35 +164,74 @@ pub fn outcome(
     )
 }
 
-/// `records photo add`: the file's hash is kept, never the image.
-pub fn photo(store: &mut Store, command: &PhotoCommand, out: Output) -> Result<ExitCode, Failure> {
-    let PhotoCommand::Add {
-        code,
-        file,
-        view,
-        photo_consent,
-        date: on,
-    } = command;
-    let bytes = std::fs::read(file).map_err(|e| {
-        Failure::Input(format!(
-            "invalid --file: cannot read {}: {e}",
-            file.display()
-        ))
-    })?;
-    let photo = NewPhoto {
+/// `records photo add` (the image kept without its metadata, under its hash) and `records photo
+/// show` (the image written back, checked against its hash).
+pub fn photo(
+    store: &mut Store,
+    files: &FileStore,
+    command: &PhotoCommand,
+    out: Output,
+) -> Result<ExitCode, Failure> {
+    let (code, file, view, zone, photo_consent, on) = match command {
+        PhotoCommand::Show { id, out: to } => return show_photo(store, files, *id, to),
+        PhotoCommand::Add {
+            code,
+            file,
+            view,
+            zone,
+            photo_consent,
+            date: on,
+        } => (code, file, view, zone, photo_consent, on),
+    };
+    let photo = NewPhotoImage {
         code: code.clone(),
         taken_at: date("--date", on.as_deref())?,
         view: view.clone(),
-        file_sha256: sha256_hex(&bytes),
+        zone: zone.clone(),
         photo_consent: *photo_consent,
+        image: read_bytes("FILE", file)?,
     };
-    let id = store.add_photo(&photo)?;
+    let id = store.add_photo_image(files, &photo)?;
+    let record = store
+        .history(code)?
+        .photos
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| Failure::Internal(format!("photo {id} does not read back")))?;
     said(
         out,
-        &serde_json::json!({ "id": id, "photo": photo }),
+        &record,
         format!(
-            "Photo {id} ({view}, sha256 {}) recorded for {code}",
-            photo.file_sha256
+            "Photo {id} ({view}{}, {}, sha256 {}) kept for {code}, without its metadata",
+            zone.as_deref().map_or(String::new(), |z| format!(", {z}")),
+            record.media_type.as_deref().unwrap_or("image"),
+            record.file_sha256
         ),
     )
+}
+
+/// Writes photo `id`'s image to `to` (`-`: standard output), audited as a read.
+fn show_photo(
+    store: &mut Store,
+    files: &FileStore,
+    id: i64,
+    to: &std::path::Path,
+) -> Result<ExitCode, Failure> {
+    let photo = store.photo(id)?;
+    let bytes = files.get(&photo.file_sha256)?;
+    store.audit_read("photo", &format!("photo {id}"))?;
+    if crate::commands::io::is_std(to) {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(&bytes)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Failure::Internal(format!("cannot write the image: {e}")))?;
+    } else {
+        std::fs::write(to, &bytes).map_err(|e| {
+            Failure::Input(format!("invalid --out: cannot write {}: {e}", to.display()))
+        })?;
+        crate::ui::wrote(to);
+    }
+    Ok(ExitCode::SUCCESS)
 }
