@@ -1,9 +1,11 @@
-// End to end in Debian's headless Chromium: screen a patient, plan, record a session, see it in
-// the history. Prints JSON; saves a screenshot. Usage: node e2e.mjs BASE_URL TOKEN SCREENSHOT.png
+// End to end in Debian's headless Chromium: screen a patient, plan, record a signed consent, a
+// session and a photo, see them in the history (before/after series), the patient list and the
+// due list. Prints JSON; saves a screenshot.
+// Usage: node e2e.mjs BASE_URL TOKEN SCREENSHOT.png PHOTO.png
 import { chromium } from 'playwright-core';
 import { textProblems } from './geometry.mjs';
 
-const [base, token, screenshot] = process.argv.slice(2);
+const [base, token, screenshot, photo] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -11,8 +13,9 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
 const errors = [];
-// The 422 the test provokes on purpose is logged by the browser as a failed load: not an error.
-page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('422')) errors.push(m.text()); });
+// The 422 and 409 the test provokes on purpose are logged by the browser as failed loads: not
+// errors.
+page.on('console', (m) => { if (m.type() === 'error' && !/\b(422|409)\b/.test(m.text())) errors.push(m.text()); });
 page.on('pageerror', (e) => errors.push(String(e)));
 const waitStatus = (text) => page.waitForFunction((t) => document.getElementById('status').textContent.includes(t), text, { timeout: 20000 });
 
@@ -60,8 +63,18 @@ await page.click('#record-screening');
 await waitStatus('Screening recorded');
 await page.click('#record-plan');
 await waitStatus('Plan recorded');
+// The consent is signed on the pad: a stroke drawn with the mouse, and the signer's name.
+await page.fill('#c-signer', 'E2E Patient');
+const pad = await page.$('#signature');
+await pad.scrollIntoViewIfNeeded();
+const box = await pad.boundingBox();
+await page.mouse.move(box.x + 20, box.y + 80);
+await page.mouse.down();
+for (const [dx, dy] of [[60, -40], [120, 20], [200, -30], [300, 10]]) await page.mouse.move(box.x + dx, box.y + 70 + dy, { steps: 4 });
+await page.mouse.up();
 await page.click('#record-consent');
 await waitStatus('Consent recorded');
+const consentStatus = await page.textContent('#status');
 await page.fill('#s-depth', '9');
 await page.click('#record-session');
 await page.waitForFunction(() => document.querySelector('.error[data-for="zones[0].depth_mm"]').textContent.length > 0);
@@ -73,8 +86,35 @@ await page.click('#record-event');
 await waitStatus('Adverse event recorded');
 await page.click('#record-outcome');
 await waitStatus('Outcome recorded');
+// A photo without the patient's consent is refused; with it, it is kept.
+await page.setInputFiles('#p-file', photo);
+await page.selectOption('#p-zone', 'cheek');
+await page.click('#record-photo');
+await page.waitForFunction(() => document.getElementById('status').textContent.includes('consent to photos'));
+const photoRefused = await page.textContent('#status');
+await page.check('#p-consent');
+await page.click('#record-photo');
+await waitStatus(' kept.');
 await page.click('#history');
 await page.waitForSelector('#sessions tr:nth-child(2)');
+await page.waitForFunction(() => {
+  const img = document.querySelector('#photo-series img');
+  return img && img.complete && img.naturalWidth > 0;
+}, null, { timeout: 20000 }).catch(async (e) => {
+  console.error(await page.textContent('#status'), await page.innerHTML('#photo-series').catch(() => 'no series'), errors);
+  throw e;
+});
+const consents = await page.textContent('#consents');
+const photos = await page.$$eval('#photo-series img', (imgs) => imgs.map((i) => ({ width: i.naturalWidth, caption: i.parentElement.textContent })));
+// The clinic's lists: the patient list (searched) and the due list, and the calendar file.
+await page.fill('#search', 'e2e');
+await page.click('#list-patients');
+await page.waitForSelector('#patients-list');
+const patientCodes = await page.$$eval('#patients-list a[data-code]', (as) => as.map((a) => a.textContent));
+await page.click('#list-due');
+await page.waitForSelector('#due-list');
+const due = await page.$$eval('#due-list tr', (rows) => rows.slice(1).map((r) => r.textContent));
+const calendar = await page.evaluate(async (t) => (await fetch('/api/records/due?format=ics&within_days=30', { headers: { authorization: 'Bearer ' + t } })).text(), token);
 const sessions = await page.$$eval('#sessions tr', (rows) => rows.length - 1);
 const trend = await page.$$eval('svg.trend', (nodes) => nodes.length);
 // The trend's text must not overlap or leave the figure; its points lie inside the plot area
@@ -89,4 +129,5 @@ const trendGeometry = await page.$$eval('svg.trend', (nodes) => nodes.map((svg) 
 }));
 await page.screenshot({ path: screenshot, fullPage: true });
 await browser.close();
-console.log(JSON.stringify({ verdict, plan, fieldError, sessions, trend, trendText, trendGeometry, errors, fields, flagBoxes, openWounds, recentLaser, isotretinoin }));
+console.log(JSON.stringify({ verdict, plan, fieldError, sessions, trend, trendText, trendGeometry, errors, fields, flagBoxes, openWounds, recentLaser, isotretinoin,
+  consentStatus, photoRefused, consents, photos, patientCodes, due, calendarStart: calendar.slice(0, 15) }));

@@ -57,24 +57,11 @@ pub async fn json_errors(response: Response) -> Response {
 /// The web page, embedded.
 pub const INDEX_HTML: &str = include_str!("../web/index.html");
 
-/// Standard base64 of `bytes` (for the CSP's script hash; no crate for 20 lines).
+/// Standard base64 of `bytes` (for the CSP's script hash): the base64 crate, which the image
+/// uploads already need.
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// The `sha256-…` source of every inline `<script>` of `html`.
@@ -89,12 +76,13 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 /// The Content-Security-Policy of every response. Scripts: files from this server (Swagger UI)
 /// and the web page's one inline script by its hash, nothing else (no `unsafe-inline`, no
 /// `eval`). Styles may be inline: the page and the plan report (shown in a `srcdoc` frame) carry
-/// `<style>` blocks and `style` attributes. Images from here or `data:` (Swagger UI's icons). No
+/// `<style>` blocks and `style` attributes. Images from here, `data:` (Swagger UI's icons) or
+/// `blob:` (the record's photos, which the page fetches with the token and shows from memory). No
 /// plugins, no `<base>`, forms only to here, and no other site may frame these pages.
 pub static CONTENT_SECURITY_POLICY: LazyLock<String> = LazyLock::new(|| {
     format!(
         "default-src 'self'; script-src 'self' {}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'",
         inline_script_hashes(INDEX_HTML).join(" ")
     )

@@ -1,6 +1,8 @@
 //! The web page end to end in real headless Chromium (playwright-core driving Debian's chromium):
-//! screen, plan, record a session (after a field error shown next to its field), see the history
-//! and its outcome trend (text neither overlapping nor clipped, points inside the plot, y ticks).
+//! screen, plan, record a consent signed on the pad and a session (after a field error shown next
+//! to its field), keep a photo (refused without photo consent), see the history with its outcome
+//! trend (text neither overlapping nor clipped, points inside the plot, y ticks), the consent's
+//! signer and the photo series, then the patient list and the due list.
 //! Needs `chromium` and `npm ci` in browser/: ignored unless asked for with
 //! `-- --include-ignored` (.ci/run installs both and does), and failing when they are missing.
 
@@ -24,6 +26,10 @@ fn a_clinician_screens_plans_records_and_reads_the_history_in_a_browser() {
         .arg(&s.base)
         .arg(&s.clinician)
         .arg(&screenshot)
+        .arg(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../docs/images/plan-report.png"),
+        )
         .output()
         .expect("node runs");
     assert!(
@@ -64,6 +70,55 @@ fn a_clinician_screens_plans_records_and_reads_the_history_in_a_browser() {
         "the error shows next to its field: {result}"
     );
     assert_eq!(result["sessions"], 1);
+    assert!(
+        result["consentStatus"]
+            .as_str()
+            .is_some_and(|s| s.contains("with its signature")),
+        "{result}"
+    );
+    assert!(
+        result["consents"]
+            .as_str()
+            .is_some_and(|c| c.contains("signed by E2E Patient") && c.contains("signature kept")),
+        "{result}"
+    );
+    assert!(
+        result["photoRefused"]
+            .as_str()
+            .is_some_and(|s| s.contains("consent to photos")),
+        "{result}"
+    );
+    assert_eq!(
+        result["photos"].as_array().map(Vec::len),
+        Some(1),
+        "{result}"
+    );
+    assert!(
+        result["photos"][0]["width"]
+            .as_u64()
+            .is_some_and(|w| w > 100),
+        "the image shows: {result}"
+    );
+    assert!(
+        result["photos"][0]["caption"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("before")),
+        "{result}"
+    );
+    assert_eq!(
+        result["patientCodes"],
+        serde_json::json!(["E2E-1"]),
+        "{result}"
+    );
+    assert!(
+        result["due"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|row| row
+                .as_str()
+                .is_some_and(|r| r.contains("E2E-1") && r.contains("session 2")))),
+        "{result}"
+    );
+    assert_eq!(result["calendarStart"], "BEGIN:VCALENDAR", "{result}");
     assert_eq!(result["trend"], 1, "the outcome trend is drawn");
     assert_eq!(
         result["trendText"]["problems"],
