@@ -137,11 +137,25 @@ impl Store {
             .as_deref()
             .map(|s| text_field("signer", s, 128))
             .transpose()?;
+        let text_sha256 = sha256_hex(c.text.as_bytes());
         self.insert_for_patient(&c.code, "consent", |tx, patient| {
             check_date("signed_at", c.signed_at, patient)?;
+            // A version names one text: a changed form is a new version, so that "signed v2"
+            // always means the same words.
+            let other: Option<String> = tx.query_opt(
+                "SELECT text_sha256 FROM consent WHERE version = ?1 AND text_sha256 <> ?2 LIMIT 1",
+                args![&version, &text_sha256],
+                |r| r.get(0),
+            )?;
+            if let Some(other) = other {
+                return Err(StoreError::Rule(format!(
+                    "consent version {version} was signed with another text (sha256 {}…): a changed form needs a new version",
+                    &other[..12.min(other.len())]
+                )));
+            }
             let id = tx.insert(
                 "INSERT INTO consent (patient_id, version, text_sha256, signed_at, signer, signature_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                args![patient.id, &version, sha256_hex(c.text.as_bytes()), c.signed_at.to_string(), &signer, &signature_sha256],
+                args![patient.id, &version, &text_sha256, c.signed_at.to_string(), &signer, &signature_sha256],
             )?;
             let signed = if signer.is_some() { ", signed" } else { "" };
             Ok((id, format!("version {version}{signed}")))

@@ -199,3 +199,33 @@ fn a_drawn_signature_is_kept_with_its_signer() {
         sha256_hex(b"I consent to microneedling of the cheeks.")
     );
 }
+
+#[test]
+fn a_consent_version_names_one_text() {
+    let mut store = fresh_store("versions");
+    common::add_patient(&mut store, "CV-1");
+    common::add_patient(&mut store, "CV-2");
+    store
+        .record_consent("CV-1", "v5", "I consent to microneedling.", today())
+        .expect("first text of v5");
+    store
+        .record_consent("CV-2", "v5", "I consent to microneedling.", today())
+        .expect("the same text again");
+    let changed = store
+        .record_consent(
+            "CV-2",
+            "v5",
+            "I consent to microneedling and photographs.",
+            today(),
+        )
+        .expect_err("another text under v5");
+    assert!(matches!(changed, StoreError::Rule(m) if m.contains("needs a new version")));
+    store
+        .record_consent(
+            "CV-2",
+            "v6",
+            "I consent to microneedling and photographs.",
+            today(),
+        )
+        .expect("a new version");
+}
