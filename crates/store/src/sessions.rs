@@ -223,9 +223,13 @@ fn check_consent(tx: &Db, patient: &PatientRecord, date: NaiveDate, version: &st
 
 /// A session of the patient already recorded on `date`, if any.
 fn same_day_session(tx: &Db, patient: &PatientRecord, date: NaiveDate) -> Result<Option<i64>> {
+    // A range on the stored text (YYYY-MM-DDTHH:MM:SS sorts as time), so that the index on
+    // (patient_id, performed_at) finds it: comparing substr(performed_at, 1, 10) read every
+    // session of the patient on every insert.
+    let next_day = date.succ_opt().unwrap_or(date);
     tx.query_opt(
-        "SELECT id FROM session WHERE patient_id = ?1 AND substr(performed_at, 1, 10) = ?2 ORDER BY id LIMIT 1",
-        args![patient.id, date.to_string()],
+        "SELECT id FROM session WHERE patient_id = ?1 AND performed_at >= ?2 AND performed_at < ?3 ORDER BY id LIMIT 1",
+        args![patient.id, date.to_string(), next_day.to_string()],
         |r| r.get(0),
     )
 }
