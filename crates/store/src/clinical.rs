@@ -63,7 +63,19 @@ impl Store {
         patient: &Patient,
         screening: &Screening,
     ) -> Result<RecordedScreening> {
-        let at = Utc::now().date_naive();
+        self.screening_on(code, patient, screening, Utc::now().date_naive(), None)
+    }
+
+    /// A screening recorded as of `at` (today, or a historic one with its late-entry reason,
+    /// which the audit row keeps: the screening table has no column for it).
+    pub(crate) fn screening_on(
+        &mut self,
+        code: &str,
+        patient: &Patient,
+        screening: &Screening,
+        at: NaiveDate,
+        late: Option<&str>,
+    ) -> Result<RecordedScreening> {
         let inputs = serde_json::to_value(patient)?;
         let mut effective = None;
         let id = self.insert_for_patient(code, "screening", |tx, record| {
@@ -81,7 +93,7 @@ impl Store {
                     kept.edition.knowledge_base_version
                 ],
             )?;
-            let detail = kept.verdict.as_str().to_string();
+            let detail = format!("{}{}", kept.verdict.as_str(), late_note(late));
             effective = Some(kept);
             Ok((id, detail))
         })?;
@@ -98,18 +110,11 @@ impl Store {
         text: &str,
         signed_at: NaiveDate,
     ) -> Result<i64> {
-        let version = text_field("version", version, 64)?;
+        text_field("version", version, 64)?;
         if text.trim().is_empty() {
             return Err(InputError::new("text", "", "the consent text the patient signed").into());
         }
-        self.insert_for_patient(code, "consent", |tx, patient| {
-            check_date("signed_at", signed_at, patient)?;
-            let id = tx.insert(
-                "INSERT INTO consent (patient_id, version, text_sha256, signed_at) VALUES (?1, ?2, ?3, ?4)",
-                args![patient.id, version, sha256_hex(text.as_bytes()), signed_at.to_string()],
-            )?;
-            Ok((id, format!("version {version}")))
-        })
+        self.record_consent_sha256(code, version, &sha256_hex(text.as_bytes()), signed_at)
     }
 
     /// Records a plan of the patient file `patient` (which must describe the recorded patient).

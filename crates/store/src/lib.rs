@@ -25,6 +25,7 @@ mod clinical;
 pub mod db;
 mod error;
 mod history;
+mod import;
 mod input;
 mod open;
 mod patients;

@@ -133,13 +133,20 @@ pub enum RecordsCommand {
     },
     /// A patient's series, adverse events and outcome trend.
     History { code: String },
-    /// Export every patient's records.
+    /// Export every patient's records (fhir: a FHIR R4 Bundle, docs/fhir.md).
     Export {
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
         /// Include the audit log: JSON becomes {patients, audit}; CSV gains an audit section.
         #[arg(long)]
         audit: bool,
+    },
+    /// Import the patients of FILE (a FHIR R4 Bundle as `export --format fhir` writes it)
+    /// through the record rules; a patient whose code is already recorded is refused.
+    Import {
+        #[arg(long, value_enum)]
+        format: ImportFormat,
+        file: PathBuf,
     },
 }
 
@@ -273,4 +280,10 @@ pub enum PhotoCommand {
 pub enum ExportFormat {
     Json,
     Csv,
+    Fhir,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportFormat {
+    Fhir,
 }

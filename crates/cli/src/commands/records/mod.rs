@@ -10,11 +10,12 @@ use microneedling_store::Location;
 use microneedling_store::{NewPatient, Store};
 
 use super::{Output, sex};
-use crate::args::{PatientCommand, RecordsArgs, RecordsCommand};
+use crate::args::{ExportFormat, PatientCommand, RecordsArgs, RecordsCommand};
 use crate::failure::Failure;
 
 mod assessments;
 mod care;
+mod fhir;
 mod show;
 mod treatment;
 
@@ -51,7 +52,9 @@ fn command_name(command: &RecordsCommand) -> &'static str {
         RecordsCommand::AdverseEvent { .. } => "adverse_event",
         RecordsCommand::Outcome { .. } => "outcome",
         RecordsCommand::Photo { .. } => "photo",
-        RecordsCommand::History { .. } | RecordsCommand::Export { .. } => "patient",
+        RecordsCommand::History { .. }
+        | RecordsCommand::Export { .. }
+        | RecordsCommand::Import { .. } => "patient",
         RecordsCommand::Check
         | RecordsCommand::Backup { .. }
         | RecordsCommand::Restore { .. }
@@ -129,7 +132,12 @@ fn command(
         RecordsCommand::Outcome { command } => treatment::outcome(store, command, out),
         RecordsCommand::Photo { command } => treatment::photo(store, command, out),
         RecordsCommand::History { code } => show::history(store, code, out),
+        RecordsCommand::Export {
+            format: ExportFormat::Fhir,
+            audit,
+        } => fhir::export(store, *audit),
         RecordsCommand::Export { format, audit } => show::export(store, *format, *audit),
+        RecordsCommand::Import { format: _, file } => fhir::import(kb, store, file, out),
     }
 }
 

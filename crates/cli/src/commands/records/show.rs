@@ -47,6 +47,7 @@ pub fn export(
             &serde_json::json!({ "patients": histories, "audit": audit }),
             |_| String::new(),
         )?,
+        (ExportFormat::Fhir, _) => return super::fhir::export(store, with_audit),
         (ExportFormat::Csv, audit) => Output { json: false }.emit(&histories, |h| {
             let mut text = csv(h);
             if let Some(audit) = &audit {
