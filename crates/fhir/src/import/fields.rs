@@ -23,10 +23,19 @@ impl At<'_> {
     pub(super) fn typed<T: DeserializeOwned>(&self, value: &Value) -> Result<T, FhirError> {
         serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
-            self.err(
-                if path == "." { "(resource)" } else { &path },
-                e.inner().to_string(),
-            )
+            let message = e.inner().to_string();
+            // serde names a missing field in its message, the path stops at its parent.
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.split_once('`'))
+                .map(|(name, _)| name.to_string());
+            let field = match (path.as_str(), missing) {
+                (".", Some(name)) => name,
+                (_, Some(name)) => format!("{path}.{name}"),
+                (".", None) => "(resource)".into(),
+                _ => path,
+            };
+            self.err(&field, message)
         })
     }
 
