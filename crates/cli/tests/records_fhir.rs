@@ -5,8 +5,10 @@
 
 mod harness;
 
-use harness::records::{consent, days_ago, db, ready, records, today};
-use harness::{assert_exit, assert_invalid, temp_file};
+use harness::records::{
+    add_p2, backdate_screenings, consent, days_ago, db, p2_session, ready, records, today,
+};
+use harness::{assert_exit, assert_invalid, example, temp_file};
 use serde_json::Value;
 
 /// P-1 with a full series: screening and plan 30 days ago (`ready`), consent, two sessions with
@@ -129,7 +131,7 @@ fn export(db: &str) -> Value {
 }
 
 /// The bundle without what an import changes by design: the bundle's id (a hash of the
-/// content), the time of each Provenance and record change (the import's own), and the
+/// content), the time of each Provenance, record change and clearance (the import's own), and the
 /// late-entry reason the import adds ("imported from FHIR bundle ID", alone or after the
 /// original reason in parentheses) naming `imported_from`. Full URLs become entry indexes, so
 /// that row ids may differ.
@@ -153,11 +155,8 @@ fn strip(value: &mut Value, urls: &[String], bundle_id: &str) {
         Value::Object(map) => {
             map.remove("recorded");
             map.remove("id");
-            if map
-                .get("url")
-                .and_then(Value::as_str)
-                .is_some_and(|u| u.ends_with("/at"))
-            {
+            let url = map.get("url").and_then(Value::as_str).unwrap_or_default();
+            if url.ends_with("/at") || url.ends_with("/cleared-at") {
                 map.remove("valueDateTime");
             }
             if let Some(Value::String(s)) = map.get_mut("valueString") {
@@ -289,6 +288,28 @@ fn a_patient_a_rule_refuses_is_not_written_at_all() {
     );
     let listed = records(&copy, &["--json", "history", "P-1"]);
     assert_ne!(listed.code, 0, "P-1 was not written: {}", listed.stdout);
+
+    // An adverse event naming the screening as its session: refused, naming what is accepted.
+    let mut bundle = export(&original);
+    let entries = bundle["entry"].as_array_mut().expect("entries");
+    let screening = entries
+        .iter()
+        .find(|e| e["resource"]["resourceType"] == "Observation")
+        .map(|e| e["fullUrl"].clone())
+        .expect("the screening");
+    for e in entries.iter_mut() {
+        if e["resource"]["resourceType"] == "AdverseEvent" {
+            e["resource"]["suspectEntity"][0]["instance"]["reference"] = screening.clone();
+        }
+    }
+    let file = temp_file("fhir-wrong-kind.json", &bundle.to_string());
+    let run = records(&copy, &["--json", "import", "--format", "fhir", &file]);
+    assert_exit(&run, 4, &["refused"]);
+    let reason = run.json()["refused"][0]["reason"].to_string();
+    assert!(
+        reason.contains("(adverse_event)") && reason.contains("accepted: a session of P-1"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -319,4 +340,88 @@ fn a_broken_bundle_names_the_entry_and_the_field() {
 
     let run = records(&copy, &["export", "--format", "fhir", "--audit"]);
     assert_invalid(&run, &["--audit", "Provenance"]);
+}
+
+/// Exports `original`, imports the bundle into a new database and exports that: the two bundles
+/// normalised, and the second.
+fn round_trip(original: &str, name: &str) -> (Value, Value) {
+    let first = export(original);
+    let file = temp_file(&format!("{name}.json"), &first.to_string());
+    let copy = db(name);
+    let imported = records(&copy, &["import", "--format", "fhir", &file]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let second = export(&copy);
+    (
+        normalised(&first, &first["id"]),
+        normalised(&second, &first["id"]),
+    )
+}
+
+#[test]
+fn an_override_bound_to_its_screening_and_a_clearance_round_trip() {
+    // P-2: contraindicated 20 days ago, a plan overriding that screening, a session under it,
+    // then the contraindications cleared and an eligible re-screening today.
+    let original = db("fhir-override");
+    assert_eq!(add_p2(&original).code, 0);
+    assert_eq!(consent(&original, "P-2", "v1", &days_ago(30)).code, 0);
+    let contraindicated = example("contraindicated.toml");
+    let screened = records(&original, &["--json", "screen", "P-2", &contraindicated]);
+    assert_eq!(screened.json()["screening"]["verdict"], "contraindicated");
+    backdate_screenings(&original, "P-2", &days_ago(20));
+    let plan = records(
+        &original,
+        &[
+            "plan",
+            "P-2",
+            &contraindicated,
+            "--override",
+            "scar clinic consultant approved",
+            "--overrides-screening",
+            "1",
+            "--date",
+            &days_ago(20),
+        ],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let late = ["--late-entry", "paper chart"];
+    let session = p2_session(&original, "dermapen", &days_ago(15), "cheek:1:3", &late);
+    assert_eq!(session.code, 0, "{}", session.stderr);
+    let rules: Vec<String> = screened.json()["screening"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["tier"] == "contraindicated")
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(!rules.is_empty());
+    for rule in &rules {
+        let args = [
+            "clearance",
+            "add",
+            "P-2",
+            "--rule",
+            rule,
+            "--reason",
+            "resolved on examination",
+        ];
+        assert_eq!(records(&original, &args).code, 0);
+    }
+    let eligible = temp_file(
+        "fhir-p2-eligible.toml",
+        "[patient]\nage = 24\nsex = \"female\"\nfitzpatrick = 3\n[treatment]\nindication = \"acne-scars\"\nzones = [\"cheek\"]\ndate = \"2026-12-01\"\n",
+    );
+    let rescreened = records(&original, &["--json", "screen", "P-2", &eligible]);
+    assert_ne!(rescreened.json()["screening"]["verdict"], "contraindicated");
+
+    let (first, second) = round_trip(&original, "fhir-override-copy");
+    assert_eq!(first_difference(&first, &second, ""), None);
+    let text = first.to_string();
+    assert!(
+        text.contains("scar clinic consultant approved"),
+        "the override travels"
+    );
+    assert!(
+        text.contains("resolved on examination"),
+        "the clearance travels"
+    );
 }

@@ -127,7 +127,17 @@ fn write_patient(
             None => format!("imported from FHIR bundle {bundle_id}"),
         })
     };
-    let mut ids: BTreeMap<&str, i64> = BTreeMap::new();
+    // The new row of each record written, by its full URL, with its kind: a reference must name
+    // a record of the kind it expects.
+    let mut ids: BTreeMap<&str, (&str, i64)> = BTreeMap::new();
+    let of_kind = |ids: &BTreeMap<&str, (&str, i64)>, url: &str, kind: &str| {
+        ids.get(url)
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, id)| *id)
+            .ok_or_else(|| {
+                format!("{url:?}: accepted: a {kind} of {code} recorded before it in the bundle")
+            })
+    };
     let mut files: Vec<(NaiveDate, &Value)> = Vec::new();
     for r in &p.records {
         let at = |e: String| format!("entry[{}] ({}): {e}", r.index, r.record.kind());
@@ -213,7 +223,9 @@ fn write_patient(
                 }
                 let over = overrides_screening
                     .as_deref()
-                    .and_then(|u| ids.get(u).copied());
+                    .map(|u| of_kind(&ids, u, "screening"))
+                    .transpose()
+                    .map_err(at)?;
                 store
                     .record_plan(code, &patient, &plan, *created, over)
                     .map_err(failed)?
@@ -228,7 +240,11 @@ fn write_patient(
             }
             Record::AdverseEvent { event, session } => {
                 let event = NewAdverseEvent {
-                    session_id: session.as_deref().and_then(|u| ids.get(u).copied()),
+                    session_id: session
+                        .as_deref()
+                        .map(|u| of_kind(&ids, u, "session"))
+                        .transpose()
+                        .map_err(at)?,
                     late_entry: late(&event.late_entry),
                     ..event.clone()
                 };
@@ -243,19 +259,17 @@ fn write_patient(
             }
             Record::Photo(photo) => store.add_photo(photo).map_err(failed)?,
         };
-        ids.insert(r.full_url.as_str(), id);
+        ids.insert(r.full_url.as_str(), (r.record.kind(), id));
     }
     for r in &p.records {
         let Some(change) = &r.change else { continue };
         let at = |e: String| format!("entry[{}] ({}): {e}", r.index, r.record.kind());
         let kind = r.record.kind();
-        let old = ids[r.full_url.as_str()];
-        let done = match change.replaced_by.as_deref().map(|u| ids.get(u).copied()) {
-            Some(Some(new)) => store.link_amendment(kind, old, new, &change.reason),
-            Some(None) => {
-                return Err(at(
-                    "record-change.replaced-by: not a record of this patient".into(),
-                ));
+        let old = of_kind(&ids, &r.full_url, kind).map_err(at)?;
+        let done = match change.replaced_by.as_deref() {
+            Some(url) => {
+                let new = of_kind(&ids, url, kind).map_err(at)?;
+                store.link_amendment(kind, old, new, &change.reason)
             }
             None => store.void(kind, old, &change.reason),
         };
