@@ -113,6 +113,28 @@ fn records_need_the_right_token_and_audit_every_read() {
         )
         .expect("count");
     assert!(reads >= 2, "every read of patient data is audited");
+
+    // The FHIR bundle: the one the CLI writes for the same records, audited as a read.
+    let (status, bundle) = get("/api/records/export?format=fhir", Some(&s.viewer));
+    assert_eq!(status, 200, "{bundle}");
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(
+        bundle,
+        microneedling_fhir::export_store(&store).expect("bundle")
+    );
+    let fhir_reads: i64 = store
+        .db()
+        .value(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND actor = 'nurse-b' AND detail = 'FHIR export of every patient'",
+            &[],
+        )
+        .expect("count");
+    assert_eq!(fhir_reads, 1);
+    let (status, body) = get("/api/records/export?format=fhir", None);
+    assert_json_error(status, &body, 401);
+    let (status, body) = get("/api/records/export?format=xml", Some(&s.viewer));
+    assert_json_error(status, &body, 422);
+    assert!(body.to_string().contains("json or fhir"), "{body}");
 }
 
 #[test]

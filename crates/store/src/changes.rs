@@ -26,6 +26,17 @@ pub(crate) struct Amends {
     reason: String,
 }
 
+impl Amends {
+    /// Record `old_id` of table `kind`, replaced or voided for `reason`.
+    pub(crate) fn new(kind: &str, old_id: i64, reason: String) -> Self {
+        Self {
+            kind: kind.into(),
+            old_id,
+            reason,
+        }
+    }
+}
+
 /// `adverse-event` or `adverse_event` → the table name, or an error naming the kinds.
 pub fn record_kind(kind: &str) -> Result<&'static str> {
     let normal = kind.trim().replace('-', "_");

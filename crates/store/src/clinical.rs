@@ -19,6 +19,16 @@ use microneedling_core::plan::Plan;
 use microneedling_core::screening::Screening;
 use microneedling_core::{InputError, KnowledgeBase};
 
+/// A consent as written: its text known by its hash.
+pub(crate) struct ConsentRow<'a> {
+    pub code: &'a str,
+    pub version: &'a str,
+    pub text_sha256: String,
+    pub signed_at: NaiveDate,
+    pub signer: Option<&'a str>,
+    pub signature_sha256: Option<String>,
+}
+
 /// The audit detail's note of a late entry.
 pub(crate) fn late_note(late: Option<&str>) -> String {
     late.map_or(String::new(), |r| format!(" (late entry: {r})"))
@@ -63,7 +73,19 @@ impl Store {
         patient: &Patient,
         screening: &Screening,
     ) -> Result<RecordedScreening> {
-        let at = Utc::now().date_naive();
+        self.screening_on(code, patient, screening, Utc::now().date_naive(), None)
+    }
+
+    /// A screening recorded as of `at` (today, or a historic one with its late-entry reason,
+    /// which the audit row keeps: the screening table has no column for it).
+    pub(crate) fn screening_on(
+        &mut self,
+        code: &str,
+        patient: &Patient,
+        screening: &Screening,
+        at: NaiveDate,
+        late: Option<&str>,
+    ) -> Result<RecordedScreening> {
         let inputs = serde_json::to_value(patient)?;
         let mut effective = None;
         let id = self.insert_for_patient(code, "screening", |tx, record| {
@@ -81,7 +103,7 @@ impl Store {
                     kept.edition.knowledge_base_version
                 ],
             )?;
-            let detail = kept.verdict.as_str().to_string();
+            let detail = format!("{}{}", kept.verdict.as_str(), late_note(late));
             effective = Some(kept);
             Ok((id, detail))
         })?;
@@ -98,20 +120,25 @@ impl Store {
         text: &str,
         signed_at: NaiveDate,
     ) -> Result<i64> {
-        let consent = NewConsent {
-            code: code.to_string(),
-            version: version.to_string(),
-            text: text.to_string(),
+        if text.trim().is_empty() {
+            return Err(InputError::new("text", "", "the consent text the patient signed").into());
+        }
+        self.insert_consent(ConsentRow {
+            code,
+            version,
+            text_sha256: sha256_hex(text.as_bytes()),
             signed_at,
             signer: None,
-            signature_image: None,
-        };
-        self.insert_consent(&consent, None)
+            signature_sha256: None,
+        })
     }
 
     /// Records a consent: the form's version and the hash of its text, the signer and the
     /// drawn signature (stored in `files` without its metadata, under its hash).
     pub fn record_signed_consent(&mut self, files: &FileStore, c: &NewConsent) -> Result<i64> {
+        if c.text.trim().is_empty() {
+            return Err(InputError::new("text", "", "the consent text the patient signed").into());
+        }
         if c.signature_image.is_some() && c.signer.as_deref().is_none_or(|s| s.trim().is_empty()) {
             return Err(
                 InputError::new("signer", "", "the name of whoever drew the signature").into(),
@@ -124,24 +151,26 @@ impl Store {
             .as_deref()
             .map(|image| files.put("signature", image))
             .transpose()?;
-        self.insert_consent(c, signature.map(|s| s.sha256))
+        self.insert_consent(ConsentRow {
+            code: &c.code,
+            version: &c.version,
+            text_sha256: sha256_hex(c.text.as_bytes()),
+            signed_at: c.signed_at,
+            signer: c.signer.as_deref(),
+            signature_sha256: signature.map(|s| s.sha256),
+        })
     }
 
-    fn insert_consent(&mut self, c: &NewConsent, signature_sha256: Option<String>) -> Result<i64> {
-        let version = text_field("version", &c.version, 64)?;
-        if c.text.trim().is_empty() {
-            return Err(InputError::new("text", "", "the consent text the patient signed").into());
-        }
-        let signer = c
-            .signer
-            .as_deref()
-            .map(|s| text_field("signer", s, 128))
-            .transpose()?;
-        let text_sha256 = sha256_hex(c.text.as_bytes());
-        self.insert_for_patient(&c.code, "consent", |tx, patient| {
-            check_date("signed_at", c.signed_at, patient)?;
-            // A version names one text: a changed form is a new version, so that "signed v2"
-            // always means the same words.
+    /// Writes a consent whose text is known by its hash, with its audit row. A version names
+    /// one text: a changed form is a new version, so that "signed v2" always means the same
+    /// words.
+    pub(crate) fn insert_consent(&mut self, c: ConsentRow<'_>) -> Result<i64> {
+        let version = text_field("version", c.version, 64)?;
+        let signer = c.signer.map(|s| text_field("signer", s, 128)).transpose()?;
+        let (text_sha256, signature_sha256, signed_at) =
+            (c.text_sha256, c.signature_sha256, c.signed_at);
+        self.insert_for_patient(c.code, "consent", |tx, patient| {
+            check_date("signed_at", signed_at, patient)?;
             let other: Option<String> = tx.query_opt(
                 "SELECT text_sha256 FROM consent WHERE version = ?1 AND text_sha256 <> ?2 LIMIT 1",
                 args![&version, &text_sha256],
@@ -155,7 +184,7 @@ impl Store {
             }
             let id = tx.insert(
                 "INSERT INTO consent (patient_id, version, text_sha256, signed_at, signer, signature_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                args![patient.id, &version, &text_sha256, c.signed_at.to_string(), &signer, &signature_sha256],
+                args![patient.id, &version, &text_sha256, signed_at.to_string(), &signer, &signature_sha256],
             )?;
             let signed = if signer.is_some() { ", signed" } else { "" };
             Ok((id, format!("version {version}{signed}")))

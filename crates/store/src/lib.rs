@@ -13,7 +13,9 @@
 //!
 //! One module per concern, all methods of [`Store`]: `open` (files, pragmas, migrations),
 //! `audit`, `patients`, `clinical` (screenings, consent, plans, adverse events, outcomes, photos),
-//! `sessions` (the rules of a session), `history` (reads) and `users` (API users).
+//! `sessions` (the rules of a session), `history` (reads), `users` (API users) and `import` (what
+//! an import from another system needs beyond the add methods: historic screenings, consent by
+//! hash, amendments linked to their replacement).
 #![forbid(unsafe_code)]
 
 use std::time::Duration;
@@ -27,6 +29,7 @@ pub mod db;
 mod error;
 mod files;
 mod history;
+mod import;
 mod input;
 mod open;
 mod patients;

@@ -204,7 +204,7 @@ pub enum RecordsCommand {
     /// The clinic at a glance: patients, sessions per month, adverse-event rate by device and
     /// phototype.
     Summary,
-    /// Export every patient's records.
+    /// Export every patient's records (fhir: a FHIR R4 Bundle, docs/fhir.md).
     Export {
         /// json or csv (docs/records.md); whatever --json says.
         #[arg(long, value_enum, default_value = "json")]
@@ -212,6 +212,15 @@ pub enum RecordsCommand {
         /// Include the audit log: JSON becomes {patients, audit}; CSV gains an audit section.
         #[arg(long)]
         audit: bool,
+    },
+    /// Import the patients of FILE (a FHIR R4 Bundle as `export --format fhir` writes it)
+    /// through the record rules; a patient whose code is already recorded is refused.
+    Import {
+        /// The file's format: fhir (a FHIR R4 Bundle in JSON, docs/fhir.md).
+        #[arg(long, value_enum)]
+        format: ImportFormat,
+        /// The bundle to import; - reads standard input.
+        file: PathBuf,
     },
 }
 
@@ -396,4 +405,12 @@ pub enum ExportFormat {
     Json,
     /// CSV rows.
     Csv,
+    /// A FHIR R4 Bundle (JSON; docs/fhir.md).
+    Fhir,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportFormat {
+    /// A FHIR R4 Bundle (JSON) as `records export --format fhir` writes it.
+    Fhir,
 }

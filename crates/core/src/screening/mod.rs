@@ -197,8 +197,8 @@ impl DarkPhototypePolicy {
     }
 }
 
-/// One rule that fired.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One rule that fired (read back from the records by the FHIR import).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     /// Identifier of the rule.

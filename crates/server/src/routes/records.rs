@@ -3,9 +3,11 @@
 //! on the blocking pool, through [`AppState::with_store`].
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, NaiveDateTime};
+use microneedling_core::InputError;
 use microneedling_core::plan::PlanOutcome;
 use microneedling_store::{
     NewAdverseEvent, NewConsent, NewOutcome, NewPatient, NewPhoto, NewPhotoImage, NewSession,
@@ -422,14 +424,39 @@ pub async fn history(
     Ok(Json(HistoryResponse(history)))
 }
 
-/// Every patient's records (viewer; audited).
+/// `?format=`: `json` (default, the histories) or `fhir` (a FHIR R4 Bundle, docs/fhir.md).
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+pub struct ExportQuery {
+    /// json or fhir.
+    pub format: Option<String>,
+}
+
+/// Every patient's records (viewer; audited): the histories, or with `format=fhir` the FHIR R4
+/// Bundle `records export --format fhir` writes.
 #[utoipa::path(get, path = "/api/records/export", tag = super::RECORDS, security(("bearer" = [])),
-    responses((status = 200, description = "Every patient's records", body = ExportResponse),
-        (status = 401, body = ErrorBody)))]
+    params(ExportQuery),
+    responses((status = 200, description = "Every patient's records (format=fhir: a FHIR R4 Bundle)", body = ExportResponse),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
     Viewer(user): Viewer,
-) -> ApiResult<Json<ExportResponse>> {
+    Query(query): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let fhir = match query.format.as_deref().unwrap_or("json") {
+        "json" => false,
+        "fhir" => true,
+        other => return Err(InputError::new("format", other, "json or fhir").into()),
+    };
+    if fhir {
+        let bundle = state
+            .with_store(&user, move |store| {
+                let bundle = microneedling_fhir::export_store(store)?;
+                store.audit_read("patient", "FHIR export of every patient")?;
+                Ok(bundle)
+            })
+            .await?;
+        return Ok(Json(bundle).into_response());
+    }
     let all = state
         .with_store(&user, move |store| {
             let histories = store
@@ -441,5 +468,5 @@ pub async fn export(
             Ok(histories)
         })
         .await?;
-    Ok(Json(ExportResponse(all)))
+    Ok(Json(ExportResponse(all)).into_response())
 }

@@ -10,13 +10,14 @@ use microneedling_store::Location;
 use microneedling_store::{NewPatient, Store};
 
 use super::{Output, sex};
-use crate::args::{PatientCommand, RecordsArgs, RecordsCommand};
+use crate::args::{ExportFormat, PatientCommand, RecordsArgs, RecordsCommand};
 use crate::config::Config;
 use crate::failure::Failure;
 
 mod assessments;
 mod care;
 mod clinic;
+mod fhir;
 mod show;
 mod treatment;
 
@@ -64,7 +65,8 @@ fn command_name(command: &RecordsCommand) -> &'static str {
         | RecordsCommand::Export { .. }
         | RecordsCommand::Patients { .. }
         | RecordsCommand::Due { .. }
-        | RecordsCommand::Lot { .. } => "patient",
+        | RecordsCommand::Lot { .. }
+        | RecordsCommand::Import { .. } => "patient",
         RecordsCommand::Summary => "database",
         RecordsCommand::Check
         | RecordsCommand::Backup { .. }
@@ -167,7 +169,12 @@ fn command(
         } => clinic::due(kb, store, *within_days, *format, out),
         RecordsCommand::Lot { lot } => clinic::lot(store, lot, out),
         RecordsCommand::Summary => clinic::summary(store, out),
+        RecordsCommand::Export {
+            format: ExportFormat::Fhir,
+            audit,
+        } => fhir::export(store, *audit),
         RecordsCommand::Export { format, audit } => show::export(store, *format, *audit),
+        RecordsCommand::Import { format: _, file } => fhir::import(kb, store, file, out),
     }
 }
 

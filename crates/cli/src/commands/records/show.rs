@@ -51,6 +51,7 @@ pub fn export(
             &serde_json::json!({ "patients": histories, "audit": audit }),
             |_| String::new(),
         )?,
+        (ExportFormat::Fhir, _) => return super::fhir::export(store, with_audit),
         (ExportFormat::Csv, audit) => {
             let mut text = csv(&histories)?;
             if let Some(audit) = &audit {
