@@ -17,6 +17,27 @@ use serde_json::Value;
 fn full_record(db: &str) {
     ready(db, "P-1");
     assert_eq!(consent(db, "P-1", "v1", &days_ago(30)).code, 0);
+    // A second consent to the same form, signed by name (the signer travels in the bundle).
+    let text = temp_file(
+        &format!("fhir-signed-{}.txt", db.rsplit('/').next().unwrap_or(db)),
+        "I consent to microneedling. Version v1.",
+    );
+    let signed = records(
+        db,
+        &[
+            "consent",
+            "P-1",
+            "--version",
+            "v1",
+            "--text-file",
+            &text,
+            "--signer",
+            "Jane Roe",
+            "--date",
+            &days_ago(29),
+        ],
+    );
+    assert_eq!(signed.code, 0, "{}", signed.stderr);
     let ok = |args: &[&str]| {
         let run = records(db, args);
         assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
@@ -124,6 +145,28 @@ fn full_record(db: &str) {
     ]);
 }
 
+/// The signers named by the bundle's consents.
+fn signers(bundle: &Value) -> Vec<String> {
+    bundle["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["resource"]["resourceType"] == "Consent")
+        .flat_map(|e| {
+            e["resource"]["extension"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter(|x| {
+            x["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("consent-signer"))
+        })
+        .filter_map(|x| x["valueString"].as_str().map(str::to_string))
+        .collect()
+}
+
 fn export(db: &str) -> Value {
     let run = records(db, &["export", "--format", "fhir"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -219,10 +262,15 @@ fn a_full_record_round_trips_through_fhir() {
     assert_eq!(imported.code, 0, "{}", imported.stderr);
     let report = imported.json();
     assert_eq!(report["imported"][0]["code"], "P-1");
-    assert_eq!(report["imported"][0]["records"], 10);
+    assert_eq!(report["imported"][0]["records"], 11);
     assert_eq!(report["refused"], Value::Array(Vec::new()));
 
     let second = export(&copy);
+    assert_eq!(
+        signers(&second),
+        ["Jane Roe"],
+        "the signer survives the round trip"
+    );
     let difference = first_difference(
         &normalised(&first, &first["id"]),
         &normalised(&second, &first["id"]),

@@ -32,13 +32,16 @@ impl Store {
     }
 
     /// Records consent `version` signed on `signed_at` by the SHA-256 of its text (hex), as
-    /// another system exports it: the text itself never travels.
+    /// another system exports it: the text itself never travels, nor the drawn signature's
+    /// image (its hash is kept as exported).
     pub fn record_consent_sha256(
         &mut self,
         code: &str,
         version: &str,
         text_sha256: &str,
         signed_at: NaiveDate,
+        signer: Option<&str>,
+        signature_sha256: Option<String>,
     ) -> Result<i64> {
         let hash = text_sha256.trim().to_ascii_lowercase();
         if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -51,8 +54,8 @@ impl Store {
             version,
             text_sha256: hash,
             signed_at,
-            signer: None,
-            signature_sha256: None,
+            signer,
+            signature_sha256,
         })
     }
 

@@ -122,10 +122,17 @@ pub(super) fn consent(
     Consent {
         resource_type: "Consent".into(),
         id: id_of(url),
-        extension: vec![
-            string("consent-form-version", &c.version),
-            string("consent-text-sha256", &c.text_sha256),
-        ],
+        extension: [
+            Some(string("consent-form-version", &c.version)),
+            Some(string("consent-text-sha256", &c.text_sha256)),
+            c.signer.as_deref().map(|s| string("consent-signer", s)),
+            c.signature_sha256
+                .as_deref()
+                .map(|h| string("consent-signature-sha256", h)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         status: "active".into(),
         scope: CodeableConcept::coded(
             "http://terminology.hl7.org/CodeSystem/consentscope",

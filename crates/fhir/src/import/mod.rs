@@ -62,6 +62,10 @@ pub enum Record {
         version: String,
         text_sha256: String,
         signed_at: NaiveDate,
+        /// Who signed, when recorded.
+        signer: Option<String>,
+        /// The drawn signature's hash (the image itself does not travel).
+        signature_sha256: Option<String>,
     },
     /// A plan: re-planned on import from the patient file of the screening before it; the
     /// figures here are what the re-plan must give.

@@ -295,6 +295,8 @@ pub(super) fn consent(at: At<'_>, c: &Consent) -> Result<Record, FhirError> {
         version: ext.need_string("consent-form-version")?,
         text_sha256: ext.need_string("consent-text-sha256")?,
         signed_at: at.date("dateTime", &c.date_time)?,
+        signer: ext.string("consent-signer")?,
+        signature_sha256: ext.string("consent-signature-sha256")?,
     })
 }
 

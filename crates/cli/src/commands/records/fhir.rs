@@ -165,8 +165,17 @@ fn write_patient(
                 version,
                 text_sha256,
                 signed_at,
+                signer,
+                signature_sha256,
             } => store
-                .record_consent_sha256(code, version, text_sha256, *signed_at)
+                .record_consent_sha256(
+                    code,
+                    version,
+                    text_sha256,
+                    *signed_at,
+                    signer.as_deref(),
+                    signature_sha256.clone(),
+                )
                 .map_err(failed)?,
             Record::Plan {
                 created,
