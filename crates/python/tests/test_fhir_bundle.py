@@ -74,7 +74,9 @@ def bundle(tmp_path_factory):
     records(db, "outcome", "add", "P-1", "--scale", "goodman-baron", "--score", "2",
             "--assessor", "Dr B")
     records(db, "amend", "outcome", "1", "--set", "score=1.5", "--reason", "typo")
-    records(db, "photo", "add", "P-1", "--file", str(consent), "--view", "front",
+    # A real PNG of the repository stands in for a clinical photo.
+    photo = str(ROOT / "docs" / "images" / "plan-report.png")
+    records(db, "photo", "add", "P-1", photo, "--view", "front", "--zone", "cheek",
             "--photo-consent")
     return json.loads(records(db, "export", "--format", "fhir"))
 

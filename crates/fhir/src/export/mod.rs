@@ -61,11 +61,20 @@ pub fn to_bundle(patients: &[PatientExport], audit: &[AuditEntry]) -> Value {
         resource_type: "Bundle".into(),
         id: uuid(&format!("microneedling/bundle/{hex}")),
         meta: Meta {
-            tag: vec![Coding {
-                system: Some(format!("{BASE_URL}/tag")),
-                code: Some("decision-support".into()),
-                display: Some(DECISION_SUPPORT.into()),
-            }],
+            // A FHIR Bundle takes no fields of ours at its top: the engine's version travels
+            // as a tag (each screening carries its knowledge-base version).
+            tag: vec![
+                Coding {
+                    system: Some(format!("{BASE_URL}/tag")),
+                    code: Some("decision-support".into()),
+                    display: Some(DECISION_SUPPORT.into()),
+                },
+                Coding {
+                    system: Some(format!("{BASE_URL}/engine-version")),
+                    code: Some(env!("CARGO_PKG_VERSION").into()),
+                    display: Some(format!("microneedling {}", env!("CARGO_PKG_VERSION"))),
+                },
+            ],
         },
         kind: "collection".into(),
         entry: out.entries,

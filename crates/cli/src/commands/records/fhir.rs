@@ -32,7 +32,11 @@ pub fn export(store: &mut Store, with_audit: bool) -> Result<ExitCode, Failure> 
     }
     let bundle = microneedling_fhir::export_store(store)?;
     store.audit_read("patient", "FHIR export of every patient")?;
-    Output { json: true }.emit(&bundle, |_| String::new())?;
+    // The bundle as it is: a FHIR resource takes no fields of ours at its top (the engine's
+    // version is one of its tags), unlike the program's other JSON outputs.
+    let text = serde_json::to_string_pretty(&bundle)
+        .map_err(|e| Failure::Internal(format!("cannot write the bundle: {e}")))?;
+    crate::commands::print_body(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
