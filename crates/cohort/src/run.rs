@@ -119,6 +119,9 @@ pub fn run(
         let clock = Instant::now();
         out.write(&batch(&rows)?)
             .map_err(|e| Error::Output(e.to_string()))?;
+        // One row group per chunk: the writer would otherwise buffer rows up to its default
+        // row-group size (about a million rows) and memory would grow with the cohort.
+        out.flush().map_err(|e| Error::Output(e.to_string()))?;
         write_s += clock.elapsed().as_secs_f64();
         rows_done += rows.len() as u64;
         progress(rows_done);
