@@ -32,11 +32,6 @@ pub(crate) fn table_counts(db: &Db) -> Result<BTreeMap<String, i64>> {
     Ok(counts)
 }
 
-/// A SQLite connection as a [`Db`] (for the checks of a backup or a restore source).
-fn sqlite_db(conn: Connection) -> Db {
-    Db::Sqlite(conn)
-}
-
 /// `PRAGMA integrity_check`, `foreign_key_check` and the schema version of `conn`. A check
 /// that itself fails on a damaged file is reported as a problem, not as an error.
 fn check_connection(conn: &Connection) -> CheckReport {
@@ -182,7 +177,7 @@ impl Store {
         let verified = copied.and_then(|counts| {
             let copy = Connection::open(dest)?;
             let report = check_connection(&copy);
-            let copy_counts = table_counts(&sqlite_db(copy))?;
+            let copy_counts = table_counts(&Db::Sqlite(copy))?;
             if !report.ok || copy_counts != counts {
                 return Err(StoreError::Damaged(format!(
                     "the backup at {} failed its verification ({}): it was removed",
@@ -218,7 +213,7 @@ impl Store {
                 report.problems.join("; ")
             )));
         }
-        let counts = table_counts(&sqlite_db(Connection::open(from)?))?;
+        let counts = table_counts(&Db::Sqlite(Connection::open(from)?))?;
         if !["patient", "audit_log"]
             .iter()
             .all(|t| counts.contains_key(*t))

@@ -12,9 +12,12 @@ use serde::{Deserialize, Serialize};
 use crate::db::args;
 use crate::{Result, Store, TopicalRecord};
 
-/// `session` rows that an amendment or a void replaced: never counted.
-const CURRENT_SESSION: &str =
-    "NOT EXISTS (SELECT 1 FROM record_change c WHERE c.kind = 'session' AND c.record_id = s.id)";
+/// The SQL condition that row `alias` of `kind` is current: no amendment or void replaced it.
+fn current(kind: &str, alias: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM record_change c WHERE c.kind = '{kind}' AND c.record_id = {alias}.id)"
+    )
+}
 
 /// One line of the patient list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,6 +105,7 @@ pub struct ClinicSummary {
 impl Store {
     /// The patient list, by latest visit (most recent first, never-treated last), then code.
     pub fn patients(&self, filter: &PatientFilter) -> Result<Vec<PatientListing>> {
+        let current_session = current("session", "s");
         let search = filter
             .search
             .as_deref()
@@ -119,8 +123,8 @@ impl Store {
             &format!(
                 "SELECT p.code, p.birth_year, p.sex, p.fitzpatrick,
                     (SELECT pl.indication FROM plan pl WHERE pl.patient_id = p.id ORDER BY pl.created_at DESC, pl.id DESC LIMIT 1),
-                    (SELECT COUNT(*) FROM session s WHERE s.patient_id = p.id AND {CURRENT_SESSION}),
-                    (SELECT MAX(substr(s.performed_at, 1, 10)) FROM session s WHERE s.patient_id = p.id AND {CURRENT_SESSION})
+                    (SELECT COUNT(*) FROM session s WHERE s.patient_id = p.id AND {current_session}),
+                    (SELECT MAX(substr(s.performed_at, 1, 10)) FROM session s WHERE s.patient_id = p.id AND {current_session})
                  FROM patient p
                  WHERE (CAST(?1 AS TEXT) IS NULL OR lower(p.code) LIKE CAST(?1 AS TEXT) ESCAPE '\\')
                  ORDER BY p.code"
@@ -168,11 +172,12 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )?;
         let horizon = today + Duration::days(within_days);
+        let current_session = current("session", "s");
         let mut due = Vec::new();
         for (code, patient_id, created, indication, series, interval_weeks) in plans {
             let done: Vec<String> = self.db.query(
                 &format!(
-                    "SELECT substr(s.performed_at, 1, 10) FROM session s WHERE s.patient_id = ?1 AND substr(s.performed_at, 1, 10) >= ?2 AND {CURRENT_SESSION} ORDER BY s.performed_at"
+                    "SELECT substr(s.performed_at, 1, 10) FROM session s WHERE s.patient_id = ?1 AND substr(s.performed_at, 1, 10) >= ?2 AND {current_session} ORDER BY s.performed_at"
                 ),
                 args![patient_id, &created],
                 |r| r.get(0),
@@ -201,7 +206,10 @@ impl Store {
                 let weeks = kb.indication(&indication).map_or(12, |i| i.reassess_weeks);
                 let at = date(last)? + Duration::weeks(weeks.into());
                 let assessed: bool = self.db.value(
-                    "SELECT EXISTS (SELECT 1 FROM outcome o WHERE o.patient_id = ?1 AND o.assessed_at > ?2 AND NOT EXISTS (SELECT 1 FROM record_change c WHERE c.kind = 'outcome' AND c.record_id = o.id))",
+                    &format!(
+                    "SELECT EXISTS (SELECT 1 FROM outcome o WHERE o.patient_id = ?1 AND o.assessed_at > ?2 AND {})",
+                    current("outcome", "o")
+                ),
                     args![patient_id, last],
                 )?;
                 if assessed {
@@ -272,22 +280,23 @@ impl Store {
 
     /// Sessions per month and adverse-event rates by device and phototype, over current records.
     pub fn summary(&self) -> Result<ClinicSummary> {
+        let current_session = current("session", "s");
         let patients: i64 = self.db.value("SELECT COUNT(*) FROM patient", args![])?;
         let months: Vec<(String, i64)> = self.db.query(
             &format!(
-                "SELECT substr(s.performed_at, 1, 7), COUNT(*) FROM session s WHERE {CURRENT_SESSION} GROUP BY substr(s.performed_at, 1, 7) ORDER BY 1"
+                "SELECT substr(s.performed_at, 1, 7), COUNT(*) FROM session s WHERE {current_session} GROUP BY substr(s.performed_at, 1, 7) ORDER BY 1"
             ),
             args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let current_event = "NOT EXISTS (SELECT 1 FROM record_change c WHERE c.kind = 'adverse_event' AND c.record_id = a.id)";
+        let current_event = current("adverse_event", "a");
         let rates = self.db.query(
             &format!(
                 "SELECT s.device, p.fitzpatrick, COUNT(*),
                     (SELECT COUNT(*) FROM adverse_event a JOIN session s2 ON s2.id = a.session_id JOIN patient p2 ON p2.id = s2.patient_id
                      WHERE s2.device = s.device AND p2.fitzpatrick = p.fitzpatrick AND {current_event})
                  FROM session s JOIN patient p ON p.id = s.patient_id
-                 WHERE {CURRENT_SESSION}
+                 WHERE {current_session}
                  GROUP BY s.device, p.fitzpatrick ORDER BY s.device, p.fitzpatrick"
             ),
             args![],

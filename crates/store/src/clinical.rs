@@ -360,7 +360,10 @@ impl Store {
     pub fn photo(&self, id: i64) -> Result<crate::PhotoRecord> {
         self.db
             .query_opt(
-                "SELECT id, taken_at, view, file_sha256, photo_consent, zone, media_type FROM photo WHERE id = ?1",
+                &format!(
+                    "SELECT {} FROM photo WHERE id = ?1",
+                    crate::history::PHOTO_COLUMNS
+                ),
                 args![id],
                 crate::history::photo,
             )?

@@ -34,7 +34,9 @@ impl Store {
         let photos = rows(
             c,
             id,
-            "SELECT id, taken_at, view, file_sha256, photo_consent, zone, media_type FROM photo WHERE patient_id = ?1 ORDER BY taken_at, id",
+            &format!(
+                "SELECT {PHOTO_COLUMNS} FROM photo WHERE patient_id = ?1 ORDER BY taken_at, id"
+            ),
             photo,
         )?;
         Ok(History {
@@ -217,6 +219,10 @@ fn outcome(r: &Row) -> Result<OutcomeRecord> {
         late_entry: r.get(5)?,
     })
 }
+
+/// The columns [`photo`] reads, in its order.
+pub(crate) const PHOTO_COLUMNS: &str =
+    "id, taken_at, view, file_sha256, photo_consent, zone, media_type";
 
 pub(crate) fn photo(r: &Row) -> Result<PhotoRecord> {
     Ok(PhotoRecord {

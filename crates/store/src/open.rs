@@ -223,19 +223,13 @@ impl Store {
         match location {
             Location::File(path) => Self::open_existing(path, actor),
             Location::Postgres(url) => {
-                let store = Self::with_db(
-                    Db::Postgres(Box::new(RefCell::new(PgHandle::Own(
-                        PgConnection::connect(url)?,
-                    )))),
-                    actor,
-                );
+                let mut store = Self::connected(url, actor)?;
                 if store.schema_version()? == 0 {
                     return Err(StoreError::Damaged(format!(
                         "{} holds no records schema: run `records init --db URL`",
                         location
                     )));
                 }
-                let mut store = store;
                 store.migrate_to(schema::LATEST_VERSION)?;
                 Ok(store)
             }
@@ -244,12 +238,7 @@ impl Store {
 
     /// Connects to the PostgreSQL database at `url` and migrates it to the latest schema.
     fn connect(url: &str, actor: &str) -> Result<Self> {
-        let mut store = Self::with_db(
-            Db::Postgres(Box::new(RefCell::new(PgHandle::Own(
-                PgConnection::connect(url)?,
-            )))),
-            actor,
-        );
+        let mut store = Self::connected(url, actor)?;
         store.migrate_to(schema::LATEST_VERSION)?;
         Ok(store)
     }
@@ -329,6 +318,15 @@ impl Store {
             store.migrate_to(schema::LATEST_VERSION)?;
         }
         Ok(store)
+    }
+
+    /// A store on a new connection to the PostgreSQL database at `url`, not yet migrated.
+    fn connected(url: &str, actor: &str) -> Result<Self> {
+        let conn = PgConnection::connect(url)?;
+        Ok(Self::with_db(
+            Db::Postgres(Box::new(RefCell::new(PgHandle::Own(conn)))),
+            actor,
+        ))
     }
 
     /// A store on a connection from a server's pool (already migrated by the pool's opener).
