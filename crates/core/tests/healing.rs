@@ -321,6 +321,56 @@ fn no_band_is_pinned_at_the_top_of_its_scale() {
     assert!(p90(&heavy) > p90(&light));
 }
 
+/// The batched integrator (four patients stepped together, for the outcome bands) is the fast
+/// integrator operation for operation: every lane equals its own run to the last bit, on the
+/// session days, between them and at the end, for courses of one to twelve sessions.
+#[test]
+fn the_batched_integrator_equals_the_fast_one_bit_for_bit() {
+    use microneedling_core::healing::{
+        Course, LANES, Rates, integrate_fast, new_collagen_pct_lanes,
+    };
+    let params = &kb().healing;
+    let days: Vec<u32> = vec![0, 1, 2, 13, 14, 28, 30, 91, 183, 200, 365];
+    for (sessions, weeks) in [(1, 4), (3, 4), (6, 2), (12, 1)] {
+        for batch in 0..5u64 {
+            let rates: [Rates; LANES] =
+                std::array::from_fn(|l| Rates::sampled(params, 11, batch * 4 + l as u64));
+            let injury: [f64; LANES] = std::array::from_fn(|l| 0.01 + 0.03 * l as f64);
+            let schedule = Course {
+                injury_per_session: 0.0,
+                sessions,
+                interval_weeks: weeks,
+                horizon_days: 365.0,
+            };
+            let batched = new_collagen_pct_lanes(&rates, &injury, &schedule, &days);
+            for l in 0..LANES {
+                let course = Course {
+                    injury_per_session: injury[l],
+                    ..schedule.clone()
+                };
+                let mut alone = vec![f64::NAN; days.len()];
+                integrate_fast(&rates[l], &course, |day, s| {
+                    for (k, d) in days.iter().enumerate() {
+                        if *d == day {
+                            alone[k] = s.new_collagen_pct();
+                        }
+                    }
+                });
+                for (k, day) in days.iter().enumerate() {
+                    assert_eq!(
+                        batched[k][l].to_bits(),
+                        alone[k].to_bits(),
+                        "lane {l}, day {day}: {} vs {}",
+                        batched[k][l],
+                        alone[k]
+                    );
+                }
+                assert!(alone[days.len() - 1] > 0.0, "the course lays collagen");
+            }
+        }
+    }
+}
+
 /// One quantity of a healing state.
 type Field = fn(&microneedling_core::healing::State) -> f64;
 

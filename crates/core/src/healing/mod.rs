@@ -36,7 +36,7 @@ mod rates;
 mod request;
 pub mod scale;
 
-pub use exact::integrate_fast;
+pub use exact::{LANES, integrate_fast, new_collagen_pct_lanes};
 pub use ode::{Course, State, integrate};
 pub use outcome::{
     PatientCourse, band_of, quantile, sample_fractions, sample_scale, scale_value, virtual_patient,

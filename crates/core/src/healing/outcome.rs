@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::components::ComponentModel;
-use super::exact::integrate_fast;
+use super::exact::{LANES, integrate_fast, new_collagen_pct_lanes};
 use super::ode::{Course, State};
 use super::params::PooledCoefficient;
 use super::params::{self, HealingParams};
@@ -99,14 +99,35 @@ pub fn sample_fractions(
     course: &Course,
     days: &[u32],
 ) -> Vec<Vec<f64>> {
-    let per_sample: Vec<Vec<f64>> = (0..request.samples() as u64)
+    let samples = request.samples() as u64;
+    // Batches of LANES consecutive patients, stepped together; the last batch is topped up with
+    // copies of its last patient, whose results are dropped.
+    let batches: Vec<Vec<[f64; LANES]>> = (0..samples.div_ceil(LANES as u64))
         .into_par_iter()
-        .map(|index| {
-            virtual_patient(params, coefficient, request, course, days, index).improvement_fraction
+        .map(|batch| {
+            let index = |l: usize| (batch * LANES as u64 + l as u64).min(samples - 1);
+            let rates: [Rates; LANES] =
+                std::array::from_fn(|l| Rates::sampled(params, request.seed(), index(l)));
+            let normals: [[f64; 3]; LANES] =
+                std::array::from_fn(|l| patient_normals(request.seed(), index(l)));
+            let injury = normals.map(|[thickness_z, _, _]| request.injury_at(params, thickness_z));
+            let ln_k = normals.map(|[_, coefficient_z, _]| {
+                coefficient.ln_k + coefficient.predictive_sd() * coefficient_z
+            });
+            new_collagen_pct_lanes(&rates, &injury, course, days)
+                .into_iter()
+                .map(|pct| std::array::from_fn(|l| improvement_fraction(ln_k[l], pct[l])))
+                .collect()
         })
         .collect();
     (0..days.len())
-        .map(|k| per_sample.iter().map(|v| v[k]).collect())
+        .map(|k| {
+            batches
+                .iter()
+                .flat_map(|batch| batch[k])
+                .take(samples as usize)
+                .collect()
+        })
         .collect()
 }
 

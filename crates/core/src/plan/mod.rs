@@ -7,6 +7,7 @@
 //! A contraindicated patient gets no plan unless an override reason is given; the plan carries it.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::agent::{Agent, Timing};
@@ -359,7 +360,8 @@ fn override_of(findings: &[Finding], reason: &str) -> Override {
     }
 }
 
-/// Delivery of each in-session topical through the first zone's channels (none without zones).
+/// Delivery of each in-session topical through the first zone's channels (none without zones),
+/// the topicals side by side.
 fn delivery_of(
     kb: &KnowledgeBase,
     patient: &Patient,
@@ -368,7 +370,7 @@ fn delivery_of(
 ) -> Result<Vec<DeliverySummary>, InputError> {
     Ok(match zones.first() {
         Some(zone) => in_session
-            .iter()
+            .par_iter()
             .map(|t| course::delivery_summary(kb, patient, kb.agent(&t.id)?, zone))
             .collect::<Result<Vec<_>, _>>()?,
         None => Vec::new(),
@@ -399,17 +401,25 @@ pub fn plan(
     let device = assessment.device;
     let zones = assessment.zones;
     let topicals = topicals(kb, assessment.topical, indication)?;
-    let delivery = delivery_of(kb, patient, &topicals.in_session, &zones)?;
     // The series' topical for its outcome: the in-session one, else the home one (minoxidil).
     let series_topical = topicals
         .in_session
         .first()
         .or(topicals.home.first())
         .map(|t| t.id.as_str());
-    let expected = zones
-        .first()
-        .map(|zone| course::expected_course(kb, patient, indication, device, zone, series_topical))
-        .transpose()?;
+    // The deliveries and the expected course are independent simulations: run side by side.
+    let (delivery, expected) = rayon::join(
+        || delivery_of(kb, patient, &topicals.in_session, &zones),
+        || {
+            zones
+                .first()
+                .map(|zone| {
+                    course::expected_course(kb, patient, indication, device, zone, series_topical)
+                })
+                .transpose()
+        },
+    );
+    let (delivery, expected) = (delivery?, expected?);
     let date = patient.treatment.date;
     let test_spot = test_spot(kb, patient, &zones);
     let offset = test_spot
