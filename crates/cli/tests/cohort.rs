@@ -308,3 +308,83 @@ fn sensitivity_ranks_the_inputs_and_needs_its_section() {
     ]);
     assert_invalid(&wrong, &["--method", "fast"]);
 }
+
+/// A column of f64 that may hold nulls, nulls as `None`.
+fn nullable_f64(batches: &[RecordBatch], name: &str) -> Vec<Option<f64>> {
+    batches
+        .iter()
+        .flat_map(|b| {
+            let c = b.column_by_name(name).expect(name);
+            let c = c.as_any().downcast_ref::<Float64Array>().expect("f64");
+            (0..c.len())
+                .map(|i| c.is_valid(i).then(|| c.value(i)))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn a_topical_is_delivered_through_each_patients_own_channels() {
+    let with_topicals = SPEC
+        .replace("patients = 301", "patients = 6")
+        .replace(
+            "devices = [\"dermaroller-192\", \"skinpen\"]",
+            "devices = [\"skinpen\"]",
+        )
+        .replace("lengths_mm = [1.5]", "lengths_mm = [0.5, 1.5]")
+        .replace(
+            "interval_weeks = [4]",
+            "interval_weeks = [4]\ntopicals = [\"tranexamic-acid\", \"hyaluronic-acid\"]",
+        );
+    let spec = temp_file("cohort-topicals.toml", &with_topicals);
+    let dir = out_dir("topicals");
+    let r = cohort_run(&spec, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let batches = read_all(&dir);
+    let through = nullable_f64(&batches, "absorbed_ug_per_cm2_hour_24");
+    let intact = nullable_f64(&batches, "intact_absorbed_ug_per_cm2_hour_24");
+    // 6 patients × 2 lengths × 2 topicals, the topical varying fastest.
+    assert_eq!(through.len(), 24);
+    for (k, (t, i)) in through.iter().zip(&intact).enumerate() {
+        let (t, i) = (t.expect("filled"), i.expect("filled"));
+        assert!(
+            t.is_finite() && i.is_finite() && i >= 0.0,
+            "row {k}: {t} {i}"
+        );
+        assert!(
+            t > i,
+            "row {k}: the channels add to what intact skin lets in ({t} vs {i})"
+        );
+    }
+    // Per patient and topical, the 1.5 mm channels deliver more than the 0.5 mm ones.
+    for patient in 0..6 {
+        for topical in 0..2 {
+            let short = through[patient * 4 + topical].expect("0.5 mm");
+            let long = through[patient * 4 + 2 + topical].expect("1.5 mm");
+            assert!(
+                long > short,
+                "patient {patient}, topical {topical}: {long} vs {short}"
+            );
+        }
+    }
+    // Without topicals (the base spec), the delivery columns are null.
+    let plain = out_dir("no-topicals");
+    let spec = temp_file(
+        "cohort-plain.toml",
+        &SPEC.replace("patients = 301", "patients = 3"),
+    );
+    assert_eq!(cohort_run(&spec, &plain, &[]).code, 0);
+    let none = nullable_f64(&read_all(&plain), "absorbed_ug_per_cm2_hour_24");
+    assert!(!none.is_empty() && none.iter().all(Option::is_none));
+}
+
+#[test]
+fn a_topical_not_suited_to_the_dermis_is_refused_by_name() {
+    let bad = SPEC.replace(
+        "interval_weeks = [4]",
+        "interval_weeks = [4]\ntopicals = [\"tretinoin\"]",
+    );
+    let spec = temp_file("cohort-bad-topical.toml", &bad);
+    let r = cohort_run(&spec, &out_dir("bad-topical"), &[]);
+    assert_invalid(&r, &["protocols.topicals", "tretinoin", "tranexamic-acid"]);
+}

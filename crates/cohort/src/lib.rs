@@ -25,6 +25,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub mod delivery;
 mod merge;
 mod output;
 pub mod population;

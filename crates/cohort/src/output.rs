@@ -19,6 +19,7 @@ use crate::rows::Row;
 /// The columns, in order.
 pub fn schema() -> SchemaRef {
     let f = |name: &str, t: DataType| Field::new(name, t, false);
+    let hours = crate::delivery::DELIVERY_HOURS.round() as u32;
     Arc::new(Schema::new(vec![
         f("patient_index", DataType::UInt64),
         f("protocol_index", DataType::UInt32),
@@ -39,6 +40,18 @@ pub fn schema() -> SchemaRef {
         f("outcome_improvement_month_6", DataType::Float64),
         f("outcome_improvement_month_12", DataType::Float64),
         f("pih_probability_pct", DataType::Float64),
+        // Filled when the protocol has a topical (`protocols.topicals`), null otherwise.
+        Field::new("topical", DataType::Utf8, true),
+        Field::new(
+            format!("absorbed_ug_per_cm2_hour_{hours}"),
+            DataType::Float64,
+            true,
+        ),
+        Field::new(
+            format!("intact_absorbed_ug_per_cm2_hour_{hours}"),
+            DataType::Float64,
+            true,
+        ),
     ]))
 }
 
@@ -77,6 +90,16 @@ pub fn batch(rows: &[Row]) -> Result<RecordBatch, Error> {
         f64s(|r| r.outcome_improvement[0]),
         f64s(|r| r.outcome_improvement[1]),
         f64s(|r| r.pih_probability_pct),
+        Arc::new(StringArray::from_iter(
+            rows.iter().map(|r| r.topical.as_deref()),
+        )),
+        Arc::new(Float64Array::from_iter(
+            rows.iter()
+                .map(|r| r.absorbed.map(|a| a.channels_ug_per_cm2)),
+        )),
+        Arc::new(Float64Array::from_iter(
+            rows.iter().map(|r| r.absorbed.map(|a| a.intact_ug_per_cm2)),
+        )),
     ];
     RecordBatch::try_new(schema(), columns).map_err(|e| Error::Output(e.to_string()))
 }

@@ -1,6 +1,6 @@
 //! One row per virtual patient and protocol: the penetration of the patient's own skin, the
-//! patient's own healing course and outcome, and the PIH probability of the patient's phototype
-//! and needle depth.
+//! patient's own healing course and outcome, the PIH probability of the patient's phototype
+//! and needle depth, and the protocol's topical delivered through the patient's channels.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +13,7 @@ use microneedling_core::screening::adverse::Driver;
 use microneedling_core::skin::{Layer, SkinProfile};
 
 use crate::Error;
+use crate::delivery::{Absorbed, absorbed};
 use crate::population::VirtualPatient;
 use crate::spec::{Protocol, Spec};
 
@@ -56,6 +57,11 @@ pub struct Row {
     pub outcome_improvement: [f64; 2],
     /// PIH probability, posterior median, %.
     pub pih_probability_pct: f64,
+    /// The in-session topical (agent id), if the protocol has one.
+    pub topical: Option<String>,
+    /// The topical absorbed at [`crate::delivery::DELIVERY_HOURS`] through the channels and
+    /// through intact skin, when the protocol has a topical.
+    pub absorbed: Option<Absorbed>,
 }
 
 /// What every row of a run shares: the indication, its scale and baseline, the PIH table.
@@ -179,6 +185,11 @@ impl<'a> Context<'a> {
             ))
             .copied()
             .unwrap_or(f64::NAN);
+        let absorbed = protocol
+            .topical
+            .as_deref()
+            .map(|agent| absorbed(kb, agent, &penetration, skin))
+            .transpose()?;
         Ok(Row {
             patient_index: patient.index,
             protocol_index: protocol.index,
@@ -197,6 +208,8 @@ impl<'a> Context<'a> {
             new_collagen_pct: [pc.new_collagen_pct[0], pc.new_collagen_pct[1]],
             outcome_improvement: [improvement(0), improvement(1)],
             pih_probability_pct: pih,
+            topical: protocol.topical.clone(),
+            absorbed,
         })
     }
 }

@@ -49,6 +49,10 @@ pub struct Protocols {
     pub sessions: Vec<u32>,
     /// Weeks between sessions.
     pub interval_weeks: Vec<u32>,
+    /// Topicals applied in session (agent ids): each adds its delivery through the patient's
+    /// channels to the row. Empty (the default): no topical, no delivery columns filled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topicals: Vec<String>,
 }
 
 /// One protocol of the grid.
@@ -64,6 +68,8 @@ pub struct Protocol {
     pub sessions: u32,
     /// Weeks between sessions.
     pub interval_weeks: u32,
+    /// The in-session topical (agent id), if any.
+    pub topical: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,17 +109,26 @@ impl Spec {
         check(&file, kb)?;
         let mut grid = Vec::new();
         let p = &file.protocols;
+        // The topical varies fastest, so a spec without topicals keeps its protocol indices.
+        let topicals: Vec<Option<String>> = if p.topicals.is_empty() {
+            vec![None]
+        } else {
+            p.topicals.iter().cloned().map(Some).collect()
+        };
         for device in &p.devices {
             for length_mm in &p.lengths_mm {
                 for sessions in &p.sessions {
                     for interval_weeks in &p.interval_weeks {
-                        grid.push(Protocol {
-                            index: grid.len() as u32,
-                            device: device.clone(),
-                            length_mm: *length_mm,
-                            sessions: *sessions,
-                            interval_weeks: *interval_weeks,
-                        });
+                        for topical in &topicals {
+                            grid.push(Protocol {
+                                index: grid.len() as u32,
+                                device: device.clone(),
+                                length_mm: *length_mm,
+                                sessions: *sessions,
+                                interval_weeks: *interval_weeks,
+                                topical: topical.clone(),
+                            });
+                        }
                     }
                 }
             }
@@ -255,6 +270,22 @@ fn check_protocols(p: &Protocols, kb: &KnowledgeBase) -> Result<(), Error> {
     }
     if let Some(w) = p.interval_weeks.iter().find(|w| !(1..=52).contains(*w)) {
         return Err(invalid("protocols.interval_weeks", w, "1 to 52 weeks"));
+    }
+    // As a plan does: only agents suited to the dermis go through the channels in session.
+    let suited: Vec<&str> = kb
+        .agents
+        .iter()
+        .filter(|a| a.intradermal_suited && a.solute().is_ok())
+        .map(|a| a.id.as_str())
+        .collect();
+    for topical in &p.topicals {
+        if !suited.contains(&topical.as_str()) {
+            return Err(invalid(
+                "protocols.topicals",
+                topical,
+                format!("an agent suited to in-session use: {}", suited.join(", ")),
+            ));
+        }
     }
     Ok(())
 }
