@@ -4,7 +4,7 @@ use super::UnitCell;
 use super::assembly::cells;
 use super::grid;
 
-/// The discretized unit cell, for comparison with other solvers (bench/fipy_delivery.py).
+/// The discretized unit cell, for comparison with other solvers (bench/peers.py).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Discretization {
