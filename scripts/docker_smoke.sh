@@ -45,15 +45,16 @@ else
 fi
 log "engine: $engine"
 
-# The base images: Docker Hub's unless asked otherwise or unreachable (HTTP 401 from the
-# registry's API root means it answers; no answer at all means it is out of reach).
+# The base images: Docker Hub's unless asked otherwise or unreachable. The registry's API root
+# answers 401 (or 200) to anyone; anything else (no answer, a proxy's refusal) means out of reach.
 build_args=()
 if [ "$local_bases" = 0 ]; then
     hub="$(curl -sS -o /dev/null --max-time 10 -w '%{http_code}' https://registry-1.docker.io/v2/ 2>/dev/null || true)"
-    if [ "$hub" = 000 ] || [ -z "$hub" ]; then
-        log "Docker Hub cannot be reached: making the base images locally"
-        local_bases=1
-    fi
+    case "$hub" in
+        200 | 401) ;;
+        *) log "Docker Hub cannot be reached (HTTP ${hub:-none}): making the base images locally"
+           local_bases=1 ;;
+    esac
 fi
 if [ "$local_bases" = 1 ]; then
     bases="$("$root/scripts/container_bases.sh" --engine "$engine")" || fail "scripts/container_bases.sh"
