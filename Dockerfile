@@ -7,10 +7,17 @@
 #   docker run --rm -p 8080:8080 -v microneedling-data:/data microneedling
 #   docker run --rm -v microneedling-data:/data microneedling users add dr-a --role clinician
 #
-# scripts/docker_smoke.sh builds the image and checks that /api/health answers.
+# scripts/docker_smoke.sh builds the image (docker or podman) and smoke-tests it; with
+# --local-bases, or when Docker Hub cannot be reached, it first makes the two base images below
+# from the Debian archive (scripts/container_bases.sh) and passes them as build arguments.
 
-# The workspace's minimum Rust version (Cargo.toml rust-version).
-FROM rust:1.89-slim-bookworm AS build
+# The base images, as build arguments so that a machine without Docker Hub can supply its own.
+# Fully qualified, so that podman needs no short-name configuration. The build base is the
+# workspace's minimum Rust version (Cargo.toml rust-version).
+ARG RUST_IMAGE=docker.io/library/rust:1.89-slim-bookworm
+ARG RUNTIME_IMAGE=docker.io/library/debian:bookworm-slim
+
+FROM ${RUST_IMAGE} AS build
 WORKDIR /src
 COPY . .
 # Only the binary's crate: no Python bindings, no benches. rusqlite bundles SQLite (cc, no system
@@ -18,7 +25,7 @@ COPY . .
 RUN cargo build --release --locked -p microneedling-cli \
     && cp target/release/microneedling /usr/local/bin/microneedling
 
-FROM debian:bookworm-slim
+FROM ${RUNTIME_IMAGE}
 RUN useradd --system --uid 10001 --home-dir /data microneedling \
     && mkdir -p /data && chown microneedling /data
 COPY --from=build /usr/local/bin/microneedling /usr/local/bin/microneedling
@@ -29,5 +36,8 @@ EXPOSE 8080
 # configuration in /data/.config/microneedling/config.toml if there is one (or the file
 # MICRONEEDLING_CONFIG names: docs/configuration.md).
 ENV XDG_DATA_HOME=/data XDG_CONFIG_HOME=/data/.config
+# `serve` stops cleanly on SIGINT (Ctrl-C: it finishes the requests in flight); as PID 1 it has
+# no handler for the engine's default SIGTERM, which would be ignored until the SIGKILL 10 s later.
+STOPSIGNAL SIGINT
 ENTRYPOINT ["microneedling"]
 CMD ["serve", "--addr", "0.0.0.0:8080"]
