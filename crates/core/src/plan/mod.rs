@@ -407,18 +407,23 @@ pub fn plan(
         .first()
         .or(topicals.home.first())
         .map(|t| t.id.as_str());
-    // The deliveries and the expected course are independent simulations: run side by side.
-    let (delivery, expected) = rayon::join(
-        || delivery_of(kb, patient, &topicals.in_session, &zones),
-        || {
-            zones
-                .first()
-                .map(|zone| {
-                    course::expected_course(kb, patient, indication, device, zone, series_topical)
-                })
-                .transpose()
-        },
-    );
+    // The deliveries and the expected course are independent simulations: run side by side
+    // when there is a delivery to run (handing work to the pool costs more than a plan without
+    // topicals takes: measured 379 -> 615 µs on the rosacea plan).
+    let course = || {
+        zones
+            .first()
+            .map(|zone| {
+                course::expected_course(kb, patient, indication, device, zone, series_topical)
+            })
+            .transpose()
+    };
+    let deliveries = || delivery_of(kb, patient, &topicals.in_session, &zones);
+    let (delivery, expected) = if topicals.in_session.is_empty() {
+        (deliveries(), course())
+    } else {
+        rayon::join(deliveries, course)
+    };
     let (delivery, expected) = (delivery?, expected?);
     let date = patient.treatment.date;
     let test_spot = test_spot(kb, patient, &zones);
