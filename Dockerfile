@@ -36,8 +36,7 @@ EXPOSE 8080
 # configuration in /data/.config/microneedling/config.toml if there is one (or the file
 # MICRONEEDLING_CONFIG names: docs/configuration.md).
 ENV XDG_DATA_HOME=/data XDG_CONFIG_HOME=/data/.config
-# `serve` stops cleanly on SIGINT (Ctrl-C: it finishes the requests in flight); as PID 1 it has
-# no handler for the engine's default SIGTERM, which would be ignored until the SIGKILL 10 s later.
-STOPSIGNAL SIGINT
+# `serve` stops cleanly on SIGTERM (the engines' and Kubernetes' stop signal) and on SIGINT: it
+# finishes the requests in flight and exits 0 (crates/cli/tests/serve.rs).
 ENTRYPOINT ["microneedling"]
 CMD ["serve", "--addr", "0.0.0.0:8080"]

@@ -46,12 +46,27 @@ pub fn serve(addr: Option<&str>, db: Option<&Path>, config: &Config) -> Result<E
                 consent_version: consent.value.trim().to_string(),
                 ..AppState::new(kb, records)
             },
-            async {
-                let _ = tokio::signal::ctrl_c().await;
-            },
+            stop_requested(),
         ))
         .map_err(|e| Failure::Input(format!("invalid --addr: cannot serve on {addr}: {e}")))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM: what `docker stop`, Kubernetes and
+/// systemd send. Either way the server finishes the requests in flight and exits 0.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// `users …`: every change audited under the OS user ([`actor`]).
