@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use microneedling_core::KnowledgeBase;
 use microneedling_core::healing::{
-    DAYS_PER_MONTH, HealingRequest, Scale, ScaleChoice, month_day, virtual_patient,
+    Course, DAYS_PER_MONTH, HealingRequest, Scale, ScaleChoice, month_day, scale_improvements,
+    virtual_patient,
 };
-use microneedling_core::indication::Indication;
+use microneedling_core::indication::{Indication, Mechanism};
 use microneedling_core::screening::adverse::Driver;
 use microneedling_core::skin::{Layer, SkinProfile};
 
@@ -72,6 +73,7 @@ pub struct Context<'a> {
     indication: &'a Indication,
     scale: Scale,
     baseline: Option<f64>,
+    choice: ScaleChoice,
     /// PIH median % by (dark phototype, dermis reached, deep).
     pih: BTreeMap<(bool, bool, bool), f64>,
 }
@@ -107,6 +109,7 @@ impl<'a> Context<'a> {
             indication,
             baseline: choice.baseline(),
             scale: choice.scale().clone(),
+            choice,
             pih,
         })
     }
@@ -135,6 +138,35 @@ impl<'a> Context<'a> {
             .collect()
     }
 
+    /// The patient's improvement on the scale at `days`: from its own collagen course for a
+    /// collagen indication, else from the indication's own model (pigment and vascular
+    /// components, the hair model) for this one patient, the value the band holds for it.
+    fn improvements(
+        &self,
+        request: &HealingRequest,
+        course: &Course,
+        days: &[u32; 2],
+        collagen_fractions: &[f64],
+    ) -> Result<[f64; 2], Error> {
+        if self.indication.mechanism == Mechanism::Collagen {
+            return Ok(std::array::from_fn(|k| {
+                self.scale
+                    .improvement(collagen_fractions[k], self.baseline)
+                    .unwrap_or(f64::NAN)
+            }));
+        }
+        let (values, _) = scale_improvements(
+            &self.kb.healing,
+            self.indication,
+            course,
+            request,
+            &self.choice,
+            days,
+        )
+        .map_err(Error::Model)?;
+        Ok(std::array::from_fn(|k| values[k][0]))
+    }
+
     fn row(
         &self,
         patient: &VirtualPatient,
@@ -155,7 +187,9 @@ impl<'a> Context<'a> {
             .interval_weeks(protocol.interval_weeks)
             .months(12)
             .indication(Some(self.indication))
+            .topical(protocol.topical.as_deref(), 1.0)
             .seed(self.spec.seed())
+            .first_patient(patient.index)
             .samples(1)
             .build()
             .map_err(|e| Error::Model(e.to_string()))?;
@@ -170,11 +204,7 @@ impl<'a> Context<'a> {
             &days,
             patient.index,
         );
-        let improvement = |k: usize| {
-            self.scale
-                .improvement(pc.improvement_fraction[k], self.baseline)
-                .unwrap_or(f64::NAN)
-        };
+        let improvement = self.improvements(&request, &course, &days, &pc.improvement_fraction)?;
         let reaches = |layer: Layer| penetration.layers_reached.contains(&layer);
         let pih = self
             .pih
@@ -206,7 +236,7 @@ impl<'a> Context<'a> {
             effective_depth_um: penetration.effective_depth_um,
             injured_dermis_fraction: penetration.injured_dermis_fraction,
             new_collagen_pct: [pc.new_collagen_pct[0], pc.new_collagen_pct[1]],
-            outcome_improvement: [improvement(0), improvement(1)],
+            outcome_improvement: improvement,
             pih_probability_pct: pih,
             topical: protocol.topical.clone(),
             absorbed,

@@ -187,11 +187,19 @@ fn check(f: &SpecFile, kb: &KnowledgeBase) -> Result<(), Error> {
     let indication = kb
         .indication(&f.indication)
         .map_err(|e| invalid("indication", &f.indication, e.accepted))?;
-    if indication.mechanism != Mechanism::Collagen {
+    // The sensitivity model reads the outcome through the collagen course only.
+    if let Some(analysis) = &f.sensitivity
+        && analysis.output.starts_with("outcome_")
+        && indication.mechanism != Mechanism::Collagen
+    {
         return Err(invalid(
-            "indication",
-            &f.indication,
-            "an indication of the collagen mechanism (cohorts of melasma, rosacea and alopecia come later)",
+            "sensitivity.output",
+            &analysis.output,
+            format!(
+                "for {} (not a collagen indication): effective_depth_um, \
+                 injured_dermis_fraction or new_collagen_pct_month_6/12",
+                indication.id
+            ),
         ));
     }
     if let Some(analysis) = &f.sensitivity {

@@ -124,7 +124,7 @@ fn fit_outcome(kb: &KnowledgeBase, k: usize) -> Result<f64, Failure> {
                 &course,
                 &[day],
                 CALIBRATION_SEED,
-                CALIBRATION_SAMPLES,
+                0..CALIBRATION_SAMPLES as u64,
             )[0];
             let share =
                 100.0 * v.iter().filter(|x| **x >= threshold).count() as f64 / v.len() as f64;

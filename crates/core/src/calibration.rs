@@ -85,7 +85,7 @@ pub fn table(kb: &KnowledgeBase) -> Vec<CalibrationRow> {
                     &course,
                     &[day],
                     CALIBRATION_SEED,
-                    CALIBRATION_SAMPLES,
+                    0..CALIBRATION_SAMPLES as u64,
                 );
                 let v = &values[0];
                 100.0 * v.iter().filter(|x| **x >= threshold).count() as f64 / v.len() as f64

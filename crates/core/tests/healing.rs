@@ -9,6 +9,23 @@ use microneedling_core::healing::{
 };
 use microneedling_core::skin::{Sex, SkinProfile};
 
+/// What `device` at `length_mm` (its default passes) does in a 35-year-old woman's cheek.
+fn cheek_penetration(
+    device: &microneedling_core::device::Device,
+    length_mm: f64,
+) -> microneedling_core::penetration::Penetration {
+    let kb = kb();
+    let skin = SkinProfile::new(
+        kb.site("cheek").expect("site"),
+        Sex::Female,
+        35.0,
+        &kb.age_model,
+    )
+    .expect("skin");
+    kb.penetration
+        .simulate(device, length_mm, &skin, device.default_passes)
+}
+
 fn request(
     device: &str,
     length_mm: f64,
@@ -18,16 +35,7 @@ fn request(
 ) -> HealingRequest {
     let kb = kb();
     let device = kb.device(device).expect("device");
-    let skin = SkinProfile::new(
-        kb.site("cheek").expect("site"),
-        Sex::Female,
-        35.0,
-        &kb.age_model,
-    )
-    .expect("skin");
-    let penetration = kb
-        .penetration
-        .simulate(device, length_mm, &skin, device.default_passes);
+    let penetration = cheek_penetration(device, length_mm);
     let indication = indication.map(|id| kb.indication(id).expect("indication"));
     HealingRequest::builder(device, &penetration)
         .sessions(sessions)
@@ -255,14 +263,7 @@ fn rk4_matches_the_closed_form_of_the_inflammation_chain_and_a_finer_step() {
 fn bad_requests_are_rejected() {
     let kb = kb();
     let device = kb.device("dermapen").expect("device");
-    let skin = SkinProfile::new(
-        kb.site("cheek").expect("site"),
-        Sex::Female,
-        35.0,
-        &kb.age_model,
-    )
-    .expect("skin");
-    let penetration = kb.penetration.simulate(device, 1.0, &skin, 3);
+    let penetration = cheek_penetration(device, 1.0);
     let make = |sessions, interval, months| {
         HealingRequest::builder(device, &penetration)
             .sessions(sessions)
@@ -411,6 +412,64 @@ fn the_fast_integrator_matches_the_rk4_reference() {
                         f(q)
                     );
                 }
+            }
+        }
+    }
+}
+
+/// A cohort row is the band of one patient: for every mechanism (collagen, pigment, vascular,
+/// hair), virtual patient `i` read alone (`first_patient(i)`, one sample) gives the very value the
+/// band of many holds at index `i`, so a cohort's rows are the spread the band summarises.
+#[test]
+fn one_patient_read_alone_is_the_same_patient_of_the_band() {
+    use microneedling_core::healing::{DAYS_PER_MONTH, ScaleChoice, month_day, scale_improvements};
+    let kb = kb();
+    let device = kb.device("dermapen").expect("device");
+    let penetration = cheek_penetration(device, 1.0);
+    let days = [6, 12].map(month_day);
+    for (id, topical) in [
+        ("acne-scars", None),
+        ("pigmentation", Some("tranexamic-acid")),
+        ("rosacea", None),
+        ("alopecia", None),
+    ] {
+        let indication = kb.indication(id).expect("indication");
+        let choice = ScaleChoice::resolve(&kb.healing.scales, id, None, None).expect("scale");
+        let request = |first: u64, samples: usize| {
+            HealingRequest::builder(device, &penetration)
+                .sessions(4)
+                .interval_weeks(4)
+                .months(12)
+                .indication(Some(indication))
+                .topical(topical, 1.0)
+                .seed(11)
+                .first_patient(first)
+                .samples(samples)
+                .build()
+                .expect("valid request")
+        };
+        let many = request(0, 9);
+        let course = many.course(&kb.healing, 12.0 * DAYS_PER_MONTH + 1.0);
+        let (band, _) =
+            scale_improvements(&kb.healing, indication, &course, &many, &choice, &days).expect(id);
+        assert!(
+            band[1].iter().any(|v| *v != band[1][0]),
+            "{id}: patients differ"
+        );
+        for i in 0..9u64 {
+            let one = request(i, 1);
+            let (alone, _) =
+                scale_improvements(&kb.healing, indication, &course, &one, &choice, &days)
+                    .expect(id);
+            for k in 0..days.len() {
+                assert_eq!(
+                    alone[k][0].to_bits(),
+                    band[k][i as usize].to_bits(),
+                    "{id}, patient {i}, day {}: {} vs {}",
+                    days[k],
+                    alone[k][0],
+                    band[k][i as usize]
+                );
             }
         }
     }

@@ -215,7 +215,7 @@ fn result_band(
         o.end_day,
         &[o.day],
         DEFAULT_SEED,
-        CROSS_VALIDATION_SAMPLES,
+        0..CROSS_VALIDATION_SAMPLES as u64,
     );
     ResultBand::of(
         [&o.study, &o.arm, &o.scale],

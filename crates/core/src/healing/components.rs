@@ -106,7 +106,7 @@ pub fn sample_response(
     end_day: f64,
     days: &[u32],
     seed: u64,
-    samples: usize,
+    patients: std::ops::Range<u64>,
 ) -> Vec<Vec<f64>> {
     let (mean, variance) = params.combined(design);
     // Between-study spread scales with how much treatment there is: none gives no effect.
@@ -115,7 +115,7 @@ pub fn sample_response(
     let cv = params.turnover_cv.value;
     let sigma_k = (1.0 + cv * cv).ln().sqrt();
     let (k, r) = (params.turnover_per_day.value, params.relapse_per_day.value);
-    let per_patient: Vec<[f64; 3]> = (0..samples as u64)
+    let per_patient: Vec<[f64; 3]> = patients
         .map(|i| super::rates::patient_normals(seed, i))
         .collect();
     days.iter()

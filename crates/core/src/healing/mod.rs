@@ -39,7 +39,8 @@ pub mod scale;
 pub use exact::{LANES, integrate_fast, new_collagen_pct_lanes};
 pub use ode::{Course, State, integrate};
 pub use outcome::{
-    PatientCourse, band_of, quantile, sample_fractions, sample_scale, scale_value, virtual_patient,
+    PatientCourse, band_of, quantile, sample_fractions, sample_scale, scale_improvements,
+    scale_value, virtual_patient,
 };
 pub use params::HealingParams;
 pub use rates::{PatientRng, Rates};

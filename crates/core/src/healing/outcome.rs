@@ -64,9 +64,9 @@ pub fn sample_scale(
     course: &Course,
     days: &[u32],
     seed: u64,
-    samples: usize,
+    patients: std::ops::Range<u64>,
 ) -> Vec<Vec<f64>> {
-    let per_sample: Vec<Vec<f64>> = (0..samples as u64)
+    let per_sample: Vec<Vec<f64>> = patients
         .into_par_iter()
         .map(|index| {
             let rates = Rates::sampled(params, seed, index);
@@ -99,13 +99,13 @@ pub fn sample_fractions(
     course: &Course,
     days: &[u32],
 ) -> Vec<Vec<f64>> {
-    let samples = request.samples() as u64;
+    let (first, samples) = (request.first_patient(), request.samples() as u64);
     // Batches of LANES consecutive patients, stepped together; the last batch is topped up with
     // copies of its last patient, whose results are dropped.
     let batches: Vec<Vec<[f64; LANES]>> = (0..samples.div_ceil(LANES as u64))
         .into_par_iter()
         .map(|batch| {
-            let index = |l: usize| (batch * LANES as u64 + l as u64).min(samples - 1);
+            let index = |l: usize| first + (batch * LANES as u64 + l as u64).min(samples - 1);
             let rates: [Rates; LANES] =
                 std::array::from_fn(|l| Rates::sampled(params, request.seed(), index(l)));
             let normals: [[f64; 3]; LANES] =
@@ -129,6 +129,12 @@ pub fn sample_fractions(
                 .collect()
         })
         .collect()
+}
+
+/// The request's virtual patients: `first_patient .. first_patient + samples`.
+fn patient_range(request: &HealingRequest) -> std::ops::Range<u64> {
+    let first = request.first_patient();
+    first..first + request.samples() as u64
 }
 
 /// Alopecia: hair count change of each virtual patient on `days`. Minoxidil's own gain counts
@@ -162,7 +168,7 @@ fn hair_counts(
         course,
         &read,
         request.seed(),
-        request.samples(),
+        patient_range(request),
     );
     let at_end = values.get(days.len());
     days.iter()
@@ -216,7 +222,7 @@ fn component_improvements(
         end_day,
         days,
         request.seed(),
-        request.samples(),
+        patient_range(request),
     );
     let improvements = on_scale(fractions, choice);
     let components = if used.is_empty() {
@@ -341,6 +347,45 @@ fn point(month: u32, choice: &ScaleChoice, values: Vec<f64>) -> OutcomePoint {
     }
 }
 
+/// Each of the request's virtual patients' improvement on `choice`'s scale on `days`
+/// (`[day][patient]`), by the indication's mechanism, with the source it rests on; an error
+/// says why there is no number. A cohort row is the band of one patient
+/// ([`super::HealingRequestBuilder::first_patient`]): the same patient, the same value.
+pub fn scale_improvements(
+    params: &HealingParams,
+    indication: &Indication,
+    course: &Course,
+    request: &HealingRequest,
+    choice: &ScaleChoice,
+    days: &[u32],
+) -> Result<(Vec<Vec<f64>>, String), String> {
+    let (improvements, source) = match indication.mechanism {
+        Mechanism::Collagen => collagen_improvements(params, request, course, choice, days),
+        Mechanism::Pigment | Mechanism::Vascular => {
+            let model = params
+                .component_model(indication.mechanism)
+                .ok_or_else(|| format!("No component model for {}.", indication.id))?;
+            component_improvements(params, model, request, choice, days)
+        }
+        Mechanism::Hair => {
+            let map = params
+                .outcome(&indication.id)
+                .ok_or_else(|| format!("No outcome data for {} in the sources.", indication.id))?;
+            (
+                hair_counts(params, map, request, course, days),
+                map.source.clone(),
+            )
+        }
+    };
+    if improvements.iter().any(Vec::is_empty) {
+        return Err(format!(
+            "{} needs a baseline score to give a number (--baseline).",
+            choice.scale().id
+        ));
+    }
+    Ok((improvements, source))
+}
+
 /// The outcome of `request` on `indication`'s scale at the reporting months, the basis it was
 /// read on, or why there is none.
 pub(super) fn band(
@@ -364,30 +409,8 @@ pub(super) fn band(
         .collect();
     let days: Vec<u32> = months.iter().map(|m| month_day(*m)).collect();
     let scale = choice.scale();
-    let (improvements, source) = match indication.mechanism {
-        Mechanism::Collagen => collagen_improvements(params, request, course, &choice, &days),
-        Mechanism::Pigment | Mechanism::Vascular => {
-            let model = params
-                .component_model(indication.mechanism)
-                .ok_or_else(|| format!("No component model for {}.", indication.id))?;
-            component_improvements(params, model, request, &choice, &days)
-        }
-        Mechanism::Hair => {
-            let map = params
-                .outcome(&indication.id)
-                .ok_or_else(|| format!("No outcome data for {} in the sources.", indication.id))?;
-            (
-                hair_counts(params, map, request, course, &days),
-                map.source.clone(),
-            )
-        }
-    };
-    if improvements.iter().any(Vec::is_empty) {
-        return Err(format!(
-            "{} needs a baseline score to give a number (--baseline).",
-            scale.id
-        ));
-    }
+    let (improvements, source) =
+        scale_improvements(params, indication, course, request, &choice, &days)?;
     let points = months
         .iter()
         .zip(improvements)

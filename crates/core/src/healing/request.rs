@@ -30,6 +30,7 @@ pub struct HealingRequest {
     indication: Option<Indication>,
     seed: u64,
     samples: usize,
+    first_patient: u64,
     scale: Option<ScaleChoice>,
     injury_spread: Vec<f64>,
     topical: Option<String>,
@@ -76,6 +77,7 @@ impl HealingRequest {
             indication: None,
             seed: DEFAULT_SEED,
             samples: DEFAULT_SAMPLES,
+            first_patient: 0,
             scale: None,
             injury_spread: Vec::new(),
             topical: None,
@@ -138,6 +140,11 @@ impl HealingRequest {
         self.samples
     }
 
+    /// Index of the band's first virtual patient (0 unless a cohort reads one patient): the
+    /// band's patients are `first_patient .. first_patient + samples`.
+    pub fn first_patient(&self) -> u64 {
+        self.first_patient
+    }
     /// The same request with `samples` virtual patients (1 to [`MAX_SAMPLES`]; clamped).
     pub fn with_samples(mut self, samples: usize) -> Self {
         self.samples = samples.clamp(1, MAX_SAMPLES);
@@ -225,6 +232,12 @@ impl HealingRequestBuilder {
     /// Seed of the prior sampling (same seed, same band).
     pub fn seed(mut self, seed: u64) -> Self {
         self.request.seed = seed;
+        self
+    }
+    /// The band's patients start at index `first` (default 0): a cohort row is patient `first`
+    /// of a band of one, the same patient a band of many from 0 holds at that index.
+    pub fn first_patient(mut self, first: u64) -> Self {
+        self.request.first_patient = first;
         self
     }
     /// Prior samples behind the band, 1 to [`MAX_SAMPLES`].
