@@ -1,12 +1,13 @@
 //! A row's topical: its delivery through the patient's own channels and through the patient's
-//! intact skin, as a plan simulates it (the default in-session dose on the surface for
-//! [`SUMMARY_HOURS`]), so a cohort row and a plan for the same skin give the same numbers.
+//! intact skin, as a plan simulates it ([`setting::summary_day`]: the default in-session dose on
+//! the surface for [`SUMMARY_HOURS`]), so a cohort row and a plan for the same skin give the same
+//! numbers.
 
 use microneedling_core::KnowledgeBase;
 use microneedling_core::penetration::Penetration;
-use microneedling_core::setting::SUMMARY_HOURS;
+use microneedling_core::setting::{self, SUMMARY_HOURS};
 use microneedling_core::skin::SkinProfile;
-use microneedling_core::transport::{self, DeliveryPoint, DeliveryRequest, Dose};
+use microneedling_core::transport::{self, DeliveryRequest};
 
 use crate::Error;
 
@@ -31,22 +32,16 @@ pub fn absorbed(
 ) -> Result<Absorbed, Error> {
     let model = |e: microneedling_core::InputError| Error::Model(e.to_string());
     let agent = kb.agent(agent_id).map_err(model)?;
-    let request = DeliveryRequest::builder(
+    let builder = DeliveryRequest::builder(
         &agent.id,
         agent.solute().map_err(model)?,
         penetration.clone(),
         skin.clone(),
-    )
-    .hours(DELIVERY_HOURS)
-    .dose(Dose::Infinite {
-        mg_per_ml: kb.transport.dose.default_infinite_mg_per_ml.value,
-    })
-    .build()
-    .map_err(model)?;
+    );
+    let request = setting::summary_day(kb, builder).build().map_err(model)?;
     let delivery = transport::simulate(&kb.transport, &request);
-    let end = |points: &[DeliveryPoint]| points.last().map_or(0.0, |p| p.absorbed);
     Ok(Absorbed {
-        channels_ug_per_cm2: end(&delivery.delivered_ug_per_cm2),
-        intact_ug_per_cm2: end(&delivery.intact_ug_per_cm2),
+        channels_ug_per_cm2: setting::absorbed_at_end(&delivery.delivered_ug_per_cm2),
+        intact_ug_per_cm2: setting::absorbed_at_end(&delivery.intact_ug_per_cm2),
     })
 }

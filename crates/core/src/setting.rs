@@ -155,6 +155,22 @@ impl<'a> Setting<'a> {
     }
 }
 
+/// `builder` set to a day's delivery of the default in-session dose: [`SUMMARY_HOURS`] of the
+/// knowledge base's default reservoir concentration. What a plan's delivery summary, a topical's
+/// intact-skin share and a cohort row simulate.
+pub fn summary_day(kb: &KnowledgeBase, builder: DeliveryRequestBuilder) -> DeliveryRequestBuilder {
+    builder
+        .hours(SUMMARY_HOURS)
+        .dose(crate::transport::Dose::Infinite {
+            mg_per_ml: kb.transport.dose.default_infinite_mg_per_ml.value,
+        })
+}
+
+/// Absorbed at the last of `points` (µg/cm²), 0 for none.
+pub fn absorbed_at_end(points: &[crate::transport::DeliveryPoint]) -> f64 {
+    points.last().map_or(0.0, |p| p.absorbed)
+}
+
 /// A healing request for sessions of `device` at `length_mm` on `skin`: the penetration of this
 /// skin, and the injury of people thinner- and thicker-skinned than it (the band's skin
 /// variation, `kb.thickness_variation`). Every door builds its healing requests here.
@@ -333,17 +349,14 @@ pub fn intact_share(
         hydration: Hydration::default(),
         layers: LayerThicknesses::default(),
     };
-    let request = delivery_builder(kb, &query, &agent.id, agent.solute()?)?
-        .hours(SUMMARY_HOURS)
-        .dose(crate::transport::Dose::Infinite {
-            mg_per_ml: kb.transport.dose.default_infinite_mg_per_ml.value,
-        })
-        .build()?;
+    let request = summary_day(
+        kb,
+        delivery_builder(kb, &query, &agent.id, agent.solute()?)?,
+    )
+    .build()?;
     let delivery = crate::transport::simulate(&kb.transport, &request);
-    let end =
-        |points: &[crate::transport::DeliveryPoint]| points.last().map_or(0.0, |p| p.absorbed);
-    let channels = end(&delivery.delivered_ug_per_cm2);
-    let intact = end(&delivery.intact_ug_per_cm2);
+    let channels = absorbed_at_end(&delivery.delivered_ug_per_cm2);
+    let intact = absorbed_at_end(&delivery.intact_ug_per_cm2);
     Ok(if channels > 0.0 {
         (intact / channels).clamp(0.0, 1.0)
     } else {

@@ -11,7 +11,7 @@ use crate::knowledge::KnowledgeBase;
 use crate::patient::Patient;
 use crate::setting;
 use crate::skin::SkinProfile;
-use crate::transport::{self, DeliveryPoint, DeliveryRequest, Dose};
+use crate::transport::{self, DeliveryRequest};
 
 use super::{DeliverySummary, ExpectedCourse, ZonePlan};
 
@@ -29,24 +29,21 @@ pub fn delivery_summary(
     agent: &Agent,
     zone: &ZonePlan,
 ) -> Result<DeliverySummary, InputError> {
-    let mg_per_ml = kb.transport.dose.default_infinite_mg_per_ml.value;
-    let request = DeliveryRequest::builder(
+    let builder = DeliveryRequest::builder(
         &agent.id,
         agent.solute()?,
         zone.penetration.clone(),
         skin(kb, patient, zone)?,
-    )
-    .hours(SUMMARY_HOURS)
-    .dose(Dose::Infinite { mg_per_ml })
-    .profiles_at_report_times()
-    .build()?;
+    );
+    let request = setting::summary_day(kb, builder)
+        .profiles_at_report_times()
+        .build()?;
     let delivery = transport::simulate(&kb.transport, &request);
-    let end = |points: &[DeliveryPoint]| points.last().map_or(0.0, |p| p.absorbed);
     Ok(DeliverySummary {
         depth_mm: zone.depth_mm,
-        dose_mg_per_ml: mg_per_ml,
-        absorbed_ug_per_cm2: end(&delivery.delivered_ug_per_cm2),
-        intact_absorbed_ug_per_cm2: end(&delivery.intact_ug_per_cm2),
+        dose_mg_per_ml: kb.transport.dose.default_infinite_mg_per_ml.value,
+        absorbed_ug_per_cm2: setting::absorbed_at_end(&delivery.delivered_ug_per_cm2),
+        intact_absorbed_ug_per_cm2: setting::absorbed_at_end(&delivery.intact_ug_per_cm2),
         delivery,
     })
 }
