@@ -5,15 +5,20 @@
 //! for the default grid that is cheaper than a general sparse factorization with its ordering
 //! and symbolic steps (docs/transport.md, numerics).
 
-/// Lower band of an SPD matrix: `lower[i * (p + 1) + (p - k)]` holds `A[i][i - k]`, `k = 0..=p`.
+/// Entries of a row of the band storage: `p + 1` rounded up to whole vectors of four, so that
+/// every row starts on the same vector boundary and updates in whole vectors.
+fn row_stride(p: usize) -> usize {
+    (p + 1).next_multiple_of(4)
+}
+
+/// Lower band of an SPD matrix, row by row: row `i` holds `A[i][i − d + s]` in slot `s`, with
+/// the diagonal in the last slot `d = stride − 1`; the slots left of the band stay zero.
 #[derive(Debug, Clone)]
 pub struct BandMatrix {
-    /// Order of the matrix (number of unknowns).
-    pub n: usize,
-    /// Half-bandwidth: `A[i][j] = 0` when `|i − j| > p`.
-    pub p: usize,
-    /// The lower band, row by row, `p + 1` entries per row.
-    pub lower: Vec<f64>,
+    n: usize,
+    p: usize,
+    stride: usize,
+    lower: Vec<f64>,
     /// `1 / L[i][i]` after [`BandMatrix::factorize`].
     inverse_diagonal: Vec<f64>,
 }
@@ -21,12 +26,24 @@ pub struct BandMatrix {
 impl BandMatrix {
     /// An `n × n` matrix of half-bandwidth `p` with every entry zero.
     pub fn zeros(n: usize, p: usize) -> Self {
+        let stride = row_stride(p);
         Self {
             n,
             p,
-            lower: vec![0.0; n * (p + 1)],
+            stride,
+            lower: vec![0.0; n * stride],
             inverse_diagonal: vec![0.0; n],
         }
+    }
+
+    /// Order of the matrix (number of unknowns).
+    pub fn order(&self) -> usize {
+        self.n
+    }
+
+    /// Half-bandwidth: `A[i][j] = 0` when `|i − j| > p`.
+    pub fn half_bandwidth(&self) -> usize {
+        self.p
     }
 
     /// Sets every entry to zero, keeping the allocation.
@@ -36,7 +53,13 @@ impl BandMatrix {
 
     fn at(&self, i: usize, j: usize) -> usize {
         // j <= i, i - j <= p
-        i * (self.p + 1) + self.p - (i - j)
+        i * self.stride + self.stride - 1 - (i - j)
+    }
+
+    /// `A[i][j]` (or, after [`factorize`](Self::factorize), `L[max][min]`); `|i − j| ≤ p`.
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        let (i, j) = if i >= j { (i, j) } else { (j, i) };
+        self.lower[self.at(i, j)]
     }
 
     /// Adds `value` to `A[i][j]` (and by symmetry `A[j][i]`); `i` and `j` within the band.
@@ -49,70 +72,124 @@ impl BandMatrix {
     /// Factorizes in place into L (A = L Lᵀ). Returns false if a pivot is not positive.
     ///
     /// Column by column (right-looking): once column `j` is scaled by its pivot, it updates the
-    /// `p × p` triangle below it, one contiguous `a −= l·x` per row of the band storage (row
-    /// `i`, column `k` at `i·(p+1) + p − i + k`). The updates of a column are independent of one
-    /// another, so the processor overlaps them; the row-by-row inner products this replaced
-    /// were one chain of dependent additions per row, and the factorization took a quarter
-    /// longer (the delivery benchmark, docs/performance.md). Each update covers the row's last
-    /// `p` entries, the column padded with zeros in front: loops of one length, as fast as the
-    /// exact triangle when measured, and simpler.
+    /// triangle below it, row by row, `a −= l·x` over whole vectors of the row. Every row of
+    /// the storage is the same number of whole vectors, so the updates run as SIMD vectors of
+    /// the widest set the processor has (pulp's runtime dispatch, AVX2 on x86-64), without
+    /// fused multiply-add: each entry gets the same two roundings as the scalar loop, so the
+    /// factor is the same to the bit on every instruction set. The vectors of a row left of the
+    /// triangle are skipped. Measured against the scalar loop on the default grid: half the
+    /// time (docs/performance.md).
     pub fn factorize(&mut self) -> bool {
-        let (n, p, width) = (self.n, self.p, self.p + 1);
-        // padded[p + k] = L[j + 1 + k][j]; the p zeros in front stand for the columns ≤ j.
-        let mut padded = vec![0.0; 2 * p];
-        self.inverse_diagonal.resize(n, 0.0);
-        for j in 0..n {
-            let pivot = self.lower[j * width + p];
-            if pivot <= 0.0 || !pivot.is_finite() {
-                return false;
-            }
-            let diagonal = pivot.sqrt();
-            let inverse = 1.0 / diagonal;
-            self.lower[j * width + p] = diagonal;
-            self.inverse_diagonal[j] = inverse;
-            let below = p.min(n - 1 - j);
-            for (k, value) in padded[p..p + below].iter_mut().enumerate() {
-                let i = j + 1 + k;
-                let index = i * width + p - (i - j);
-                self.lower[index] *= inverse;
-                *value = self.lower[index];
-            }
-            padded[p + below..].iter_mut().for_each(|v| *v = 0.0);
-            // Row i = j + 1 + m: A[i][c] −= L[i][j] · L[c][j] for the columns c of its last p
-            // band entries (c = i − p + 1 ..= i); the zeros leave the columns ≤ j unchanged.
-            for m in 0..below {
-                let i = j + 1 + m;
-                let factor = padded[p + m];
-                let row = &mut self.lower[i * width + 1..(i + 1) * width];
-                for (a, l) in row.iter_mut().zip(&padded[m + 1..m + 1 + p]) {
-                    *a -= factor * l;
-                }
-            }
-        }
-        true
+        pulp::Arch::new().dispatch(Factorize(self))
     }
 
     /// Solves A x = b with the factor, in place: forward with L row by row, then back with Lᵀ
     /// column by column; both sweeps read the band's rows contiguously and multiply by the
     /// stored inverse pivots.
     pub fn solve(&self, b: &mut [f64]) {
-        let (p, width) = (self.p, self.p + 1);
+        let (p, d) = (self.p, self.stride - 1);
         for i in 0..self.n {
             let first = i.saturating_sub(p);
-            let row = &self.lower[i * width..(i + 1) * width];
-            let sum = b[i] - dot(&row[p + first - i..p], &b[first..i]);
+            let row = &self.lower[i * self.stride..(i + 1) * self.stride];
+            let sum = b[i] - dot(&row[d + first - i..d], &b[first..i]);
             b[i] = sum * self.inverse_diagonal[i];
         }
         for i in (0..self.n).rev() {
             let first = i.saturating_sub(p);
-            let row = &self.lower[i * width..(i + 1) * width];
+            let row = &self.lower[i * self.stride..(i + 1) * self.stride];
             let x = b[i] * self.inverse_diagonal[i];
             b[i] = x;
-            for (bk, l) in b[first..i].iter_mut().zip(&row[p + first - i..p]) {
+            for (bk, l) in b[first..i].iter_mut().zip(&row[d + first - i..d]) {
                 *bk -= l * x;
             }
         }
     }
+}
+
+/// The factorization as pulp's unit of dispatch: compiled once per instruction set.
+struct Factorize<'a>(&'a mut BandMatrix);
+
+impl pulp::WithSimd for Factorize<'_> {
+    type Output = bool;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, simd: S) -> bool {
+        // The row length as a constant lets the compiler unroll a row's vectors: measured twice
+        // as fast as the same loop over a length known only at run time (the default grid's
+        // 14 radial cells give rows of 16).
+        match (self.0.stride, self.0.p) {
+            (16, 14) => factorize_with::<S, 16, 14>(simd, self.0),
+            (4, _) => factorize_with::<S, 4, 0>(simd, self.0),
+            (8, _) => factorize_with::<S, 8, 0>(simd, self.0),
+            (16, _) => factorize_with::<S, 16, 0>(simd, self.0),
+            (32, _) => factorize_with::<S, 32, 0>(simd, self.0),
+            _ => factorize_with::<S, 0, 0>(simd, self.0),
+        }
+    }
+}
+
+/// The widest row with a kernel of its own (a refined default grid, 28 radial cells).
+const MAX_FIXED_STRIDE: usize = 32;
+
+/// The factorization with rows of `STRIDE` entries (0: the matrix's own stride, any length).
+#[inline(always)]
+fn factorize_with<S: pulp::Simd, const STRIDE: usize, const P: usize>(
+    simd: S,
+    m: &mut BandMatrix,
+) -> bool {
+    let n = m.n;
+    let p = if P == 0 { m.p } else { P };
+    let stride = if STRIDE == 0 { m.stride } else { STRIDE };
+    let d = stride - 1;
+    let lanes = (std::mem::size_of::<S::f64s>() / std::mem::size_of::<f64>()).max(1);
+    // padded[d + k] = L[j + 1 + k][j] for k < p, zeros elsewhere: row i = j + 1 + r of the
+    // triangle reads slots s of its row against padded[r + s] (column i − d + s).
+    let mut fixed = [0.0; 2 * MAX_FIXED_STRIDE];
+    let mut any = Vec::new();
+    let padded: &mut [f64] = if STRIDE == 0 {
+        any.resize(2 * stride, 0.0);
+        &mut any
+    } else {
+        &mut fixed[..2 * stride]
+    };
+    m.inverse_diagonal.resize(n, 0.0);
+    for j in 0..n {
+        let pivot = m.lower[j * stride + d];
+        if pivot <= 0.0 || !pivot.is_finite() {
+            return false;
+        }
+        let diagonal = pivot.sqrt();
+        let inverse = 1.0 / diagonal;
+        m.lower[j * stride + d] = diagonal;
+        m.inverse_diagonal[j] = inverse;
+        let below = p.min(n - 1 - j);
+        for (k, value) in padded[d..d + below].iter_mut().enumerate() {
+            // Row j + 1 + k, column j: slot d − (k + 1).
+            let index = (j + 1 + k) * stride + d - (k + 1);
+            m.lower[index] *= inverse;
+            *value = m.lower[index];
+        }
+        padded[d + below..].iter_mut().for_each(|v| *v = 0.0);
+        for r in 0..below {
+            let i = j + 1 + r;
+            let factor = padded[d + r];
+            let minus_factor = simd.splat_f64s(-factor);
+            let row = &mut m.lower[i * stride..(i + 1) * stride];
+            let l = &padded[r..r + stride];
+            // Slots s < d − r are columns ≤ j: the triangle starts in vector (d − r) / lanes.
+            let skip = (d - r) / lanes;
+            let (row_vectors, row_tail) = S::as_mut_simd_f64s(row);
+            let (l_vectors, l_tail) = S::as_simd_f64s(l);
+            for (a, x) in row_vectors[skip..].iter_mut().zip(&l_vectors[skip..]) {
+                // a + (−f)·x rounds as a − f·x: the scalar loop's bits.
+                *a = simd.add_f64s(*a, simd.mul_f64s(minus_factor, *x));
+            }
+            for (a, x) in row_tail.iter_mut().zip(l_tail) {
+                *a -= factor * x;
+            }
+        }
+    }
+    true
 }
 
 /// Inner product of two slices of equal length, in four partial sums (no single chain of
@@ -167,5 +244,83 @@ mod tests {
         for (x, t) in b.iter().zip(&x_true) {
             assert!((x - t).abs() < 1e-12);
         }
+    }
+
+    /// A diagonally dominant band matrix of order `n` and half-bandwidth `p`, entries from a
+    /// fixed pseudo-random sequence, as a band and as dense rows.
+    #[allow(clippy::needless_range_loop)] // indices as in the formulas
+    fn random_band(n: usize, p: usize) -> (BandMatrix, Vec<Vec<f64>>) {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut band = BandMatrix::zeros(n, p);
+        let mut dense = vec![vec![0.0; n]; n];
+        for i in 0..n {
+            for j in i.saturating_sub(p)..i {
+                let value = -next();
+                band.add(i, j, value);
+                dense[i][j] = value;
+                dense[j][i] = value;
+            }
+        }
+        for i in 0..n {
+            let off: f64 = dense[i].iter().map(|x| x.abs()).sum();
+            let value = off + 0.1 + next();
+            band.add(i, i, value);
+            dense[i][i] = value;
+        }
+        (band, dense)
+    }
+
+    #[test]
+    #[allow(clippy::needless_range_loop)] // indices as in the formulas
+    fn the_vector_factorization_equals_the_scalar_one_to_the_bit() {
+        // Strides of 4, 8, 16 (the default grid: p = 14), 32 (refined) and one of no kernel of
+        // its own (p = 40, stride 44), each against the plain scalar column-by-column loop.
+        for (n, p) in [
+            (9, 1),
+            (30, 3),
+            (50, 7),
+            (120, 14),
+            (90, 15),
+            (200, 28),
+            (150, 40),
+        ] {
+            let (mut band, mut dense) = random_band(n, p);
+            assert!(band.factorize(), "n {n} p {p}");
+            for j in 0..n {
+                let diagonal = dense[j][j].sqrt();
+                let inverse = 1.0 / diagonal;
+                dense[j][j] = diagonal;
+                for i in j + 1..n.min(j + p + 1) {
+                    dense[i][j] *= inverse;
+                }
+                for i in j + 1..n.min(j + p + 1) {
+                    for c in j + 1..=i {
+                        dense[i][c] -= dense[i][j] * dense[c][j];
+                    }
+                }
+            }
+            for i in 0..n {
+                for j in i.saturating_sub(p)..=i {
+                    assert_eq!(
+                        band.get(i, j).to_bits(),
+                        dense[i][j].to_bits(),
+                        "n {n} p {p}: L[{i}][{j}]"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_matrix_that_is_not_positive_definite_is_refused() {
+        let (mut band, _) = random_band(40, 14);
+        band.add(20, 20, -1e6);
+        assert!(!band.factorize());
     }
 }
