@@ -251,6 +251,23 @@ fn a_bad_spec_or_shard_is_refused_by_name() {
     );
 }
 
+/// Each input's Sobol total-order index in a sensitivity report, by name; every index checked to
+/// lie in [0, 1] within the estimator's noise.
+fn sobol_totals(report: &serde_json::Value) -> impl Fn(&str) -> f64 + '_ {
+    let inputs = report["inputs"].as_array().expect("inputs");
+    for input in inputs {
+        let t = input["sobol"]["total_order"].as_f64().expect("total");
+        assert!((-0.05..=1.05).contains(&t), "{input}");
+    }
+    move |name: &str| {
+        inputs
+            .iter()
+            .find(|i| i["name"] == name)
+            .and_then(|i| i["sobol"]["total_order"].as_f64())
+            .expect(name)
+    }
+}
+
 #[test]
 fn sensitivity_ranks_the_inputs_and_needs_its_section() {
     let example = harness::example("cohorts/acne-scars.toml");
@@ -267,18 +284,7 @@ fn sensitivity_ranks_the_inputs_and_needs_its_section() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).expect("json")).expect("json");
     assert_eq!(report["method"], "sobol");
-    let inputs = report["inputs"].as_array().expect("inputs");
-    let total = |name: &str| {
-        inputs
-            .iter()
-            .find(|i| i["name"] == name)
-            .and_then(|i| i["sobol"]["total_order"].as_f64())
-            .expect(name)
-    };
-    for i in inputs {
-        let t = i["sobol"]["total_order"].as_f64().expect("total");
-        assert!((-0.05..=1.05).contains(&t), "{i}");
-    }
+    let total = sobol_totals(&report);
     // Needle length drives the improvement more than age does.
     assert!(total("length_mm") > total("age_years"));
     let morris = run(&[
@@ -444,19 +450,141 @@ fn pigment_vascular_and_hair_cohorts_read_each_patients_own_model() {
     );
 }
 
+/// A pigmentation cohort (six sessions four weeks apart, tranexamic acid in session: the
+/// treatment and its 12 weeks of maintenance act until day 252) with a `[sensitivity]` section.
+fn pigment_sensitivity_spec(output: &str, inputs: &str) -> String {
+    format!(
+        r#"
+name = "pigment-sensitivity"
+seed = 11
+patients = 10
+indication = "pigmentation"
+
+[population]
+age_years = {{ min = 25, max = 55 }}
+female_share = 1.0
+fitzpatrick_weights = [0, 1, 1, 1, 0, 0]
+sites = ["cheek"]
+
+[protocols]
+devices = ["dermapen"]
+lengths_mm = [0.5]
+sessions = [6]
+interval_weeks = [4]
+topicals = ["tranexamic-acid"]
+
+[sensitivity]
+output = "{output}"
+samples = 40
+inputs = [{inputs}]
+"#
+    )
+}
+
 #[test]
-fn the_outcome_sensitivity_of_a_non_collagen_cohort_is_refused_by_name() {
-    let example = std::fs::read_to_string(harness::example("cohorts/acne-scars.toml"))
-        .expect("example")
-        .replace("indication = \"acne-scars\"", "indication = \"rosacea\"");
-    let spec = temp_file("cohort-rosacea-sensitivity.toml", &example);
+fn the_outcome_sensitivity_of_a_pigment_cohort_reads_its_own_model() {
+    let inputs = r#"{ name = "relapse_per_day", min = 0.005, max = 0.03 },
+        { name = "treatment_effect_u", min = 0.2, max = 1.5 },
+        { name = "turnover_per_day", min = 0.015, max = 0.04 }"#;
+    let mu_star = |output: &str| {
+        let spec = temp_file(
+            &format!("cohort-pigment-{output}.toml"),
+            &pigment_sensitivity_spec(output, inputs),
+        );
+        let r = run(&[
+            "cohort",
+            "sensitivity",
+            &spec,
+            "--method",
+            "morris",
+            "--out",
+            "-",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let report = r.json();
+        let value = |name: &str| {
+            report["inputs"]
+                .as_array()
+                .expect("inputs")
+                .iter()
+                .find(|i| i["name"] == name)
+                .and_then(|i| i["morris"]["mu_star"].as_f64())
+                .expect(name)
+        };
+        (
+            value("relapse_per_day"),
+            value("treatment_effect_u"),
+            value("turnover_per_day"),
+        )
+    };
+    // Month 6 (day 183) is within the treatment (to day 252): the relapse cannot matter yet.
+    let (relapse_6, effect_6, turnover_6) = mu_star("outcome_improvement_month_6");
+    assert_eq!(relapse_6, 0.0);
+    assert!(
+        effect_6 > 0.0 && turnover_6 > 0.0,
+        "{effect_6} {turnover_6}"
+    );
+    // Month 12 (day 365) is 113 days after it: the loss now moves the outcome.
+    let (relapse_12, _, _) = mu_star("outcome_improvement_month_12");
+    assert!(relapse_12 > 0.0, "{relapse_12}");
+}
+
+#[test]
+fn an_input_of_another_model_is_refused_by_name() {
+    // The collagen model's parameters do not compute a pigment outcome ...
+    let spec = temp_file(
+        "cohort-pigment-wrong-input.toml",
+        &pigment_sensitivity_spec(
+            "outcome_improvement_month_6",
+            r#"{ name = "injury_gain", min = 40, max = 110 }"#,
+        ),
+    );
     let r = run(&["cohort", "sensitivity", &spec, "--out", "-"]);
     assert_invalid(
         &r,
         &[
-            "sensitivity.output",
-            "outcome_improvement_month_6",
-            "rosacea",
+            "sensitivity.inputs.name",
+            "injury_gain",
+            "pigmentation",
+            "treatment_effect_u",
         ],
     );
+    // ... nor the component model's a collagen one.
+    let example = std::fs::read_to_string(harness::example("cohorts/acne-scars.toml"))
+        .expect("example")
+        .replace(
+            r#"{ name = "outcome_ln_k", min = -5.5, max = -4.0 },"#,
+            r#"{ name = "relapse_per_day", min = 0.01, max = 0.02 },"#,
+        );
+    let spec = temp_file("cohort-collagen-wrong-input.toml", &example);
+    let r = run(&["cohort", "sensitivity", &spec, "--out", "-"]);
+    assert_invalid(
+        &r,
+        &["sensitivity.inputs.name", "relapse_per_day", "acne-scars"],
+    );
+}
+
+#[test]
+fn the_outcome_sensitivity_of_a_hair_cohort_runs_on_the_hair_model() {
+    let example = std::fs::read_to_string(harness::example("cohorts/acne-scars.toml"))
+        .expect("example")
+        .replace("indication = \"acne-scars\"", "indication = \"alopecia\"")
+        .replace(
+            "sites = [\"cheek\", \"forehead\", \"chin\"]",
+            "sites = [\"scalp\"]",
+        )
+        .replace(
+            r#"{ name = "outcome_ln_k", min = -5.5, max = -4.0 },"#,
+            r#"{ name = "relapse_per_day", min = 0.005, max = 0.03 },"#,
+        )
+        .replace("samples = 1024", "samples = 64");
+    let spec = temp_file("cohort-hair-sensitivity.toml", &example);
+    let r = run(&["cohort", "sensitivity", &spec, "--out", "-"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    let total = sobol_totals(&report);
+    // The needle's depth drives the hair signal (its injury) more than age does; the series and
+    // its 12 weeks of minoxidil end on day 168, before month 6, so the relapse already counts.
+    assert!(total("length_mm") > total("age_years"));
+    assert!(total("relapse_per_day") > 0.0);
 }

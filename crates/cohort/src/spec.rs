@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use microneedling_core::KnowledgeBase;
-use microneedling_core::indication::Mechanism;
 
 use crate::Error;
 
@@ -187,23 +186,8 @@ fn check(f: &SpecFile, kb: &KnowledgeBase) -> Result<(), Error> {
     let indication = kb
         .indication(&f.indication)
         .map_err(|e| invalid("indication", &f.indication, e.accepted))?;
-    // The sensitivity model reads the outcome through the collagen course only.
-    if let Some(analysis) = &f.sensitivity
-        && analysis.output.starts_with("outcome_")
-        && indication.mechanism != Mechanism::Collagen
-    {
-        return Err(invalid(
-            "sensitivity.output",
-            &analysis.output,
-            format!(
-                "for {} (not a collagen indication): effective_depth_um, \
-                 injured_dermis_fraction or new_collagen_pct_month_6/12",
-                indication.id
-            ),
-        ));
-    }
     if let Some(analysis) = &f.sensitivity {
-        crate::sensitivity::check(analysis)?;
+        crate::sensitivity::check(analysis, indication)?;
     }
     check_population(&f.population, kb)?;
     check_protocols(&f.protocols, kb)

@@ -474,3 +474,75 @@ fn one_patient_read_alone_is_the_same_patient_of_the_band() {
         }
     }
 }
+
+#[test]
+fn the_central_patient_sits_in_the_middle_of_its_band() {
+    use microneedling_core::healing::{
+        CentralOverrides, Course, DAYS_PER_MONTH, Rates, ScaleChoice, central_scale_values,
+        month_day, quantile, scale_improvements,
+    };
+    use microneedling_core::indication::Indication;
+    let kb = kb();
+    let device = kb.device("dermapen").expect("device");
+    let penetration = cheek_penetration(device, 1.0);
+    let days = [6, 12].map(month_day);
+    let central = |indication: &Indication,
+                   request: &HealingRequest,
+                   course: &Course,
+                   choice: &ScaleChoice| {
+        central_scale_values(
+            &kb.healing,
+            indication,
+            request,
+            course,
+            choice,
+            &Rates::central(&kb.healing),
+            CentralOverrides::default(),
+            &days,
+        )
+    };
+    for (id, topical) in [
+        ("pigmentation", Some("tranexamic-acid")),
+        ("rosacea", None),
+        ("alopecia", None),
+    ] {
+        let indication = kb.indication(id).expect("indication");
+        let choice = ScaleChoice::resolve(&kb.healing.scales, id, None, None).expect("scale");
+        let request = HealingRequest::builder(device, &penetration)
+            .sessions(4)
+            .interval_weeks(4)
+            .months(12)
+            .indication(Some(indication))
+            .topical(topical, 1.0)
+            .seed(5)
+            .samples(2000)
+            .build()
+            .expect("valid request");
+        let course = request.course(&kb.healing, 12.0 * DAYS_PER_MONTH + 1.0);
+        let (band, _) =
+            scale_improvements(&kb.healing, indication, &course, &request, &choice, &days)
+                .expect(id);
+        let central = central(indication, &request, &course, &choice).expect(id);
+        for (k, values) in band.iter().enumerate() {
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let (low, high) = (quantile(&sorted, 0.25), quantile(&sorted, 0.75));
+            assert!(
+                (low..=high).contains(&central[k]),
+                "{id} day {}: central {} outside the band's middle half {low}..{high}",
+                days[k],
+                central[k]
+            );
+        }
+    }
+    // A collagen indication reads its own course.
+    let acne = kb.indication("acne-scars").expect("indication");
+    let choice = ScaleChoice::resolve(&kb.healing.scales, "acne-scars", None, None).expect("scale");
+    let request = HealingRequest::builder(device, &penetration)
+        .indication(Some(acne))
+        .build()
+        .expect("valid request");
+    let course = request.course(&kb.healing, 200.0);
+    let refused = central(acne, &request, &course, &choice);
+    assert!(refused.is_err_and(|e| e.contains("collagen")));
+}

@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use microneedling_core::KnowledgeBase;
 use microneedling_core::healing::{
-    HealingRequest, Rates, ScaleChoice, improvement_fraction, integrate_fast, month_day,
+    CentralOverrides, HealingRequest, Rates, ScaleChoice, central_scale_values,
+    improvement_fraction, integrate_fast, month_day,
 };
+use microneedling_core::indication::{Indication, Mechanism};
 use microneedling_core::skin::{Sex, SkinProfile};
 
 use crate::Error;
@@ -20,8 +22,10 @@ pub mod sobol;
 pub use morris::{MorrisIndex, morris};
 pub use sobol::{SobolIndex, sobol};
 
-/// The inputs a sensitivity analysis can move.
-pub const INPUTS: [&str; 9] = [
+/// The inputs a sensitivity analysis can move: the setting and protocol, the collagen model's
+/// rates and outcome coefficient, and the component model's turnover, relapse and effect
+/// (pigment and vascular indications; the relapse also for hair).
+pub const INPUTS: [&str; 12] = [
     "age_years",
     "length_mm",
     "sessions",
@@ -31,7 +35,42 @@ pub const INPUTS: [&str; 9] = [
     "collagen_maturation_per_day",
     "fibroblast_resolution_per_day",
     "outcome_ln_k",
+    "turnover_per_day",
+    "relapse_per_day",
+    "treatment_effect_u",
 ];
+
+/// Inputs of the setting and protocol, which every output can read.
+const SETTING_INPUTS: [&str; 5] = [
+    "age_years",
+    "length_mm",
+    "sessions",
+    "interval_weeks",
+    "skin_thickness_z",
+];
+
+/// The inputs `output` can read for an indication of `mechanism`: a model's own parameters only
+/// where that model computes the output.
+pub fn inputs_for(output: &str, mechanism: Mechanism) -> Vec<&'static str> {
+    let own: &[&'static str] = match (output.starts_with("outcome_"), mechanism) {
+        (false, _) | (true, Mechanism::Collagen) => &[
+            "injury_gain",
+            "collagen_maturation_per_day",
+            "fibroblast_resolution_per_day",
+            "outcome_ln_k",
+        ],
+        (true, Mechanism::Pigment | Mechanism::Vascular) => {
+            &["turnover_per_day", "relapse_per_day", "treatment_effect_u"]
+        }
+        (true, Mechanism::Hair) => &[
+            "injury_gain",
+            "collagen_maturation_per_day",
+            "fibroblast_resolution_per_day",
+            "relapse_per_day",
+        ],
+    };
+    SETTING_INPUTS.iter().chain(own).copied().collect()
+}
 
 /// The outputs it can read.
 pub const OUTPUTS: [&str; 6] = [
@@ -109,8 +148,8 @@ pub struct Report {
     pub disclaimer: String,
 }
 
-/// Checks `analysis` (errors name `sensitivity.*`).
-pub fn check(analysis: &Analysis) -> Result<(), Error> {
+/// Checks `analysis` for `indication` (errors name `sensitivity.*`).
+pub fn check(analysis: &Analysis, indication: &Indication) -> Result<(), Error> {
     let bad = |field: &str, value: String, accepted: String| Error::Spec {
         field: format!("sensitivity.{field}"),
         value,
@@ -145,6 +184,20 @@ pub fn check(analysis: &Analysis) -> Result<(), Error> {
                 format!("one of {}", INPUTS.join(", ")),
             ));
         }
+        let readable = inputs_for(&analysis.output, indication.mechanism);
+        if !readable.contains(&input.name.as_str()) {
+            return Err(bad(
+                "inputs.name",
+                input.name.clone(),
+                format!(
+                    "for {} of {} ({:?} mechanism): one of {}",
+                    analysis.output,
+                    indication.id,
+                    indication.mechanism,
+                    readable.join(", ")
+                ),
+            ));
+        }
         if !(input.min.is_finite() && input.max.is_finite() && input.min < input.max) {
             return Err(bad(
                 "inputs",
@@ -164,6 +217,7 @@ struct Model<'a> {
     analysis: &'a Analysis,
     device: &'a microneedling_core::device::Device,
     site: &'a microneedling_core::skin::Site,
+    indication: &'a Indication,
     choice: ScaleChoice,
     central: Rates,
 }
@@ -178,6 +232,7 @@ impl<'a> Model<'a> {
             analysis,
             device: kb.device(&spec.grid()[0].device).map_err(model)?,
             site: kb.site(&spec.population().sites[0]).map_err(model)?,
+            indication,
             choice: ScaleChoice::resolve(&kb.healing.scales, &indication.id, None, None)
                 .map_err(model)?,
             central: Rates::central(&kb.healing),
@@ -204,6 +259,7 @@ impl<'a> Model<'a> {
         );
         let (mut z, mut rates, mut ln_k) =
             (0.0, self.central, kb.healing.outcome_fit.collagen.ln_k);
+        let mut overrides = CentralOverrides::default();
         for (input, u) in self.analysis.inputs.iter().zip(u) {
             let v = input.min + u * (input.max - input.min);
             match input.name.as_str() {
@@ -215,6 +271,9 @@ impl<'a> Model<'a> {
                 "injury_gain" => rates.gain = v,
                 "collagen_maturation_per_day" => rates.k_mat = v,
                 "fibroblast_resolution_per_day" => rates.k_f = v,
+                "turnover_per_day" => overrides.turnover_per_day = Some(v),
+                "relapse_per_day" => overrides.relapse_per_day = Some(v),
+                "treatment_effect_u" => overrides.effect_u = Some(v),
                 _ => ln_k = v,
             }
         }
@@ -244,6 +303,9 @@ impl<'a> Model<'a> {
             return f64::NAN;
         };
         let day = month_day(if output.ends_with("_12") { 12 } else { 6 });
+        if output.starts_with("outcome_") && self.indication.mechanism != Mechanism::Collagen {
+            return self.central_outcome(&penetration, sessions, interval, &rates, overrides, day);
+        }
         let course = request.course(&kb.healing, f64::from(day) + 1.0);
         let mut collagen = f64::NAN;
         integrate_fast(&rates, &course, |d, s| {
@@ -259,6 +321,43 @@ impl<'a> Model<'a> {
             .scale()
             .improvement(f, self.choice.baseline())
             .unwrap_or(f64::NAN)
+    }
+}
+
+impl Model<'_> {
+    /// A pigment, vascular or hair indication's outcome on `day` for the central patient of the
+    /// spec's first protocol (its topical included), the model parameters moved by `overrides`.
+    fn central_outcome(
+        &self,
+        penetration: &microneedling_core::penetration::Penetration,
+        sessions: u32,
+        interval: u32,
+        rates: &Rates,
+        overrides: CentralOverrides,
+        day: u32,
+    ) -> f64 {
+        let (kb, protocol) = (self.kb, &self.spec.grid()[0]);
+        let Ok(request) = HealingRequest::builder(self.device, penetration)
+            .sessions(sessions)
+            .interval_weeks(interval)
+            .indication(Some(self.indication))
+            .topical(protocol.topical.as_deref(), 1.0)
+            .build()
+        else {
+            return f64::NAN;
+        };
+        let course = request.course(&kb.healing, f64::from(day) + 1.0);
+        central_scale_values(
+            &kb.healing,
+            self.indication,
+            &request,
+            &course,
+            &self.choice,
+            rates,
+            overrides,
+            &[day],
+        )
+        .map_or(f64::NAN, |values| values[0])
     }
 }
 

@@ -27,6 +27,7 @@
 
 use serde::Serialize;
 
+mod central;
 pub mod components;
 mod exact;
 mod ode;
@@ -36,6 +37,7 @@ mod rates;
 mod request;
 pub mod scale;
 
+pub use central::{CentralOverrides, central_scale_values};
 pub use exact::{LANES, integrate_fast, new_collagen_pct_lanes};
 pub use ode::{Course, State, integrate};
 pub use outcome::{

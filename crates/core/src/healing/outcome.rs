@@ -32,7 +32,7 @@ pub fn scale_value(map: &params::OutcomeMap, mechanism: Mechanism, state: &State
 
 /// [`scale_value`] with the topical's own gain scaled by `topical_response` (a patient's
 /// lognormal draw; 1 for the central patient).
-fn scale_value_with(
+pub(super) fn scale_value_with(
     map: &params::OutcomeMap,
     mechanism: Mechanism,
     state: &State,
@@ -148,51 +148,82 @@ fn hair_counts(
     course: &Course,
     days: &[u32],
 ) -> Vec<Vec<f64>> {
-    let mut map = map.clone();
-    if request.topical() != Some("minoxidil") {
-        map.baseline_minoxidil_at_12_weeks = None;
-    }
-    let maintenance = map.maintenance_weeks.as_ref().map_or(0.0, |c| c.value);
-    let end = (7.0 * (f64::from(request.sessions() * request.interval_weeks()) + maintenance))
-        .round() as u32;
-    let relapse = map.relapse_per_day.as_ref().map_or(0.0, |c| c.value);
-    let last = days.iter().copied().max().unwrap_or(0);
-    let mut read: Vec<u32> = days.to_vec();
-    if end < last {
-        read.push(end);
-    }
+    let schedule = HairSchedule::new(map, request, days);
     let values = sample_scale(
         params,
-        &map,
+        &schedule.map,
         Mechanism::Hair,
         course,
-        &read,
+        &schedule.read,
         request.seed(),
         patient_range(request),
     );
-    let at_end = values.get(days.len());
-    days.iter()
-        .zip(&values)
-        .map(|(day, v)| match at_end {
-            Some(kept) if *day > end => {
-                let fade = (-relapse * f64::from(day - end)).exp();
-                kept.iter().map(|x| x * fade).collect()
-            }
-            _ => v.clone(),
-        })
-        .collect()
+    schedule.faded(days, values)
 }
 
-/// Melasma and rosacea: the components the series uses (needling when it injures the dermis,
-/// RF heating with an energy device, its topical weighted by its route), acting over the series
-/// and its maintenance, on the chosen scale.
-fn component_improvements(
-    params: &HealingParams,
+/// What the hair model reads for a series: its map (minoxidil's own gain only when the series
+/// uses it), the days to read (the asked days, and the end of treatment when some fall after
+/// it), and how the gain fades after the end.
+pub(super) struct HairSchedule {
+    pub(super) map: params::OutcomeMap,
+    pub(super) read: Vec<u32>,
+    end: u32,
+    relapse_per_day: f64,
+}
+
+impl HairSchedule {
+    pub(super) fn new(map: &params::OutcomeMap, request: &HealingRequest, days: &[u32]) -> Self {
+        let mut map = map.clone();
+        if request.topical() != Some("minoxidil") {
+            map.baseline_minoxidil_at_12_weeks = None;
+        }
+        let maintenance = map.maintenance_weeks.as_ref().map_or(0.0, |c| c.value);
+        let end = (7.0 * (f64::from(request.sessions() * request.interval_weeks()) + maintenance))
+            .round() as u32;
+        let relapse_per_day = map.relapse_per_day.as_ref().map_or(0.0, |c| c.value);
+        let last = days.iter().copied().max().unwrap_or(0);
+        let mut read: Vec<u32> = days.to_vec();
+        if end < last {
+            read.push(end);
+        }
+        Self {
+            map,
+            read,
+            end,
+            relapse_per_day,
+        }
+    }
+
+    /// The same with the loss after treatment at `relapse_per_day`.
+    pub(super) fn with_relapse(mut self, relapse_per_day: f64) -> Self {
+        self.relapse_per_day = relapse_per_day;
+        self
+    }
+
+    /// The values on `days` (`[day][patient]`) from those read on `self.read`: a day after the
+    /// end keeps the end's value, shed at the relapse rate.
+    pub(super) fn faded(&self, days: &[u32], values: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
+        let at_end = values.get(days.len());
+        days.iter()
+            .zip(&values)
+            .map(|(day, v)| match at_end {
+                Some(kept) if *day > self.end => {
+                    let fade = (-self.relapse_per_day * f64::from(day - self.end)).exp();
+                    kept.iter().map(|x| x * fade).collect()
+                }
+                _ => v.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The components a series uses, as a design row of `p` (1 for needling when it injures the
+/// dermis and for RF heating with an energy device, the topical's route weight), and their
+/// names.
+pub(super) fn component_design(
     p: &ComponentModel,
     request: &HealingRequest,
-    choice: &ScaleChoice,
-    days: &[u32],
-) -> (Vec<Vec<f64>>, String) {
+) -> (Vec<f64>, Vec<String>) {
     let mut design = vec![0.0; p.components.len()];
     let mut used = Vec::new();
     let mut set = |id: &str, on: bool| {
@@ -213,8 +244,26 @@ fn component_improvements(
             request.topical_weight()
         ));
     }
-    let end_day = 7.0
-        * (f64::from(request.sessions() * request.interval_weeks()) + p.maintenance_weeks.value);
+    (design, used)
+}
+
+/// The day the treatment stops acting: the series and its maintenance.
+pub(super) fn component_end_day(p: &ComponentModel, request: &HealingRequest) -> f64 {
+    7.0 * (f64::from(request.sessions() * request.interval_weeks()) + p.maintenance_weeks.value)
+}
+
+/// Melasma and rosacea: the components the series uses (needling when it injures the dermis,
+/// RF heating with an energy device, its topical weighted by its route), acting over the series
+/// and its maintenance, on the chosen scale.
+fn component_improvements(
+    params: &HealingParams,
+    p: &ComponentModel,
+    request: &HealingRequest,
+    choice: &ScaleChoice,
+    days: &[u32],
+) -> (Vec<Vec<f64>>, String) {
+    let (design, used) = component_design(p, request);
+    let end_day = component_end_day(p, request);
     let fractions = super::components::sample_response(
         p,
         &design,
