@@ -107,7 +107,7 @@ fn state(chain: &Chain, collagen: &[f64; 3]) -> State {
 }
 
 /// How many virtual patients [`new_collagen_pct_lanes`] integrates together.
-pub const LANES: usize = 4;
+pub const LANES: usize = 16;
 
 /// One lane array per quantity: lane `l` is patient `l` of the batch.
 type Lanes = [f64; LANES];
@@ -149,9 +149,9 @@ impl pulp::WithSimd for Batch<'_> {
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, simd: S) -> Vec<Lanes> {
-        // One vector holds the batch where the instruction set's vectors are four wide (AVX2);
+        // PACK vectors hold the batch where the instruction set's vectors are four wide (AVX2);
         // elsewhere the patients run one by one.
-        if std::mem::size_of::<S::f64s>() == std::mem::size_of::<Lanes>() {
+        if PACK * std::mem::size_of::<S::f64s>() == std::mem::size_of::<Lanes>() {
             vector_lanes(
                 simd,
                 self.rates,
@@ -165,11 +165,13 @@ impl pulp::WithSimd for Batch<'_> {
     }
 }
 
-/// [`integrate_fast`] for four patients in vector operations, operation for operation (no fused
-/// multiply-add, the same order of additions, `max(0)` as a select that returns 0 for NaN as
-/// `f64::max` does), so every lane keeps its bits. Written out in vectors because the compiler
-/// left half of the same loop over `[f64; 4]` arrays scalar, with the arrays spilled to the stack:
-/// the 10,000-patient band benchmark went from 51 to 32 ms.
+/// [`integrate_fast`] for [`LANES`] patients in vector operations, operation for operation (no
+/// fused multiply-add, the same order of additions, `max(0)` as a select that returns 0 for NaN
+/// as `f64::max` does), so every lane keeps its bits. Written out in vectors because the
+/// compiler left half of the same loop over `[f64; 4]` arrays scalar, with the arrays spilled to
+/// the stack (the 10,000-patient band benchmark: 51 → 32 ms); each quantity is [`PACK`] vectors,
+/// because one vector's day is still a chain of dependent divisions that the processor waits on,
+/// and independent chains fill it (two vectors: 32 → 21 ms; four: 19 ms).
 #[inline(always)]
 fn vector_lanes<S: pulp::Simd>(
     simd: S,
@@ -184,20 +186,16 @@ fn vector_lanes<S: pulp::Simd>(
         rates.map(|r| chain_exponential(&r, 1.0)),
     );
     // The fibroblast row of the half-day exponential (all the midpoint needs) and the whole
-    // one-day exponential, one vector per entry.
-    let half_row: [S::f64s; 4] =
+    // one-day exponential, one pack per entry.
+    let half_row: [Pack<S>; 4] =
         std::array::from_fn(|k| v.load(&std::array::from_fn(|l| half[l][2][k])));
-    let full_rows: [[S::f64s; 4]; 4] = std::array::from_fn(|i| {
+    let full_rows: [[Pack<S>; 4]; 4] = std::array::from_fn(|i| {
         std::array::from_fn(|k| v.load(&std::array::from_fn(|l| full[l][i][k])))
     });
     let pulse = v.load(&std::array::from_fn(|l| {
         rates[l].gain * injury_per_session[l]
     }));
-    let (two, six, hundred) = (
-        simd.splat_f64s(2.0),
-        simd.splat_f64s(6.0),
-        simd.splat_f64s(100.0),
-    );
+    let (two, six, hundred) = (v.splat(2.0), v.splat(6.0), v.splat(100.0));
     let interval_days = (course.interval_weeks * 7).max(1);
     let last_day = course.horizon_days.ceil() as u32;
     let mut out = vec![[0.0; LANES]; days.len()];
@@ -207,17 +205,17 @@ fn vector_lanes<S: pulp::Simd>(
     let mut g_start = v.saturation(chain[2]);
     for day in 0..=last_day {
         if day % interval_days == 0 && day / interval_days < course.sessions {
-            chain[0] = simd.add_f64s(chain[0], pulse);
+            chain[0] = v.add(chain[0], pulse);
         }
         for (k, _) in days.iter().enumerate().filter(|(_, d)| **d == day) {
-            let total = simd.add_f64s(simd.add_f64s(collagen[1], collagen[0]), collagen[2]);
-            out[k] = v.store(simd.mul_f64s(hundred, total));
+            let total = v.add(v.add(collagen[1], collagen[0]), collagen[2]);
+            out[k] = v.store(v.mul(hundred, total));
         }
         if day == last_day {
             break;
         }
         let mid = v.dot(&half_row, &chain);
-        let end: [S::f64s; 4] = [
+        let end: [Pack<S>; 4] = [
             v.dot(&full_rows[0], &chain),
             v.dot(&full_rows[1], &chain),
             v.dot(&full_rows[2], &chain),
@@ -229,14 +227,11 @@ fn vector_lanes<S: pulp::Simd>(
         let k3 = v.derivative(&v.step(&collagen, &k2, 0.5), g_mid);
         let k4 = v.derivative(&v.step(&collagen, &k3, 1.0), g_end);
         for i in 0..3 {
-            let sum = simd.add_f64s(
-                simd.add_f64s(
-                    simd.add_f64s(k1[i], simd.mul_f64s(two, k2[i])),
-                    simd.mul_f64s(two, k3[i]),
-                ),
+            let sum = v.add(
+                v.add(v.add(k1[i], v.mul(two, k2[i])), v.mul(two, k3[i])),
                 k4[i],
             );
-            collagen[i] = simd.add_f64s(collagen[i], simd.div_f64s(sum, six));
+            collagen[i] = v.add(collagen[i], v.div(sum, six));
         }
         chain = end;
         g_start = g_end;
@@ -244,32 +239,41 @@ fn vector_lanes<S: pulp::Simd>(
     out
 }
 
-/// The batch's rates as vectors, and the steps of [`vector_lanes`] as methods: inlined into the
+/// Vectors per quantity in [`vector_lanes`].
+const PACK: usize = 4;
+
+/// One quantity of the batch: [`PACK`] vectors of four lanes.
+type Pack<S> = [<S as pulp::Simd>::f64s; PACK];
+
+/// The batch's rates as packs, and the steps of [`vector_lanes`] as methods: inlined into the
 /// dispatched function, so they are compiled with its instruction set (closures were not, and
 /// ran five times slower).
-#[derive(Clone, Copy)]
 struct Vectors<S: pulp::Simd> {
     simd: S,
-    zero: S::f64s,
-    one: S::f64s,
-    f_half: S::f64s,
-    c_max: S::f64s,
-    s_3: S::f64s,
-    s_1: S::f64s,
-    k_31: S::f64s,
-    k_1_mat: S::f64s,
-    k_mat: S::f64s,
-    k_m: S::f64s,
+    zero: Pack<S>,
+    one: Pack<S>,
+    f_half: Pack<S>,
+    c_max: Pack<S>,
+    s_3: Pack<S>,
+    s_1: Pack<S>,
+    k_31: Pack<S>,
+    k_1_mat: Pack<S>,
+    k_mat: Pack<S>,
+    k_m: Pack<S>,
 }
 
 impl<S: pulp::Simd> Vectors<S> {
     #[inline(always)]
     fn new(simd: S, rates: &[Rates; LANES]) -> Self {
-        let lane = |f: fn(&Rates) -> f64| simd.partial_load_f64s(&rates.map(|r| f(&r)));
+        let lane = |f: fn(&Rates) -> f64| -> Pack<S> {
+            let values = rates.map(|r| f(&r));
+            let (vectors, _) = S::as_simd_f64s(&values);
+            std::array::from_fn(|i| vectors[i])
+        };
         Self {
             simd,
-            zero: simd.splat_f64s(0.0),
-            one: simd.splat_f64s(1.0),
+            zero: [simd.splat_f64s(0.0); PACK],
+            one: [simd.splat_f64s(1.0); PACK],
             f_half: lane(|r| r.f_half),
             c_max: lane(|r| r.c_max),
             s_3: lane(|r| r.s_3),
@@ -282,63 +286,114 @@ impl<S: pulp::Simd> Vectors<S> {
     }
 
     #[inline(always)]
-    fn load(&self, x: &Lanes) -> S::f64s {
-        self.simd.partial_load_f64s(x)
+    fn load(&self, x: &Lanes) -> Pack<S> {
+        let (vectors, _) = S::as_simd_f64s(x);
+        std::array::from_fn(|i| vectors[i])
     }
 
     #[inline(always)]
-    fn store(&self, v: S::f64s) -> Lanes {
+    fn store(&self, v: Pack<S>) -> Lanes {
         let mut out = [0.0; LANES];
-        self.simd.partial_store_f64s(&mut out, v);
+        let (vectors, _) = S::as_mut_simd_f64s(&mut out);
+        vectors.copy_from_slice(&v);
+        out
+    }
+
+    #[inline(always)]
+    fn splat(&self, x: f64) -> Pack<S> {
+        [self.simd.splat_f64s(x); PACK]
+    }
+
+    #[inline(always)]
+    fn add(&self, a: Pack<S>, b: Pack<S>) -> Pack<S> {
+        let s = self.simd;
+        let mut out = a;
+        for i in 0..PACK {
+            out[i] = s.add_f64s(a[i], b[i]);
+        }
+        out
+    }
+
+    #[inline(always)]
+    fn sub(&self, a: Pack<S>, b: Pack<S>) -> Pack<S> {
+        let s = self.simd;
+        let mut out = a;
+        for i in 0..PACK {
+            out[i] = s.sub_f64s(a[i], b[i]);
+        }
+        out
+    }
+
+    #[inline(always)]
+    fn mul(&self, a: Pack<S>, b: Pack<S>) -> Pack<S> {
+        let s = self.simd;
+        let mut out = a;
+        for i in 0..PACK {
+            out[i] = s.mul_f64s(a[i], b[i]);
+        }
+        out
+    }
+
+    #[inline(always)]
+    fn div(&self, a: Pack<S>, b: Pack<S>) -> Pack<S> {
+        let s = self.simd;
+        let mut out = a;
+        for i in 0..PACK {
+            out[i] = s.div_f64s(a[i], b[i]);
+        }
+        out
+    }
+
+    /// `max(a, 0)` as a select: 0 for NaN, as `f64::max` gives.
+    #[inline(always)]
+    fn positive_part(&self, a: Pack<S>) -> Pack<S> {
+        let s = self.simd;
+        let zero = self.zero[0];
+        let mut out = a;
+        for i in 0..PACK {
+            out[i] = s.select_f64s(s.greater_than_f64s(a[i], zero), a[i], zero);
+        }
         out
     }
 
     /// `f / (1 + f / f_half)`.
     #[inline(always)]
-    fn saturation(&self, f: S::f64s) -> S::f64s {
-        let s = self.simd;
-        s.div_f64s(f, s.add_f64s(self.one, s.div_f64s(f, self.f_half)))
+    fn saturation(&self, f: Pack<S>) -> Pack<S> {
+        self.div(f, self.add(self.one, self.div(f, self.f_half)))
     }
 
     /// The collagen derivative at fibroblast synthesis `g`, as [`collagen_derivative`].
     #[inline(always)]
-    fn derivative(&self, y: &[S::f64s; 3], g: S::f64s) -> [S::f64s; 3] {
-        let s = self.simd;
-        let total = s.add_f64s(s.add_f64s(y[1], y[0]), y[2]);
-        let free = s.sub_f64s(self.one, s.div_f64s(total, self.c_max));
-        let room = s.select_f64s(s.greater_than_f64s(free, self.zero), free, self.zero);
-        let synthesis = s.mul_f64s(g, room);
+    fn derivative(&self, y: &[Pack<S>; 3], g: Pack<S>) -> [Pack<S>; 3] {
+        let total = self.add(self.add(y[1], y[0]), y[2]);
+        let room = self.positive_part(self.sub(self.one, self.div(total, self.c_max)));
+        let synthesis = self.mul(g, room);
         [
-            s.sub_f64s(s.mul_f64s(self.s_3, synthesis), s.mul_f64s(self.k_31, y[0])),
-            s.sub_f64s(
-                s.add_f64s(s.mul_f64s(self.s_1, synthesis), s.mul_f64s(self.k_31, y[0])),
-                s.mul_f64s(self.k_1_mat, y[1]),
+            self.sub(self.mul(self.s_3, synthesis), self.mul(self.k_31, y[0])),
+            self.sub(
+                self.add(self.mul(self.s_1, synthesis), self.mul(self.k_31, y[0])),
+                self.mul(self.k_1_mat, y[1]),
             ),
-            s.sub_f64s(s.mul_f64s(self.k_mat, y[1]), s.mul_f64s(self.k_m, y[2])),
+            self.sub(self.mul(self.k_mat, y[1]), self.mul(self.k_m, y[2])),
         ]
     }
 
     /// `y + h·k`.
     #[inline(always)]
-    fn step(&self, y: &[S::f64s; 3], k: &[S::f64s; 3], h: f64) -> [S::f64s; 3] {
-        let s = self.simd;
-        let h = s.splat_f64s(h);
+    fn step(&self, y: &[Pack<S>; 3], k: &[Pack<S>; 3], h: f64) -> [Pack<S>; 3] {
+        let h = self.splat(h);
         [
-            s.add_f64s(y[0], s.mul_f64s(h, k[0])),
-            s.add_f64s(y[1], s.mul_f64s(h, k[1])),
-            s.add_f64s(y[2], s.mul_f64s(h, k[2])),
+            self.add(y[0], self.mul(h, k[0])),
+            self.add(y[1], self.mul(h, k[1])),
+            self.add(y[2], self.mul(h, k[2])),
         ]
     }
 
     /// `Σ_k m[k]·x[k]` in order, as `.sum()` adds (from −0, which leaves the first term as is).
     #[inline(always)]
-    fn dot(&self, m: &[S::f64s; 4], x: &[S::f64s; 4]) -> S::f64s {
-        let s = self.simd;
-        let first = s.add_f64s(s.mul_f64s(m[0], x[0]), s.mul_f64s(m[1], x[1]));
-        s.add_f64s(
-            s.add_f64s(first, s.mul_f64s(m[2], x[2])),
-            s.mul_f64s(m[3], x[3]),
-        )
+    fn dot(&self, m: &[Pack<S>; 4], x: &[Pack<S>; 4]) -> Pack<S> {
+        let first = self.add(self.mul(m[0], x[0]), self.mul(m[1], x[1]));
+        self.add(self.add(first, self.mul(m[2], x[2])), self.mul(m[3], x[3]))
     }
 }
 
@@ -377,7 +432,7 @@ mod tests {
         let kb = crate::KnowledgeBase::embedded().expect("knowledge base");
         let params: &HealingParams = &kb.healing;
         let rates: [Rates; LANES] = std::array::from_fn(|l| Rates::sampled(params, 3, l as u64));
-        let injury: Lanes = [0.01, 0.02, 0.05, 0.08];
+        let injury: Lanes = std::array::from_fn(|l| 0.01 + 0.01 * l as f64);
         let course = Course {
             injury_per_session: 0.0,
             sessions: 4,

@@ -418,11 +418,24 @@ pub fn plan(
             })
             .transpose()
     };
-    let deliveries = || delivery_of(kb, patient, &topicals.in_session, &zones);
-    let (delivery, expected) = if topicals.in_session.is_empty() {
-        (deliveries(), course())
-    } else {
-        rayon::join(deliveries, course)
+    let (delivery, expected) = match topicals.in_session.split_first() {
+        None => (delivery_of(kb, patient, &[], &zones), course()),
+        // The first delivery runs here while the others and the course are offered to the other
+        // thread; whichever thread is done first takes the course, whose outcome band then
+        // splits across both. Offering the deliveries and the course as two halves left both
+        // deliveries to one thread while the other ran the band alone (the rejuvenation plan
+        // benchmark: 7.04 ms that way, 6.12 ms this way).
+        Some((first, others)) => {
+            let (first, (others, expected)) = rayon::join(
+                || delivery_of(kb, patient, std::slice::from_ref(first), &zones),
+                || rayon::join(|| delivery_of(kb, patient, others, &zones), course),
+            );
+            let delivery = first.and_then(|mut all| {
+                all.extend(others?);
+                Ok(all)
+            });
+            (delivery, expected)
+        }
     };
     let (delivery, expected) = (delivery?, expected?);
     let date = patient.treatment.date;
