@@ -1,5 +1,7 @@
 //! Records: 10,000 sessions inserted (each its own transaction, on a WAL file) under 2 s, and the
-//! history of a patient with 100 sessions under 10 ms.
+//! history of a patient with 100 sessions under 10 ms. With `MICRONEEDLING_BENCH_POSTGRES` set to
+//! a PostgreSQL server's URL (one that may create databases), the inserts are also timed there,
+//! each sample in a new scratch database (`scripts/postgres_cluster.sh start DIR PORT` prints one).
 
 use std::hint::black_box;
 
@@ -10,11 +12,18 @@ use microneedling_core::patient::Patient;
 use microneedling_core::plan::assess;
 use microneedling_store::{NewPatient, NewSession, Store, ZoneRecord};
 
+/// The server the PostgreSQL benchmark runs on, if one is named.
+const POSTGRES_ENV: &str = "MICRONEEDLING_BENCH_POSTGRES";
+
 fn ready_store(path: &std::path::Path, kb: &KnowledgeBase) -> Store {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    let mut store = Store::open(path, "bench").expect("store");
+    ready(Store::open(path, "bench").expect("store"), kb)
+}
+
+/// A patient consented and screened three days ago, ready for sessions.
+fn ready(mut store: Store, kb: &KnowledgeBase) -> Store {
     store
         .add_patient(&NewPatient {
             code: "B".into(),
@@ -99,6 +108,31 @@ fn benches(c: &mut Criterion) {
             },
         )
     });
+    if let Ok(admin) = std::env::var(POSTGRES_ENV) {
+        let mut sample = 0;
+        group.bench_function(
+            "insert 1,000 sessions on PostgreSQL (one transaction each)",
+            |b| {
+                b.iter_with_setup(
+                    || {
+                        sample += 1;
+                        let url = microneedling_store::db::scratch_database(
+                            &admin,
+                            &format!("bench_{}_{sample}", std::process::id()),
+                        )
+                        .expect("scratch database");
+                        let location = microneedling_store::Location::Postgres(url);
+                        ready(Store::open_at(&location, "bench").expect("store"), kb)
+                    },
+                    |mut store| {
+                        for i in 0..1_000 {
+                            store.add_session(kb, &session(i)).expect("session");
+                        }
+                    },
+                )
+            },
+        );
+    }
     group.finish();
     let mut store = ready_store(
         &dir.join(format!("mn-bench-history-{}.db", std::process::id())),
