@@ -5,7 +5,9 @@
 use super::components::response;
 use super::exact::integrate_fast;
 use super::ode::Course;
-use super::outcome::{HairSchedule, component_design, component_end_day, scale_value_with};
+use super::outcome::{
+    HairSchedule, component_design, component_end_day, needs_baseline, scale_value_with,
+};
 use super::params::HealingParams;
 use super::rates::Rates;
 use super::request::HealingRequest;
@@ -63,12 +65,7 @@ pub fn central_scale_values(
                     choice
                         .scale()
                         .improvement(fraction, choice.baseline())
-                        .ok_or_else(|| {
-                            format!(
-                                "{} needs a baseline score to give a number.",
-                                choice.scale().id
-                            )
-                        })
+                        .ok_or_else(|| needs_baseline(choice))
                 })
                 .collect()
         }

@@ -304,6 +304,9 @@ impl<S: pulp::Simd> Vectors<S> {
         [self.simd.splat_f64s(x); PACK]
     }
 
+    // The four operations are written out one by one, and `new` loads its packs itself: one
+    // helper taking the operation as a function, or `new` calling `load`, ran the band 11–15 %
+    // slower (interleaved benchmark runs, session 7).
     #[inline(always)]
     fn add(&self, a: Pack<S>, b: Pack<S>) -> Pack<S> {
         let s = self.simd;

@@ -427,12 +427,17 @@ pub fn scale_improvements(
         }
     };
     if improvements.iter().any(Vec::is_empty) {
-        return Err(format!(
-            "{} needs a baseline score to give a number (--baseline).",
-            choice.scale().id
-        ));
+        return Err(needs_baseline(choice));
     }
     Ok((improvements, source))
+}
+
+/// Why a scale gives no number: it reads change from a baseline score that was not given.
+pub(super) fn needs_baseline(choice: &ScaleChoice) -> String {
+    format!(
+        "{} needs a baseline score to give a number (--baseline).",
+        choice.scale().id
+    )
 }
 
 /// The outcome of `request` on `indication`'s scale at the reporting months, the basis it was

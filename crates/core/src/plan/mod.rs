@@ -419,7 +419,7 @@ pub fn plan(
             .transpose()
     };
     let (delivery, expected) = match topicals.in_session.split_first() {
-        None => (delivery_of(kb, patient, &[], &zones), course()),
+        None => (Ok(Vec::new()), course()),
         // The first delivery runs here while the others and the course are offered to the other
         // thread; whichever thread is done first takes the course, whose outcome band then
         // splits across both. Offering the deliveries and the course as two halves left both

@@ -36,16 +36,6 @@ impl BandMatrix {
         }
     }
 
-    /// Order of the matrix (number of unknowns).
-    pub fn order(&self) -> usize {
-        self.n
-    }
-
-    /// Half-bandwidth: `A[i][j] = 0` when `|i − j| > p`.
-    pub fn half_bandwidth(&self) -> usize {
-        self.p
-    }
-
     /// Sets every entry to zero, keeping the allocation.
     pub fn clear(&mut self) {
         self.lower.iter_mut().for_each(|x| *x = 0.0);
