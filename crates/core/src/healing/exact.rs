@@ -11,29 +11,48 @@ use super::rates::Rates;
 type Chain = [f64; 4];
 type Matrix = [[f64; 4]; 4];
 
+/// `a·b` for lower-triangular `a` and `b`, as the chain's matrix and all its powers and
+/// exponentials are: only the products that are not zero by structure, added in the order of
+/// the full product (whose zero products cannot change a sum), a third of its work.
 fn multiply(a: &Matrix, b: &Matrix) -> Matrix {
-    std::array::from_fn(|i| std::array::from_fn(|j| (0..4).map(|k| a[i][k] * b[k][j]).sum()))
+    let mut out = [[0.0; 4]; 4];
+    for (i, row) in out.iter_mut().enumerate() {
+        for (j, entry) in row.iter_mut().enumerate().take(i + 1) {
+            *entry = (j..=i).map(|k| a[i][k] * b[k][j]).sum();
+        }
+    }
+    out
 }
 
 fn apply(m: &Matrix, x: &Chain) -> Chain {
     std::array::from_fn(|i| (0..4).map(|k| m[i][k] * x[k]).sum())
 }
 
-/// `exp(A h)` for the chain's matrix `A`, by scaling and squaring a Taylor series: robust when
-/// two rates coincide (where the closed form's divided differences cancel).
-fn chain_exponential(r: &Rates, h: f64) -> Matrix {
-    let a: Matrix = [
+/// The chain's matrix `A` for `r`: lower triangular.
+fn chain_matrix(r: &Rates) -> Matrix {
+    [
         [-r.k_d, 0.0, 0.0, 0.0],
         [r.k_d, -r.k_i, 0.0, 0.0],
         [0.0, r.r_f, -r.k_f, 0.0],
         [0.0, 1.0, 0.0, 0.0],
-    ];
+    ]
+}
+
+/// How many times [`chain_exponential`] squares for step `h`.
+fn squarings(a: &Matrix, h: f64) -> u32 {
     let norm = a
         .iter()
         .map(|row| row.iter().map(|x| x.abs()).sum::<f64>())
         .fold(0.0, f64::max)
         * h;
-    let squarings = norm.max(1e-300).log2().ceil().max(0.0) as u32 + 2;
+    norm.max(1e-300).log2().ceil().max(0.0) as u32 + 2
+}
+
+/// `exp(A h)` for the chain's matrix `A`, by scaling and squaring a Taylor series: robust when
+/// two rates coincide (where the closed form's divided differences cancel).
+fn chain_exponential(r: &Rates, h: f64) -> Matrix {
+    let a = chain_matrix(r);
+    let squarings = squarings(&a, h);
     let scale = h / f64::from(1u32 << squarings);
     let identity: Matrix =
         std::array::from_fn(|i| std::array::from_fn(|j| f64::from(u8::from(i == j))));
@@ -51,6 +70,20 @@ fn chain_exponential(r: &Rates, h: f64) -> Matrix {
     sum
 }
 
+/// The half-day and one-day exponentials. The one-day one squares once more from the same
+/// scaled series whenever its squaring count is one more (the scales are then equal), so it
+/// is the half-day one squared, to the bit.
+fn half_and_full_day(r: &Rates) -> (Matrix, Matrix) {
+    let half = chain_exponential(r, 0.5);
+    let a = chain_matrix(r);
+    let full = if squarings(&a, 1.0) == squarings(&a, 0.5) + 1 {
+        multiply(&half, &half)
+    } else {
+        chain_exponential(r, 1.0)
+    };
+    (half, full)
+}
+
 /// Collagen III, immature I and mature I: their rates of change at fibroblast level `f`.
 fn collagen_derivative(r: &Rates, y: &[f64; 3], f: f64) -> [f64; 3] {
     let [c3, c1, m] = *y;
@@ -66,7 +99,7 @@ fn collagen_derivative(r: &Rates, y: &[f64; 3], f: f64) -> [f64; 3] {
 /// Integrates `course` with `rates`, calling `observe(day, state)` at every whole day, as
 /// [`super::integrate`] does, with one-day steps.
 pub fn integrate_fast(rates: &Rates, course: &Course, mut observe: impl FnMut(u32, &State)) {
-    let (half, full) = (chain_exponential(rates, 0.5), chain_exponential(rates, 1.0));
+    let (half, full) = half_and_full_day(rates);
     let interval_days = (course.interval_weeks * 7).max(1);
     let last_day = course.horizon_days.ceil() as u32;
     let mut chain: Chain = [0.0; 4];
@@ -181,10 +214,8 @@ fn vector_lanes<S: pulp::Simd>(
     days: &[u32],
 ) -> Vec<Lanes> {
     let v = Vectors::new(simd, rates);
-    let (half, full) = (
-        rates.map(|r| chain_exponential(&r, 0.5)),
-        rates.map(|r| chain_exponential(&r, 1.0)),
-    );
+    let exponentials = rates.map(|r| half_and_full_day(&r));
+    let (half, full) = (exponentials.map(|e| e.0), exponentials.map(|e| e.1));
     // The fibroblast row of the half-day exponential (all the midpoint needs) and the whole
     // one-day exponential, one pack per entry.
     let half_row: [Pack<S>; 4] =
@@ -448,5 +479,64 @@ mod tests {
         let bits = |v: &[Lanes]| -> Vec<u64> { v.iter().flatten().map(|x| x.to_bits()).collect() };
         assert_eq!(bits(&plain), bits(&dispatched));
         assert!(plain[5].iter().all(|x| *x > 0.0), "collagen is laid down");
+    }
+}
+
+#[cfg(test)]
+mod exponential_tests {
+    use super::*;
+    use crate::healing::HealingParams;
+
+    /// The exponential as first written: full 4×4 products, each step length on its own.
+    fn general_exponential(r: &Rates, h: f64) -> Matrix {
+        let full_product = |a: &Matrix, b: &Matrix| -> Matrix {
+            std::array::from_fn(|i| {
+                std::array::from_fn(|j| (0..4).map(|k| a[i][k] * b[k][j]).sum())
+            })
+        };
+        let a = chain_matrix(r);
+        let squarings = squarings(&a, h);
+        let scale = h / f64::from(1u32 << squarings);
+        let identity: Matrix =
+            std::array::from_fn(|i| std::array::from_fn(|j| f64::from(u8::from(i == j))));
+        let (mut term, mut sum) = (identity, identity);
+        for n in 1..=16 {
+            term = full_product(&term, &a);
+            let factor = scale / f64::from(n);
+            term = term.map(|row| row.map(|x| x * factor));
+            sum = std::array::from_fn(|i| std::array::from_fn(|j| sum[i][j] + term[i][j]));
+        }
+        for _ in 0..squarings {
+            sum = full_product(&sum, &sum);
+        }
+        sum
+    }
+
+    /// The triangular products and the squared half day give the general products' bits, signs
+    /// of zero included, for sampled patients and for rates so slow that the squaring counts
+    /// are clamped (where the one-day exponential is computed on its own).
+    #[test]
+    fn half_and_full_day_match_the_general_products_to_the_bit() {
+        let kb = crate::KnowledgeBase::embedded().expect("knowledge base");
+        let params: &HealingParams = &kb.healing;
+        let slow = {
+            let mut r = Rates::sampled(params, 1, 0);
+            (r.k_d, r.k_i, r.r_f, r.k_f) = (0.05, 0.04, 0.03, 0.02);
+            r
+        };
+        let mut reused = 0;
+        for r in (0..2000)
+            .map(|i| Rates::sampled(params, 11, i))
+            .chain([slow])
+        {
+            let (half, full) = half_and_full_day(&r);
+            let bits = |m: &Matrix| m.map(|row| row.map(f64::to_bits));
+            assert_eq!(bits(&half), bits(&general_exponential(&r, 0.5)));
+            assert_eq!(bits(&full), bits(&general_exponential(&r, 1.0)));
+            let a = chain_matrix(&r);
+            reused += usize::from(squarings(&a, 1.0) == squarings(&a, 0.5) + 1);
+        }
+        assert!(reused > 0, "the squared half day is exercised");
+        assert!(reused < 2001, "the clamped case is exercised");
     }
 }
