@@ -36,9 +36,22 @@ impl BandMatrix {
         }
     }
 
-    /// Sets every entry to zero, keeping the allocation.
-    pub fn clear(&mut self) {
-        self.lower.iter_mut().for_each(|x| *x = 0.0);
+    /// Writes row `i` of the lower band whole: `diagonal`, the entries `(j, value)` left of it
+    /// (`i − p ≤ j < i`), and zero everywhere else, so an assembly that writes every row needs
+    /// no clearing pass.
+    pub fn set_row(&mut self, i: usize, diagonal: f64, left: &[(usize, f64)]) {
+        let d = self.stride - 1;
+        let row = &mut self.lower[i * self.stride..(i + 1) * self.stride];
+        // A row of the default grid's length is cleared by a few vector stores; a `fill` of a
+        // length known only at run time is a call to `memset` for every row (5 % of a solve).
+        match <&mut [f64; 16]>::try_from(&mut *row) {
+            Ok(row) => *row = [0.0; 16],
+            Err(_) => row.fill(0.0),
+        }
+        row[d] = diagonal;
+        for &(j, value) in left {
+            row[d - (i - j)] = value;
+        }
     }
 
     fn at(&self, i: usize, j: usize) -> usize {

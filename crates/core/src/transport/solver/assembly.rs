@@ -3,6 +3,7 @@
 //! be read (and checked against the analytic cases) on its own.
 
 use super::Snapshot;
+use super::faces::Faces;
 use super::stepping::{BACKWARD_EULER, Coefficients, Outputs};
 use crate::transport::banded::BandMatrix;
 use crate::transport::grid::{Grid, LayerSpec};
@@ -57,15 +58,11 @@ pub(super) fn cells(grid: &Grid, layers: &[LayerSpec], channel_present: bool) ->
     c
 }
 
-fn face_conductance(area: f64, d_a: f64, dk_a: f64, d_b: f64, dk_b: f64) -> f64 {
-    area / (d_a / dk_a + d_b / dk_b)
-}
-
 /// One implicit step's linear system.
 pub(super) struct System<'a> {
     pub(super) grid: &'a Grid,
     pub(super) cells: &'a Cells,
-    pub(super) dk: &'a [f64],
+    pub(super) faces: &'a Faces,
     pub(super) offset: usize,
     pub(super) donor_capacity: f64,
     /// Evaporation conductance of the film (µm³/s).
@@ -75,7 +72,6 @@ pub(super) struct System<'a> {
     /// The surface has been washed: nothing enters, nothing evaporates.
     pub(super) washed: bool,
     pub(super) concentration: f64,
-    pub(super) depth: f64,
     pub(super) matrix: &'a mut BandMatrix,
     pub(super) top: &'a mut [f64],
     pub(super) bottom: &'a mut [f64],
@@ -145,79 +141,84 @@ impl System<'_> {
         dt: f64,
         (a0, a1, a2): Coefficients,
     ) -> Option<Vec<f64>> {
-        let (grid, c, dk, offset) = (self.grid, self.cells, self.dk, self.offset);
+        let (grid, c, faces, offset) = (self.grid, self.cells, self.faces, self.offset);
         let (nr, nz) = (grid.nr(), grid.nz());
-        let matrix = &mut *self.matrix;
-        let mut rhs = vec![0.0; u.len()];
-        matrix.clear();
         let history = |idx: usize| a1 * u[idx] + u_prev.map_or(0.0, |p| a2 * p[idx]);
-        for k in 0..nr * nz {
-            let idx = offset + k;
-            matrix.add(idx, idx, a0 * c.capacity[k] / dt + c.sink_rate[k]);
-            rhs[idx] = -history(idx) * c.capacity[k] / dt;
-        }
-        let film_free = offset == 1 && self.donor_fixed.is_none() && !self.washed;
-        if offset == 1 && self.washed {
-            // A washed surface: the emptied film stays at zero.
-            matrix.add(0, 0, 1.0);
-            rhs[0] = 0.0;
-        } else if let Some(s) = self.donor_fixed.filter(|_| offset == 1) {
-            // A saturated film is a known potential: an identity row, its coupling on the right.
-            matrix.add(0, 0, 1.0);
-            rhs[0] = s;
-        } else if film_free {
-            matrix.add(0, 0, a0 * self.donor_capacity / dt + self.evaporation);
-            rhs[0] = -history(0) * self.donor_capacity / dt;
-        }
-        let surface = self.donor_fixed.unwrap_or(self.concentration);
-        for j in 0..nz {
-            for i in 0..nr {
-                let k = j * nr + i;
-                if i + 1 < nr {
-                    let g = face_conductance(
-                        grid.radial_face_area(i + 1, j),
-                        grid.r_faces[i + 1] - c.r_center[i],
-                        dk[k],
-                        c.r_center[i + 1] - grid.r_faces[i + 1],
-                        dk[k + 1],
-                    );
-                    matrix.add(offset + k, offset + k, g);
-                    matrix.add(offset + k + 1, offset + k + 1, g);
-                    matrix.add(offset + k + 1, offset + k, -g);
-                }
-                if j + 1 < nz {
-                    let g = face_conductance(
-                        grid.axial_face_area(i),
-                        grid.z_faces[j + 1] - c.z_center[j],
-                        dk[k],
-                        c.z_center[j + 1] - grid.z_faces[j + 1],
-                        dk[k + nr],
-                    );
-                    matrix.add(offset + k, offset + k, g);
-                    matrix.add(offset + k + nr, offset + k + nr, g);
-                    matrix.add(offset + k + nr, offset + k, -g);
-                }
-            }
+        // The cells' own terms in loops of their own, whose divisions vectorise.
+        let own: Vec<f64> = c
+            .capacity
+            .iter()
+            .zip(&c.sink_rate)
+            .map(|(capacity, sink)| a0 * capacity / dt + sink)
+            .collect();
+        let mut rhs = vec![0.0; u.len()];
+        for (k, capacity) in c.capacity.iter().enumerate() {
+            rhs[offset + k] = -history(offset + k) * capacity / dt;
         }
         for i in 0..nr {
-            // The vehicle is well mixed: the only resistance is the half cell below the surface.
-            let g_top = if self.washed {
-                0.0
+            self.top[i] = if self.washed { 0.0 } else { faces.top[i] };
+            self.bottom[i] = faces.bottom[i];
+        }
+        let matrix = &mut *self.matrix;
+        let film_free = offset == 1 && self.donor_fixed.is_none() && !self.washed;
+        if offset == 1 {
+            let (diagonal, value) = if self.washed {
+                // A washed surface: the emptied film stays at zero.
+                (1.0, 0.0)
+            } else if let Some(s) = self.donor_fixed {
+                // A saturated film is a known potential: an identity row, its coupling on the
+                // right.
+                (1.0, s)
             } else {
-                grid.axial_face_area(i) / (c.z_center[0] / dk[i])
+                let own = a0 * self.donor_capacity / dt + self.evaporation;
+                let diagonal = self.top.iter().fold(own, |sum, g| sum + g);
+                (diagonal, -history(0) * self.donor_capacity / dt)
             };
-            self.top[i] = g_top;
-            matrix.add(offset + i, offset + i, g_top);
-            if film_free {
-                matrix.add(0, 0, g_top);
-                matrix.add(offset + i, 0, -g_top);
-            } else {
-                rhs[offset + i] += g_top * surface;
+            matrix.set_row(0, diagonal, &[]);
+            rhs[0] = value;
+        }
+        let surface = self.donor_fixed.unwrap_or(self.concentration);
+        // Row by row, each entry written once. A diagonal adds its terms in the order the
+        // faces were first added one by one (the face above, left, right, below, then the
+        // surface and the sink), so it has the same bits; an off-diagonal entry is `0 − g`, as
+        // adding `−g` to a cleared entry gave.
+        for j in 0..nz {
+            for i in 0..nr {
+                let (k, row) = (j * nr + i, offset + j * nr + i);
+                let mut diagonal = own[k];
+                let mut left = [(0, 0.0); 3];
+                let mut count = 0;
+                if j > 0 {
+                    diagonal += faces.axial[k - nr];
+                    left[count] = (row - nr, 0.0 - faces.axial[k - nr]);
+                    count += 1;
+                }
+                if i > 0 {
+                    diagonal += faces.radial[k - 1];
+                    left[count] = (row - 1, 0.0 - faces.radial[k - 1]);
+                    count += 1;
+                }
+                if i + 1 < nr {
+                    diagonal += faces.radial[k];
+                }
+                if j + 1 < nz {
+                    diagonal += faces.axial[k];
+                }
+                if j == 0 {
+                    let g = self.top[i];
+                    diagonal += g;
+                    if film_free {
+                        left[count] = (0, 0.0 - g);
+                        count += 1;
+                    } else {
+                        rhs[row] += g * surface;
+                    }
+                }
+                if j + 1 == nz {
+                    diagonal += faces.bottom[i];
+                }
+                matrix.set_row(row, diagonal, &left[..count]);
             }
-            let last = (nz - 1) * nr + i;
-            let g_bottom = grid.axial_face_area(i) / ((self.depth - c.z_center[nz - 1]) / dk[last]);
-            self.bottom[i] = g_bottom;
-            matrix.add(offset + last, offset + last, g_bottom);
         }
         if !matrix.factorize() {
             return None;

@@ -16,6 +16,7 @@ use super::grid::{self, ChannelSpec, Grid, LayerSpec};
 
 mod assembly;
 mod discretization;
+mod faces;
 mod film;
 mod steady;
 mod stepping;
@@ -25,6 +26,7 @@ use film::Film;
 pub use steady::{SteadyState, steady_state};
 
 use assembly::{Cells, System, cells, snapshot};
+use faces::Faces;
 use stepping::{Ledger, Outputs, at_stop, coefficients, grown, next_step, stops};
 
 /// What sits on the surface: a reservoir that never depletes, or a finite film.
@@ -163,6 +165,8 @@ struct Setup<'a> {
     vehicle_dk: f64,
     /// Bottom of the stack (µm).
     depth: f64,
+    /// The cells a channel runs through (ascending): the only ones whose D·K changes in time.
+    channel_cells: Vec<usize>,
 }
 
 impl<'a> Setup<'a> {
@@ -201,6 +205,7 @@ impl<'a> Setup<'a> {
             .as_ref()
             .map_or(0.0, |ch| ch.vehicle_diffusivity_um2_per_s);
         let depth = *grid.z_faces.last().unwrap_or(&0.0);
+        let channel_cells = (0..nr * nz).filter(|k| c.fraction[*k] != 0.0).collect();
         Self {
             cell,
             grid,
@@ -212,6 +217,7 @@ impl<'a> Setup<'a> {
             to_ug_per_cm2: 1e-4 / unit_area,
             vehicle_dk,
             depth,
+            channel_cells,
         }
     }
 
@@ -295,17 +301,31 @@ impl<'a> Setup<'a> {
         tissue + self.donor_capacity() * if offset == 1 { u[0] } else { 0.0 }
     }
 
-    /// Sets each cell's D·K at time `t`: a channel cell conducts like the vehicle while open and
-    /// like the tissue once closed.
-    fn conductivities(&self, t: f64, dk: &mut [f64]) {
+    /// Each cell's D·K at time `t`: a channel cell conducts like the vehicle while open and like
+    /// the tissue once closed; every other cell like its tissue, at all times.
+    fn conductivities(&self, t: f64) -> Vec<f64> {
+        let mut dk = self.c.dk_tissue.clone();
+        self.update_conductivities(t, &mut dk);
+        dk
+    }
+
+    /// Updates the channel cells of `dk`, from [`Self::conductivities`], to time `t` (the
+    /// others never change, so [`Faces::refresh`] need not look at them).
+    fn update_conductivities(&self, t: f64, dk: &mut [f64]) {
         let channel = self.cell.channel.as_ref();
         let half_life = channel.and_then(|ch| ch.half_life_s);
         let residual = channel.map_or(0.0, |ch| ch.residual_open_fraction);
         let phi = half_life.map_or(1.0, |h| residual + (1.0 - residual) * (-LN_2 * t / h).exp());
         let vehicle_dk = self.vehicle_dk;
-        for ((dk, tissue), fraction) in dk.iter_mut().zip(&self.c.dk_tissue).zip(&self.c.fraction) {
-            *dk = tissue + fraction * phi * (vehicle_dk - tissue);
+        for &k in &self.channel_cells {
+            let (tissue, fraction) = (self.c.dk_tissue[k], self.c.fraction[k]);
+            dk[k] = tissue + fraction * phi * (vehicle_dk - tissue);
         }
+    }
+
+    /// The faces' conductances at `dk`.
+    fn faces(&self, dk: &[f64]) -> Faces {
+        Faces::new(&self.grid, &self.c, dk, &self.channel_cells, self.depth)
     }
 
     /// Relative mass-balance error:
@@ -358,7 +378,7 @@ impl<'a> Setup<'a> {
     /// saturated film at that potential.
     fn system<'s>(
         &'s self,
-        dk: &'s [f64],
+        faces: &'s Faces,
         donor_fixed: Option<f64>,
         washed: bool,
         matrix: &'s mut BandMatrix,
@@ -368,14 +388,13 @@ impl<'a> Setup<'a> {
         System {
             grid: &self.grid,
             cells: &self.c,
-            dk,
+            faces,
             offset: self.offset,
             donor_capacity: self.donor_capacity(),
             evaporation: self.film.map_or(0.0, |f| f.evaporation),
             donor_fixed,
             washed,
             concentration: self.concentration,
-            depth: self.depth,
             matrix,
             top,
             bottom,
@@ -393,13 +412,14 @@ pub fn solve(
     profile_s: &[f64],
 ) -> Solution {
     let setup = Setup::new(cell);
-    let (nr, nz) = (setup.grid.nr(), setup.grid.nz());
+    let nr = setup.grid.nr();
     let (mut u, solid_initial) = setup.initial_state();
     let mut solid = solid_initial;
     let initial_mass = setup.storage(&u);
 
     let mut matrix = BandMatrix::zeros(setup.n, nr.max(1));
-    let mut dk = vec![0.0; nr * nz];
+    let mut dk = setup.conductivities(0.0);
+    let mut faces = setup.faces(&dk);
     let mut top = vec![0.0; nr];
     let mut bottom = vec![0.0; nr];
     let mut u_prev: Option<Vec<f64>> = None;
@@ -426,13 +446,21 @@ pub fn solve(
         let dt = next_step(dt_nominal, dt_prev, t, stop);
         let t_new = t + dt;
         let planned = coefficients(dt, dt_prev, u_prev.is_some(), stepping.scheme);
-        setup.conductivities(t_new, &mut dk);
+        setup.update_conductivities(t_new, &mut dk);
+        faces.refresh(&setup.grid, &setup.c, &dk);
         // While solid is left, it keeps the film saturated.
         let donor_fixed = setup
             .film
             .and_then(|f| f.solubility)
             .filter(|_| solid > 0.0 && !washed);
-        let mut system = setup.system(&dk, donor_fixed, washed, &mut matrix, &mut top, &mut bottom);
+        let mut system = setup.system(
+            &faces,
+            donor_fixed,
+            washed,
+            &mut matrix,
+            &mut top,
+            &mut bottom,
+        );
         let Some((u_new, used)) = system.step(&u, u_prev.as_deref(), dt, planned) else {
             // SPD by construction; a failed pivot means non-finite input that validation missed.
             break;

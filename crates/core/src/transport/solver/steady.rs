@@ -46,10 +46,9 @@ pub fn steady_state(cell: &UnitCell) -> Option<SteadyState> {
     let setup = Setup::new(&open);
     let (nr, nz) = (setup.grid.nr(), setup.grid.nz());
     let mut matrix = BandMatrix::zeros(setup.n, nr.max(1));
-    let mut dk = vec![0.0; nr * nz];
+    let faces = setup.faces(&setup.conductivities(0.0));
     let (mut top, mut bottom) = (vec![0.0; nr], vec![0.0; nr]);
-    setup.conductivities(0.0, &mut dk);
-    let mut system = setup.system(&dk, None, false, &mut matrix, &mut top, &mut bottom);
+    let mut system = setup.system(&faces, None, false, &mut matrix, &mut top, &mut bottom);
     let u = system.advance(&vec![0.0; setup.n], None, f64::INFINITY, BACKWARD_EULER)?;
     let out = system.fluxes(&u);
     let flux = out.cleared + out.sink;
