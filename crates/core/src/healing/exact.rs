@@ -216,11 +216,15 @@ fn vector_lanes<S: pulp::Simd>(
     let v = Vectors::new(simd, rates);
     let exponentials = rates.map(|r| half_and_full_day(&r));
     let (half, full) = (exponentials.map(|e| e.0), exponentials.map(|e| e.1));
-    // The fibroblast row of the half-day exponential (all the midpoint needs) and the whole
-    // one-day exponential, one pack per entry.
-    let half_row: [Pack<S>; 4] =
+    // The fibroblast row of the half-day exponential (all the midpoint needs) and the one-day
+    // exponential's rows of damage, inflammation and fibroblasts, one pack per entry. The
+    // running integral of inflammation (the chain's fourth state) feeds none of them and the
+    // lanes report only collagen, so it is not carried; the exponentials are lower triangular,
+    // so each row stops at its diagonal. The products left out are exact zeros (the entries
+    // and the chain are never negative), so the sums keep their bits.
+    let half_row: [Pack<S>; 3] =
         std::array::from_fn(|k| v.load(&std::array::from_fn(|l| half[l][2][k])));
-    let full_rows: [[Pack<S>; 4]; 4] = std::array::from_fn(|i| {
+    let full_rows: [[Pack<S>; 3]; 3] = std::array::from_fn(|i| {
         std::array::from_fn(|k| v.load(&std::array::from_fn(|l| full[l][i][k])))
     });
     let pulse = v.load(&std::array::from_fn(|l| {
@@ -230,7 +234,8 @@ fn vector_lanes<S: pulp::Simd>(
     let interval_days = (course.interval_weeks * 7).max(1);
     let last_day = course.horizon_days.ceil() as u32;
     let mut out = vec![[0.0; LANES]; days.len()];
-    let mut chain = [v.zero; 4];
+    // Damage, inflammation, fibroblasts.
+    let mut chain = [v.zero; 3];
     // Collagen III, immature I, mature I.
     let mut collagen = [v.zero; 3];
     let mut g_start = v.saturation(chain[2]);
@@ -245,12 +250,11 @@ fn vector_lanes<S: pulp::Simd>(
         if day == last_day {
             break;
         }
-        let mid = v.dot(&half_row, &chain);
-        let end: [Pack<S>; 4] = [
-            v.dot(&full_rows[0], &chain),
-            v.dot(&full_rows[1], &chain),
-            v.dot(&full_rows[2], &chain),
-            v.dot(&full_rows[3], &chain),
+        let mid = v.dot_to(&half_row, &chain, 2);
+        let end: [Pack<S>; 3] = [
+            v.dot_to(&full_rows[0], &chain, 0),
+            v.dot_to(&full_rows[1], &chain, 1),
+            v.dot_to(&full_rows[2], &chain, 2),
         ];
         let (g_mid, g_end) = (v.saturation(mid), v.saturation(end[2]));
         let k1 = v.derivative(&collagen, g_start);
@@ -423,11 +427,15 @@ impl<S: pulp::Simd> Vectors<S> {
         ]
     }
 
-    /// `Σ_k m[k]·x[k]` in order, as `.sum()` adds (from −0, which leaves the first term as is).
+    /// `Σ_{k ≤ last} m[k]·x[k]` in order, as `.sum()` adds (from −0, which leaves the first term
+    /// as is).
     #[inline(always)]
-    fn dot(&self, m: &[Pack<S>; 4], x: &[Pack<S>; 4]) -> Pack<S> {
-        let first = self.add(self.mul(m[0], x[0]), self.mul(m[1], x[1]));
-        self.add(self.add(first, self.mul(m[2], x[2])), self.mul(m[3], x[3]))
+    fn dot_to(&self, m: &[Pack<S>; 3], x: &[Pack<S>; 3], last: usize) -> Pack<S> {
+        let mut sum = self.mul(m[0], x[0]);
+        for k in 1..=last {
+            sum = self.add(sum, self.mul(m[k], x[k]));
+        }
+        sum
     }
 }
 
