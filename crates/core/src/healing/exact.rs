@@ -160,8 +160,39 @@ pub fn new_collagen_pct_lanes(
     course: &Course,
     days: &[u32],
 ) -> Vec<Lanes> {
+    new_collagen_pct_prepared(&LaneRates::new(*rates), injury_per_session, course, days)
+}
+
+/// [`LANES`] patients' rates with their chain exponentials (half and whole day), which depend
+/// on the rates alone: prepared once, they serve any course and injury.
+#[derive(Debug, Clone)]
+pub struct LaneRates {
+    rates: [Rates; LANES],
+    half: [Matrix; LANES],
+    full: [Matrix; LANES],
+}
+
+impl LaneRates {
+    /// Prepares `rates`.
+    pub fn new(rates: [Rates; LANES]) -> Self {
+        let exponentials = rates.map(|r| half_and_full_day(&r));
+        Self {
+            rates,
+            half: exponentials.map(|e| e.0),
+            full: exponentials.map(|e| e.1),
+        }
+    }
+}
+
+/// [`new_collagen_pct_lanes`] with the rates prepared beforehand.
+pub fn new_collagen_pct_prepared(
+    lanes: &LaneRates,
+    injury_per_session: &Lanes,
+    course: &Course,
+    days: &[u32],
+) -> Vec<Lanes> {
     pulp::Arch::new().dispatch(Batch {
-        rates,
+        lanes,
         injury_per_session,
         course,
         days,
@@ -171,7 +202,7 @@ pub fn new_collagen_pct_lanes(
 /// The batch as pulp's unit of dispatch: compiled for each instruction set, run with the widest
 /// the processor has (no fused multiply-add is written, so every set gives the same bits).
 struct Batch<'a> {
-    rates: &'a [Rates; LANES],
+    lanes: &'a LaneRates,
     injury_per_session: &'a Lanes,
     course: &'a Course,
     days: &'a [u32],
@@ -187,13 +218,18 @@ impl pulp::WithSimd for Batch<'_> {
         if PACK * std::mem::size_of::<S::f64s>() == std::mem::size_of::<Lanes>() {
             vector_lanes(
                 simd,
-                self.rates,
+                self.lanes,
                 self.injury_per_session,
                 self.course,
                 self.days,
             )
         } else {
-            one_by_one(self.rates, self.injury_per_session, self.course, self.days)
+            one_by_one(
+                &self.lanes.rates,
+                self.injury_per_session,
+                self.course,
+                self.days,
+            )
         }
     }
 }
@@ -208,14 +244,13 @@ impl pulp::WithSimd for Batch<'_> {
 #[inline(always)]
 fn vector_lanes<S: pulp::Simd>(
     simd: S,
-    rates: &[Rates; LANES],
+    lanes: &LaneRates,
     injury_per_session: &Lanes,
     course: &Course,
     days: &[u32],
 ) -> Vec<Lanes> {
+    let (rates, half, full) = (&lanes.rates, &lanes.half, &lanes.full);
     let v = Vectors::new(simd, rates);
-    let exponentials = rates.map(|r| half_and_full_day(&r));
-    let (half, full) = (exponentials.map(|e| e.0), exponentials.map(|e| e.1));
     // The fibroblast row of the half-day exponential (all the midpoint needs) and the one-day
     // exponential's rows of damage, inflammation and fibroblasts, one pack per entry. The
     // running integral of inflammation (the chain's fourth state) feeds none of them and the

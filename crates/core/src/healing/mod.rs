@@ -33,6 +33,7 @@ mod exact;
 mod ode;
 mod outcome;
 pub mod params;
+mod priors;
 mod rates;
 mod request;
 pub mod scale;

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::components::ComponentModel;
-use super::exact::{LANES, integrate_fast, new_collagen_pct_lanes};
+use super::exact::{LANES, integrate_fast, new_collagen_pct_prepared};
 use super::ode::{Course, State};
 use super::params::PooledCoefficient;
 use super::params::{self, HealingParams};
@@ -100,21 +100,17 @@ pub fn sample_fractions(
     days: &[u32],
 ) -> Vec<Vec<f64>> {
     let (first, samples) = (request.first_patient(), request.samples() as u64);
-    // Batches of LANES consecutive patients, stepped together; the last batch is topped up with
-    // copies of its last patient, whose results are dropped.
-    let batches: Vec<Vec<[f64; LANES]>> = (0..samples.div_ceil(LANES as u64))
-        .into_par_iter()
+    let patients = super::priors::batches(params, request.seed(), first, samples);
+    let batches: Vec<Vec<[f64; LANES]>> = patients
+        .par_iter()
         .map(|batch| {
-            let index = |l: usize| first + (batch * LANES as u64 + l as u64).min(samples - 1);
-            let rates: [Rates; LANES] =
-                std::array::from_fn(|l| Rates::sampled(params, request.seed(), index(l)));
-            let normals: [[f64; 3]; LANES] =
-                std::array::from_fn(|l| patient_normals(request.seed(), index(l)));
-            let injury = normals.map(|[thickness_z, _, _]| request.injury_at(params, thickness_z));
-            let ln_k = normals.map(|[_, coefficient_z, _]| {
+            let injury = batch
+                .normals
+                .map(|[thickness_z, _, _]| request.injury_at(params, thickness_z));
+            let ln_k = batch.normals.map(|[_, coefficient_z, _]| {
                 coefficient.ln_k + coefficient.predictive_sd() * coefficient_z
             });
-            new_collagen_pct_lanes(&rates, &injury, course, days)
+            new_collagen_pct_prepared(&batch.lanes, &injury, course, days)
                 .into_iter()
                 .map(|pct| std::array::from_fn(|l| improvement_fraction(ln_k[l], pct[l])))
                 .collect()
