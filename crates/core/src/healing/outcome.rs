@@ -7,6 +7,7 @@ use super::exact::{LANES, integrate_fast, new_collagen_pct_prepared};
 use super::ode::{Course, State};
 use super::params::PooledCoefficient;
 use super::params::{self, HealingParams};
+use super::priors::{self, PatientBatch};
 use super::rates::{Rates, patient_normals};
 use super::request::HealingRequest;
 use super::scale::{ScaleChoice, improvement_fraction};
@@ -100,22 +101,26 @@ pub fn sample_fractions(
     days: &[u32],
 ) -> Vec<Vec<f64>> {
     let (first, samples) = (request.first_patient(), request.samples() as u64);
-    let patients = super::priors::batches(params, request.seed(), first, samples);
-    let batches: Vec<Vec<[f64; LANES]>> = patients
-        .par_iter()
-        .map(|batch| {
-            let injury = batch
-                .normals
-                .map(|[thickness_z, _, _]| request.injury_at(params, thickness_z));
-            let ln_k = batch.normals.map(|[_, coefficient_z, _]| {
-                coefficient.ln_k + coefficient.predictive_sd() * coefficient_z
-            });
-            new_collagen_pct_prepared(&batch.lanes, &injury, course, days)
-                .into_iter()
-                .map(|pct| std::array::from_fn(|l| improvement_fraction(ln_k[l], pct[l])))
-                .collect()
-        })
-        .collect();
+    let run = |batch: &PatientBatch| -> Vec<[f64; LANES]> {
+        let injury = batch
+            .normals
+            .map(|[thickness_z, _, _]| request.injury_at(params, thickness_z));
+        let ln_k = batch.normals.map(|[_, coefficient_z, _]| {
+            coefficient.ln_k + coefficient.predictive_sd() * coefficient_z
+        });
+        new_collagen_pct_prepared(&batch.lanes, &injury, course, days)
+            .into_iter()
+            .map(|pct| std::array::from_fn(|l| improvement_fraction(ln_k[l], pct[l])))
+            .collect()
+    };
+    let range = (first, samples);
+    let batches: Vec<Vec<[f64; LANES]>> = match priors::kept(params, request.seed(), range) {
+        Some(patients) => patients.par_iter().map(run).collect(),
+        None => (0..samples.div_ceil(LANES as u64))
+            .into_par_iter()
+            .map(|batch| run(&priors::prepare(params, request.seed(), range, batch)))
+            .collect(),
+    };
     (0..days.len())
         .map(|k| {
             batches

@@ -6,7 +6,7 @@
 //! and normal draws are therefore prepared once per process and shared by every band that asks
 //! for the same patients under the same parameters; any other band (another seed or
 //! parameters, as the sensitivity analysis asks for, or more patients than the default, which
-//! are not kept, to bound the memory) prepares its own. Either way the values are the same
+//! are not kept, to bound the memory) prepares its own, batch by batch where it is used. Either way the values are the same
 //! functions of the same inputs, so a kept batch gives the bits a fresh one would (tested).
 
 use std::sync::{Arc, Mutex};
@@ -54,45 +54,53 @@ fn key(params: &HealingParams, seed: u64, first: u64, samples: u64) -> Key {
     (seed, first, samples, values.map(f64::to_bits))
 }
 
-/// Patients `first .. first + samples` in batches of [`LANES`]; the last batch is topped up with
-/// copies of the last patient (whose results the caller drops).
-pub(super) fn batches(
+/// Batch `batch` of patients `first .. first + samples`, [`LANES`] consecutive ones; the last
+/// batch is topped up with copies of the last patient (whose results the caller drops).
+pub(super) fn prepare(
     params: &HealingParams,
     seed: u64,
-    first: u64,
-    samples: u64,
-) -> Arc<[PatientBatch]> {
+    (first, samples): (u64, u64),
+    batch: u64,
+) -> PatientBatch {
+    let index = |l: usize| first + (batch * LANES as u64 + l as u64).min(samples - 1);
+    PatientBatch {
+        lanes: LaneRates::new(std::array::from_fn(|l| {
+            Rates::sampled(params, seed, index(l))
+        })),
+        normals: std::array::from_fn(|l| patient_normals(seed, index(l))),
+    }
+}
+
+/// Every batch of patients `first .. first + samples`, kept from an earlier band or prepared
+/// now and kept; `None` for more patients than are kept (the caller prepares each batch where
+/// it uses it, so a large band holds no more than it did).
+pub(super) fn kept(
+    params: &HealingParams,
+    seed: u64,
+    (first, samples): (u64, u64),
+) -> Option<Arc<[PatientBatch]>> {
+    if samples > super::DEFAULT_SAMPLES as u64 {
+        return None;
+    }
     let key = key(params, seed, first, samples);
-    let keep = samples <= super::DEFAULT_SAMPLES as u64;
     // A poisoned lock only means another thread panicked while holding it; the kept value is
     // whole either way (it is replaced, never edited).
     let kept = || {
         KEPT.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     };
-    if keep
-        && let Some((k, list)) = kept().as_ref()
+    if let Some((k, list)) = kept().as_ref()
         && *k == key
     {
-        return Arc::clone(list);
+        return Some(Arc::clone(list));
     }
     let list: Arc<[PatientBatch]> = (0..samples.div_ceil(LANES as u64))
         .into_par_iter()
-        .map(|batch| {
-            let index = |l: usize| first + (batch * LANES as u64 + l as u64).min(samples - 1);
-            PatientBatch {
-                lanes: LaneRates::new(std::array::from_fn(|l| {
-                    Rates::sampled(params, seed, index(l))
-                })),
-                normals: std::array::from_fn(|l| patient_normals(seed, index(l))),
-            }
-        })
+        .map(|batch| prepare(params, seed, (first, samples), batch))
         .collect::<Vec<_>>()
         .into();
-    if keep {
-        *kept() = Some((key, Arc::clone(&list)));
-    }
-    list
+    *kept() = Some((key, Arc::clone(&list)));
+    Some(list)
 }
 
 #[cfg(test)]
@@ -115,24 +123,27 @@ mod tests {
     fn kept_patients_equal_fresh_ones_and_follow_the_parameters() {
         let kb = crate::KnowledgeBase::embedded().expect("knowledge base");
         let params = kb.healing.clone();
-        let first = batches(&params, 5, 0, 100);
-        let again = batches(&params, 5, 0, 100);
+        let first = kept(&params, 5, (0, 100)).expect("kept");
+        let again = kept(&params, 5, (0, 100)).expect("kept");
         assert!(Arc::ptr_eq(&first, &again), "the same patients are kept");
         assert_eq!(first.len(), 100usize.div_ceil(LANES));
-        // The same patients prepared afresh (more than are kept, so not from the store), cut
-        // to the same batches: the first 96 patients are whole batches in both.
-        let fresh = batches(&params, 5, 0, 5000);
-        let whole = 100 / LANES;
-        assert_eq!(exact(&first[..whole]), exact(&fresh[..whole]));
+        let fresh: Vec<PatientBatch> = (0..first.len() as u64)
+            .map(|batch| prepare(&params, 5, (0, 100), batch))
+            .collect();
+        assert_eq!(exact(&first), exact(&fresh));
+        assert!(
+            kept(&params, 5, (0, 5000)).is_none(),
+            "large bands are not kept"
+        );
         let mut other = params.clone();
         other.priors.coefficient_of_variation.value *= 1.5;
-        let changed = batches(&other, 5, 0, 100);
+        let changed = kept(&other, 5, (0, 100)).expect("kept");
         assert!(
             !Arc::ptr_eq(&first, &changed),
             "other parameters, other patients"
         );
         assert_ne!(exact(&first[..1]), exact(&changed[..1]));
-        let reseeded = batches(&params, 6, 0, 100);
+        let reseeded = kept(&params, 6, (0, 100)).expect("kept");
         assert_ne!(exact(&first[..1]), exact(&reseeded[..1]));
     }
 }
