@@ -51,6 +51,11 @@ fn squarings(a: &Matrix, h: f64) -> u32 {
 /// `exp(A h)` for the chain's matrix `A`, by scaling and squaring a Taylor series: robust when
 /// two rates coincide (where the closed form's divided differences cancel).
 fn chain_exponential(r: &Rates, h: f64) -> Matrix {
+    exponential_with(r, h, multiply)
+}
+
+/// [`chain_exponential`] with the matrix product `product` (the tests pass the general one).
+fn exponential_with(r: &Rates, h: f64, product: impl Fn(&Matrix, &Matrix) -> Matrix) -> Matrix {
     let a = chain_matrix(r);
     let squarings = squarings(&a, h);
     let scale = h / f64::from(1u32 << squarings);
@@ -59,13 +64,13 @@ fn chain_exponential(r: &Rates, h: f64) -> Matrix {
     let mut term = identity;
     let mut sum = identity;
     for n in 1..=16 {
-        term = multiply(&term, &a);
+        term = product(&term, &a);
         let factor = scale / f64::from(n);
         term = term.map(|row| row.map(|x| x * factor));
         sum = std::array::from_fn(|i| std::array::from_fn(|j| sum[i][j] + term[i][j]));
     }
     for _ in 0..squarings {
-        sum = multiply(&sum, &sum);
+        sum = product(&sum, &sum);
     }
     sum
 }
@@ -532,27 +537,11 @@ mod exponential_tests {
 
     /// The exponential as first written: full 4×4 products, each step length on its own.
     fn general_exponential(r: &Rates, h: f64) -> Matrix {
-        let full_product = |a: &Matrix, b: &Matrix| -> Matrix {
+        exponential_with(r, h, |a, b| {
             std::array::from_fn(|i| {
                 std::array::from_fn(|j| (0..4).map(|k| a[i][k] * b[k][j]).sum())
             })
-        };
-        let a = chain_matrix(r);
-        let squarings = squarings(&a, h);
-        let scale = h / f64::from(1u32 << squarings);
-        let identity: Matrix =
-            std::array::from_fn(|i| std::array::from_fn(|j| f64::from(u8::from(i == j))));
-        let (mut term, mut sum) = (identity, identity);
-        for n in 1..=16 {
-            term = full_product(&term, &a);
-            let factor = scale / f64::from(n);
-            term = term.map(|row| row.map(|x| x * factor));
-            sum = std::array::from_fn(|i| std::array::from_fn(|j| sum[i][j] + term[i][j]));
-        }
-        for _ in 0..squarings {
-            sum = full_product(&sum, &sum);
-        }
-        sum
+        })
     }
 
     /// The triangular products and the squared half day give the general products' bits, signs
