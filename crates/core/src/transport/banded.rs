@@ -189,37 +189,107 @@ fn factorize_with<S: pulp::Simd, const STRIDE: usize, const P: usize>(
         lower[j * stride + d] = diagonal;
         inverse_diagonal[j] = inverse;
         let below = p.min(n - 1 - j);
-        for (k, value) in padded[d..d + below].iter_mut().enumerate() {
-            // Row j + 1 + k, column j: slot d − (k + 1).
-            let index = (j + 1 + k) * stride + d - (k + 1);
-            lower[index] *= inverse;
-            *value = lower[index];
-        }
-        // Only the last p columns have fewer than p rows below; the slots past d + p are never
-        // written. (Zeroing them at every column was a call to `memset` each time.)
-        if below < p {
+        let triangle = &mut lower[(j + 1) * stride..(j + 1 + below) * stride];
+        if P != 0 && below == P {
+            // A whole column (all but the last p): with the row count a constant, the loops
+            // unroll, each row with its first vector known, and without bounds checks.
+            scale_column(triangle, padded, inverse, P, stride);
+            update_rows(simd, triangle, padded, P, stride, lanes);
+        } else {
+            scale_column(triangle, padded, inverse, below, stride);
+            // Only the last p columns have fewer than p rows below; the slots past d + p are
+            // never written. (Zeroing them at every column was a call to `memset` each time.)
             padded[d + below..d + p].iter_mut().for_each(|v| *v = 0.0);
-        }
-        for r in 0..below {
-            let i = j + 1 + r;
-            let factor = padded[d + r];
-            let minus_factor = simd.splat_f64s(-factor);
-            let row = &mut lower[i * stride..(i + 1) * stride];
-            let l = &padded[r..r + stride];
-            // Slots s < d − r are columns ≤ j: the triangle starts in vector (d − r) / lanes.
-            let skip = (d - r) / lanes;
-            let (row_vectors, row_tail) = S::as_mut_simd_f64s(row);
-            let (l_vectors, l_tail) = S::as_simd_f64s(l);
-            for (a, x) in row_vectors[skip..].iter_mut().zip(&l_vectors[skip..]) {
-                // a + (−f)·x rounds as a − f·x: the scalar loop's bits.
-                *a = simd.add_f64s(*a, simd.mul_f64s(minus_factor, *x));
-            }
-            for (a, x) in row_tail.iter_mut().zip(l_tail) {
-                *a -= factor * x;
-            }
+            update_rows(simd, triangle, padded, below, stride, lanes);
         }
     }
     true
+}
+
+/// Scales the pivot's column (the first `rows` rows of `triangle`, slot `d − (k + 1)` of row
+/// `k`) by `inverse` into `L`, and copies it to `padded[d..]`.
+#[inline(always)]
+fn scale_column(
+    triangle: &mut [f64],
+    padded: &mut [f64],
+    inverse: f64,
+    rows: usize,
+    stride: usize,
+) {
+    let d = stride - 1;
+    for (k, value) in padded[d..d + rows].iter_mut().enumerate() {
+        let entry = &mut triangle[k * stride + d - (k + 1)];
+        *entry *= inverse;
+        *value = *entry;
+    }
+}
+
+/// `rows` rows of the triangle below a pivot, each `a −= l·x` against the padded column.
+///
+/// Row `r` starts in vector `(d − r) / lanes` (the slots left of it are columns the pivot's
+/// column does not reach), so the rows go in groups of `lanes` that share their first vector,
+/// and each group runs a row kernel whose vector count is a constant: unrolled, without the
+/// per-row branches on how many vectors are left.
+#[inline(always)]
+fn update_rows<S: pulp::Simd>(
+    simd: S,
+    triangle: &mut [f64],
+    padded: &[f64],
+    rows: usize,
+    stride: usize,
+    lanes: usize,
+) {
+    let d = stride - 1;
+    let vectors = stride / lanes;
+    let row_of = |r: usize| r * stride..(r + 1) * stride;
+    if lanes > 1 && stride.is_multiple_of(lanes) && vectors <= 4 {
+        for group in 0..vectors {
+            let skip = vectors - 1 - group;
+            for r in group * lanes..((group + 1) * lanes).min(rows) {
+                let (row, l, factor) = (
+                    &mut triangle[row_of(r)],
+                    &padded[r..r + stride],
+                    padded[d + r],
+                );
+                match skip {
+                    0 => update_row::<S, 0>(simd, row, l, factor),
+                    1 => update_row::<S, 1>(simd, row, l, factor),
+                    2 => update_row::<S, 2>(simd, row, l, factor),
+                    _ => update_row::<S, 3>(simd, row, l, factor),
+                }
+            }
+        }
+    } else {
+        for r in 0..rows {
+            let (row, l, factor) = (
+                &mut triangle[row_of(r)],
+                &padded[r..r + stride],
+                padded[d + r],
+            );
+            update_row_from(simd, row, l, factor, (d - r) / lanes);
+        }
+    }
+}
+
+/// One row of the triangle, `a −= factor · l`, from vector `SKIP` on.
+#[inline(always)]
+fn update_row<S: pulp::Simd, const SKIP: usize>(simd: S, row: &mut [f64], l: &[f64], factor: f64) {
+    update_row_from(simd, row, l, factor, SKIP);
+}
+
+/// One row of the triangle, `a −= factor · l`, from vector `skip` on.
+#[inline(always)]
+fn update_row_from<S: pulp::Simd>(simd: S, row: &mut [f64], l: &[f64], factor: f64, skip: usize) {
+    let minus_factor = simd.splat_f64s(-factor);
+    let (row_vectors, row_tail) = S::as_mut_simd_f64s(row);
+    let (l_vectors, l_tail) = S::as_simd_f64s(l);
+    for (a, x) in row_vectors[skip..].iter_mut().zip(&l_vectors[skip..]) {
+        // a + (−f)·x rounds as a − f·x: the scalar loop's bits.
+        *a = simd.add_f64s(*a, simd.mul_f64s(minus_factor, *x));
+    }
+    for (a, x) in row_tail.iter_mut().zip(l_tail) {
+        *a -= factor * x;
+    }
 }
 
 /// Inner product of two slices of equal length, in four partial sums (no single chain of
