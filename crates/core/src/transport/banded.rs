@@ -88,18 +88,39 @@ impl BandMatrix {
     /// column by column; both sweeps read the band's rows contiguously and multiply by the
     /// stored inverse pivots.
     pub fn solve(&self, b: &mut [f64]) {
-        let (p, d) = (self.p, self.stride - 1);
+        // The default grid's band with its sizes as constants, as the factorization has them:
+        // a full row's update in the back sweep unrolls, without bounds checks (the solve
+        // 6.2 -> 5.8 µs on the default grid's size).
+        match (self.stride, self.p) {
+            (16, 14) => self.sweeps::<16, 14>(b),
+            _ => self.sweeps::<0, 0>(b),
+        }
+    }
+
+    /// [`Self::solve`] with rows of `STRIDE` entries and half-bandwidth `P` (0: the matrix's
+    /// own). The back sweep's rows with a whole band (all but the first `p`) take the
+    /// constant-length path.
+    #[inline(always)]
+    fn sweeps<const STRIDE: usize, const P: usize>(&self, b: &mut [f64]) {
+        let p = if P == 0 { self.p } else { P };
+        let stride = if STRIDE == 0 { self.stride } else { STRIDE };
+        let d = stride - 1;
         for i in 0..self.n {
+            // (A constant-length inner product here too ran the solve 6.2 -> 8.5 µs.)
             let first = i.saturating_sub(p);
-            let row = &self.lower[i * self.stride..(i + 1) * self.stride];
+            let row = &self.lower[i * stride..(i + 1) * stride];
             let sum = b[i] - dot(&row[d + first - i..d], &b[first..i]);
             b[i] = sum * self.inverse_diagonal[i];
         }
         for i in (0..self.n).rev() {
-            let first = i.saturating_sub(p);
-            let row = &self.lower[i * self.stride..(i + 1) * self.stride];
+            let row = &self.lower[i * stride..(i + 1) * stride];
             let x = b[i] * self.inverse_diagonal[i];
             b[i] = x;
+            let first = if P != 0 && i >= P {
+                i - P
+            } else {
+                i.saturating_sub(p)
+            };
             for (bk, l) in b[first..i].iter_mut().zip(&row[d + first - i..d]) {
                 *bk -= l * x;
             }
@@ -294,6 +315,7 @@ fn update_row_from<S: pulp::Simd>(simd: S, row: &mut [f64], l: &[f64], factor: f
 
 /// Inner product of two slices of equal length, in four partial sums (no single chain of
 /// dependent additions).
+#[inline(always)]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut partial = [0.0; 4];
     let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
@@ -413,6 +435,28 @@ mod tests {
                         "n {n} p {p}: L[{i}][{j}]"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    #[allow(clippy::needless_range_loop)] // indices as in the formulas
+    fn solves_every_bandwidth_against_the_dense_product() {
+        // p = 14 with rows of 16 is the default grid's constant-size path; the others the
+        // general one.
+        for (n, p) in [(9, 1), (50, 7), (120, 14), (13, 14), (90, 15), (150, 40)] {
+            let (mut band, dense) = random_band(n, p);
+            let x_true: Vec<f64> = (0..n).map(|i| 1.0 + (i as f64 * 0.7).cos()).collect();
+            let mut b: Vec<f64> = (0..n)
+                .map(|i| (0..n).map(|j| dense[i][j] * x_true[j]).sum())
+                .collect();
+            assert!(band.factorize(), "n {n} p {p}");
+            band.solve(&mut b);
+            for (i, (x, t)) in b.iter().zip(&x_true).enumerate() {
+                assert!(
+                    (x - t).abs() < 1e-12 * t.abs(),
+                    "n {n} p {p}: x[{i}] {x} vs {t}"
+                );
             }
         }
     }
