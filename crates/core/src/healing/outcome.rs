@@ -443,9 +443,6 @@ pub(super) fn needs_baseline(choice: &ScaleChoice) -> String {
     )
 }
 
-/// Samples from which the months' bands are read in parallel.
-const PARALLEL_POINTS_FROM: usize = 256;
-
 /// The outcome of `request` on `indication`'s scale at the reporting months, the basis it was
 /// read on, or why there is none.
 pub(super) fn band(
@@ -471,22 +468,11 @@ pub(super) fn band(
     let scale = choice.scale();
     let (improvements, source) =
         scale_improvements(params, indication, course, request, &choice, &days)?;
-    // Each month's band sorts every sample twice: side by side when there are many (the plan's
-    // band ends with them), one after the other for a cohort row's one patient, where handing
-    // work to the pool would cost more than the sorts.
-    let points = if request.samples() >= PARALLEL_POINTS_FROM {
-        months
-            .par_iter()
-            .zip(improvements)
-            .map(|(month, values)| point(*month, &choice, values))
-            .collect()
-    } else {
-        months
-            .iter()
-            .zip(improvements)
-            .map(|(month, values)| point(*month, &choice, values))
-            .collect()
-    };
+    let points = months
+        .iter()
+        .zip(improvements)
+        .map(|(month, values)| point(*month, &choice, values))
+        .collect();
     let basis = OutcomeBasis {
         indication: indication.id.clone(),
         scale: scale.id.clone(),
