@@ -178,46 +178,60 @@ impl System<'_> {
             rhs[0] = value;
         }
         let surface = self.donor_fixed.unwrap_or(self.concentration);
-        // Row by row, each entry written once. A diagonal adds its terms in the order the
-        // faces were first added one by one (the face above, left, right, below, then the
-        // surface and the sink), so it has the same bits; an off-diagonal entry is `0 − g`, as
-        // adding `−g` to a cleared entry gave.
-        for j in 0..nz {
-            for i in 0..nr {
-                let (k, row) = (j * nr + i, offset + j * nr + i);
-                let mut diagonal = own[k];
-                let mut left = [(0, 0.0); 3];
-                let mut count = 0;
-                if j > 0 {
-                    diagonal += faces.axial[k - nr];
-                    left[count] = (row - nr, 0.0 - faces.axial[k - nr]);
-                    count += 1;
-                }
-                if i > 0 {
-                    diagonal += faces.radial[k - 1];
-                    left[count] = (row - 1, 0.0 - faces.radial[k - 1]);
-                    count += 1;
-                }
-                if i + 1 < nr {
-                    diagonal += faces.radial[k];
-                }
-                if j + 1 < nz {
-                    diagonal += faces.axial[k];
-                }
-                if j == 0 {
-                    let g = self.top[i];
-                    diagonal += g;
-                    if film_free {
-                        left[count] = (0, 0.0 - g);
-                        count += 1;
-                    } else {
-                        rhs[row] += g * surface;
-                    }
-                }
-                if j + 1 == nz {
-                    diagonal += faces.bottom[i];
-                }
-                matrix.set_row(row, diagonal, &left[..count]);
+        // The diagonal adds its terms in the order the faces were first added one by one (the
+        // face above, left, right, below, then the surface and the sink), so it has the same
+        // bits; a face that does not exist is a zero entry of its list (the outer column's
+        // radial faces, the bottom row's axial ones), and adding +0 to a positive sum leaves
+        // it as it is, so each term is one pass over every cell, in vectors.
+        let mut diagonal = own;
+        let cells = nr * nz;
+        for (d, g) in diagonal[nr..].iter_mut().zip(&faces.axial[..cells - nr]) {
+            *d += g;
+        }
+        for (d, g) in diagonal[1..].iter_mut().zip(&faces.radial[..cells - 1]) {
+            *d += g;
+        }
+        for (d, g) in diagonal.iter_mut().zip(&faces.radial) {
+            *d += g;
+        }
+        for (d, g) in diagonal.iter_mut().zip(&faces.axial) {
+            *d += g;
+        }
+        for (d, g) in diagonal.iter_mut().zip(self.top.iter()) {
+            *d += g;
+        }
+        for (d, g) in diagonal[cells - nr..].iter_mut().zip(&faces.bottom) {
+            *d += g;
+        }
+        // The top row couples to the film (or takes the surface on the right); every other
+        // row has two entries left of the diagonal, each written once, `0 − g` as adding `−g`
+        // to a cleared entry gave (the one of a first column is the zero radial face: +0, as
+        // the cleared entry).
+        for i in 0..nr {
+            let row = offset + i;
+            let mut left = [(0, 0.0); 2];
+            let mut count = 0;
+            if i > 0 {
+                left[count] = (row - 1, 0.0 - faces.radial[i - 1]);
+                count += 1;
+            }
+            let g = self.top[i];
+            if film_free {
+                left[count] = (0, 0.0 - g);
+                count += 1;
+            } else {
+                rhs[row] += g * surface;
+            }
+            matrix.set_row(row, diagonal[i], &left[..count]);
+        }
+        for k in nr..cells {
+            let row = offset + k;
+            let above = (row - nr, 0.0 - faces.axial[k - nr]);
+            if nr > 1 {
+                let beside = (row - 1, 0.0 - faces.radial[k - 1]);
+                matrix.set_row(row, diagonal[k], &[above, beside]);
+            } else {
+                matrix.set_row(row, diagonal[k], &[above]);
             }
         }
         if !matrix.factorize() {
