@@ -207,7 +207,7 @@ impl System<'_> {
         // row has two entries left of the diagonal, each written once, `0 − g` as adding `−g`
         // to a cleared entry gave (the one of a first column is the zero radial face: +0, as
         // the cleared entry).
-        for i in 0..nr {
+        for (i, top_diagonal) in diagonal[..nr].iter().enumerate() {
             let row = offset + i;
             let mut left = [(0, 0.0); 2];
             let mut count = 0;
@@ -222,16 +222,16 @@ impl System<'_> {
             } else {
                 rhs[row] += g * surface;
             }
-            matrix.set_row(row, diagonal[i], &left[..count]);
+            matrix.set_row(row, *top_diagonal, &left[..count]);
         }
-        for k in nr..cells {
-            let row = offset + k;
+        for (k, row_diagonal) in diagonal.iter().enumerate().skip(nr) {
+            let (row, row_diagonal) = (offset + k, *row_diagonal);
             let above = (row - nr, 0.0 - faces.axial[k - nr]);
             if nr > 1 {
                 let beside = (row - 1, 0.0 - faces.radial[k - 1]);
-                matrix.set_row(row, diagonal[k], &[above, beside]);
+                matrix.set_row(row, row_diagonal, &[above, beside]);
             } else {
-                matrix.set_row(row, diagonal[k], &[above]);
+                matrix.set_row(row, row_diagonal, &[above]);
             }
         }
         if !matrix.factorize() {
