@@ -280,8 +280,8 @@ impl pulp::WithSimd for Batch<'_> {
 /// the stack (the 10,000-patient band benchmark: 51 → 32 ms); each quantity is `N` vectors
 /// (sixteen lanes), because one vector's day is a chain of dependent operations that the
 /// processor waits on, and independent chains fill it (AVX2, session 7: two vectors 32 → 21 ms,
-/// four 19 ms; with the divisions replaced by products, two of eight lanes instead of four was
-/// 6.8 % slower, session 9).
+/// four 19 ms; with the divisions replaced by products, eight patients in two vectors instead of
+/// sixteen in four was 6.8 % slower, session 9).
 #[inline(always)]
 fn vector_lanes<S: pulp::Simd, const N: usize>(
     simd: S,
