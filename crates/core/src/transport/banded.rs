@@ -279,11 +279,12 @@ fn update_rows<S: pulp::Simd>(
                     &padded[r..r + stride],
                     padded[d + r],
                 );
+                // Each arm a literal: the inlined kernel's vector count is a constant.
                 match skip {
-                    0 => update_row::<S, 0>(simd, row, l, factor),
-                    1 => update_row::<S, 1>(simd, row, l, factor),
-                    2 => update_row::<S, 2>(simd, row, l, factor),
-                    _ => update_row::<S, 3>(simd, row, l, factor),
+                    0 => update_row_from(simd, row, l, factor, 0),
+                    1 => update_row_from(simd, row, l, factor, 1),
+                    2 => update_row_from(simd, row, l, factor, 2),
+                    _ => update_row_from(simd, row, l, factor, 3),
                 }
             }
         }
@@ -297,12 +298,6 @@ fn update_rows<S: pulp::Simd>(
             update_row_from(simd, row, l, factor, (d - r) / lanes);
         }
     }
-}
-
-/// One row of the triangle, `a −= factor · l`, from vector `SKIP` on.
-#[inline(always)]
-fn update_row<S: pulp::Simd, const SKIP: usize>(simd: S, row: &mut [f64], l: &[f64], factor: f64) {
-    update_row_from(simd, row, l, factor, SKIP);
 }
 
 /// One row of the triangle, `a −= factor · l`, from vector `skip` on.
